@@ -1,0 +1,36 @@
+/*
+ * mm_env.h - everything the generic memory code (mm/) needs from the world around it.
+ *
+ * mm/ is plain C that builds twice: into the kernel (i386, freestanding) and on the host (x86-64,
+ * hosted, with sanitizers) for unit tests, fuzzing and benchmarks. It never includes a kernel or
+ * arch header; it reaches the machine only through the functions declared here.
+ *   kernel: kernel/mm_glue.c implements them with kprintf, panic and the real CPU instructions;
+ *   host:   tests/host/host_env.c implements them over an array standing in for physical RAM.
+ */
+#ifndef MM_MM_ENV_H
+#define MM_MM_ENV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t phys_addr_t; /* physical addresses in maps (the BIOS reports RAM above 4 GiB) */
+
+/* Logging: printf-style, with standard C conversions (%llx with a cast for 64-bit values). */
+void mm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Fatal misuse or corruption: the message names the cause, the address and the caller. */
+void mm_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Physical memory access: identity in the kernel, an offset into simulated RAM on the host. */
+void *mm_phys_to_virt(uint32_t pa);
+
+/* CPU hooks used by mm/paging.c (no-ops or recorders on the host). */
+void mm_load_cr3(uint32_t pa);
+void mm_invlpg(uint32_t va);
+
+/* Symbol lookup for reports: the name of the function containing addr, or NULL. */
+const char *mm_symbol_name(uintptr_t addr, uintptr_t *offset);
+
+#endif
