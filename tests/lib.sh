@@ -1,0 +1,59 @@
+# tests/lib.sh - shared helpers for the TAP test scripts in tests/t/ (sourced, not run).
+#
+# Every tests/t/*.t script prints TAP on stdout; `make test` runs them all with prove.
+# Conventions:
+#   - one `ok`/`not ok` line per check; a check that boots an emulator may print the kernel's
+#     own TAP (read from its serial log) indented by four spaces, as a TAP subtest, before it;
+#   - artefacts go under $BUILD/t/<script name>/, never elsewhere, so scripts run in parallel;
+#   - a check can fail: assert on what the code printed or did, never on what the script assumed.
+
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+QEMU=${QEMU:-qemu-system-i386}
+T_NAME=$(basename "$0" .t)
+T_DIR="$BUILD/t/$T_NAME"
+mkdir -p "$T_DIR"
+T_COUNT=0
+T_FAILED=0
+
+tap_plan() { echo "1..$1"; }
+# tap_check DESCRIPTION COMMAND...: runs the command, ok when it exits 0.
+tap_check() {
+	local desc=$1; shift
+	T_COUNT=$((T_COUNT + 1))
+	if "$@"; then echo "ok $T_COUNT - $desc"
+	else echo "not ok $T_COUNT - $desc"; T_FAILED=$((T_FAILED + 1)); fi
+}
+tap_ok()   { T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT - $1"; }
+tap_fail() { T_COUNT=$((T_COUNT + 1)); T_FAILED=$((T_FAILED + 1)); echo "not ok $T_COUNT - $1"; }
+tap_diag() { sed 's/^/# /'; }
+tap_done() { [ "$T_COUNT" -gt 0 ] || { echo "1..0 # no checks ran"; exit 1; }; exit 0; }
+
+# make_image OUT KERNEL CMDLINE: build a disk image through the project's own recipe.
+make_image() {
+	make -s -C "$ROOT" image IMAGE="$1" KERNEL="$2" CMDLINE="$3" >"$1.make.log" 2>&1
+}
+
+# qemu_run LOG TIMEOUT QEMU-ARGS...: run QEMU headless with the serial console in LOG and
+# isa-debug-exit on port 0xf4; echo the exit status (124 when the timeout killed it).
+qemu_run() {
+	local log=$1 secs=$2; shift 2
+	local rc=0
+	timeout --foreground -k 5 "$secs" "$QEMU" -display none -no-reboot -monitor none \
+		-serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=4 "$@" \
+		</dev/null >"$log.stdout" 2>&1 || rc=$?
+	echo "$rc"
+}
+
+# qemu_boot_image LOG TIMEOUT IMAGE MEM [EXTRA...]: boot a raw disk image from IDE.
+qemu_boot_image() {
+	local log=$1 secs=$2 img=$3 mem=$4; shift 4
+	qemu_run "$log" "$secs" -m "$mem" -drive "file=$img,format=raw,if=ide" "$@"
+}
+
+# kernel_tap LOG: the kernel's TAP lines from a serial log, indented as a subtest.
+kernel_tap() {
+	grep -a -E '^(ok|not ok|1\.\.|#|TAP version)' "$1" | sed 's/^/    /'
+}
