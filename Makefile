@@ -4,6 +4,7 @@
 #   make run            boot disk.img in QEMU (serial console in this terminal when there is no display)
 #   make test           the whole suite: host unit tests, fuzz smoke runs, boot tests in QEMU and Bochs
 #   make bench          every benchmark (bench-boot, bench-pmm, bench-heap)
+#   make fuzz           every libFuzzer harness, FUZZ_SECONDS each
 #   make clean
 #
 # Each subsystem keeps its rules in mk/<name>.mk; the image recipe is disk.img.mk. Tools are
@@ -36,6 +37,9 @@ test: deps-test
 	prove --timer -j2 -v tests/t/ 2>&1 | tee $(BUILD)/test.log; exit $${PIPESTATUS[0]}
 
 bench: $(BENCH_TARGETS)
+
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD) disk.img

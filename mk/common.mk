@@ -45,3 +45,6 @@ $(BUILD)/inc/%.inc: include/%.h
 
 TEST_PREREQS  :=
 BENCH_TARGETS :=
+# `make fuzz` runs every harness in FUZZ_TARGETS for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).
+FUZZ_TARGETS  :=
+FUZZ_SECONDS  ?= 60
