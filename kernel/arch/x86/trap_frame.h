@@ -1,0 +1,80 @@
+/*
+ * trap_frame.h - the register snapshot every interrupt and exception stub builds on the stack.
+ *
+ * kernel/arch/x86/isr.asm pushes the same layout for all 256 possible vectors: the CPU's part
+ * (EIP, CS, EFLAGS, and the error code for the vectors that have one, SDM Vol. 3A 6.13), a zero
+ * error code where the CPU pushes none, the vector number, PUSHA, then DS/ES/FS/GS. C handlers get
+ * a pointer to it and may change it (e.g. EIP, to resume after a faulting instruction); the stub
+ * restores everything from it and returns with IRET.
+ *
+ * The kernel runs in ring 0 only, so the CPU pushes no ESP/SS: the interrupted code's ESP is the
+ * address just past EFLAGS (trap_frame_esp()).
+ */
+#ifndef KERNEL_ARCH_X86_TRAP_FRAME_H
+#define KERNEL_ARCH_X86_TRAP_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct trap_frame {
+	uint32_t gs, fs, es, ds;                          /* pushed last by isr_common */
+	uint32_t edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax; /* PUSHA (esp_pusha is ignored by POPA) */
+	uint32_t vector;                                  /* pushed by the per-vector stub */
+	uint32_t error_code;                              /* by the CPU, or 0 by the stub */
+	uint32_t eip, cs, eflags;                         /* by the CPU (SDM 3A 6.12.1) */
+};
+
+/* The stubs in isr.asm hard-code these offsets (TF_* in isr.asm); the build checks they agree. */
+#define TF_OFF_VECTOR 48
+#define TF_OFF_EIP    56
+#define TF_SIZE       68
+_Static_assert(offsetof(struct trap_frame, vector) == TF_OFF_VECTOR, "trap_frame.vector");
+_Static_assert(offsetof(struct trap_frame, eip) == TF_OFF_EIP, "trap_frame.eip");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap_frame size");
+
+/* ESP of the interrupted ring-0 code: the CPU pushed no SS:ESP, so it is just past EFLAGS. */
+static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
+{
+	return (uint32_t)(uintptr_t)tf + TF_SIZE;
+}
+
+/* Vectors: 0-31 CPU exceptions (SDM 3A 6.3.1), 32-47 the remapped 8259 IRQ lines. */
+#define TRAP_NUM_EXCEPTIONS 32
+#define IRQ_VECTOR_BASE     32
+#define IRQ_COUNT           16
+#define TRAP_NUM_VECTORS    256
+
+#define TRAP_DIVIDE_ERROR   0
+#define TRAP_DEBUG          1
+#define TRAP_NMI            2
+#define TRAP_BREAKPOINT     3
+#define TRAP_INVALID_OPCODE 6
+#define TRAP_GP_FAULT       13
+#define TRAP_PAGE_FAULT     14
+
+/* Page-fault error code bits (SDM 3A 4.7). */
+#define PF_ERR_PRESENT  0x01 /* 0: not present, 1: protection violation */
+#define PF_ERR_WRITE    0x02
+#define PF_ERR_USER     0x04
+#define PF_ERR_RSVD     0x08
+#define PF_ERR_FETCH    0x10
+
+/*
+ * Exception hooks (traps.c). A handler set for vector v runs instead of the default report; it
+ * returns true when it dealt with the exception (the stub then IRETs to tf->eip, which the
+ * handler may have moved past the faulting instruction) or false to fall through to the report
+ * and panic. Meant for tests and for recoverable faults; NULL removes the hook.
+ */
+typedef int (*trap_handler_t)(struct trap_frame *tf);
+void trap_set_handler(unsigned vector, trap_handler_t handler);
+
+/* Default page-fault report, weak in traps.c; kernel/pagefault.c may provide a stronger one. */
+void pagefault_report(struct trap_frame *tf);
+
+/* Print every register in tf (and CR0/CR2/CR3/CR4) on the consoles. */
+void trap_dump_registers(const struct trap_frame *tf);
+
+/* Name of an exception vector in words ("Page fault"), or "IRQ"/"Unknown". */
+const char *trap_name(unsigned vector);
+
+#endif
