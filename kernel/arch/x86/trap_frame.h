@@ -24,7 +24,7 @@ struct trap_frame {
 	uint32_t eip, cs, eflags;                         /* by the CPU (SDM 3A 6.12.1) */
 };
 
-/* The stubs in isr.asm hard-code these offsets (TF_* in isr.asm); the build checks they agree. */
+/* isr.asm pushes the fields in exactly this order; these pin the layout C relies on. */
 #define TF_OFF_VECTOR 48
 #define TF_OFF_EIP    56
 #define TF_SIZE       68

@@ -1,0 +1,43 @@
+/*
+ * gdt.c - a flat GDT of our own, laid out as include/x86.h names the selectors.
+ *
+ * Multiboot (spec 3.2) leaves GDTR pointing wherever the loader had it, possibly into memory we
+ * will reuse, so the kernel loads its own table first thing. Flat 4 GiB ring-0 code and data at
+ * SEG_KCODE/SEG_KDATA; the 16-bit entries the loader uses (SEG_RCODE16/SEG_RDATA16) are kept so a
+ * selector means the same thing in loader and kernel. Descriptor format: SDM Vol. 3A 3.4.5.
+ */
+#include "kernel/arch/x86/gdt.h"
+#include "x86.h"
+
+/*
+ * Access byte: P=1, DPL=0, S=1 (code/data), type (SDM 3A table 3-1) with the accessed bit already
+ * set: the table lives in .rodata, which paging maps read-only, and the CPU would otherwise write
+ * that bit on the first segment load (SDM 3A 3.4.5.1) - a page fault once CR0.WP is on.
+ */
+#define GDT_ACCESS_CODE  0x9B /* execute/read, accessed */
+#define GDT_ACCESS_DATA  0x93 /* read/write, accessed */
+/* Flags nibble: G=1 (4 KiB granularity), D/B=1 (32-bit); 16-bit entries use byte granularity. */
+#define GDT_FLAGS_32     0xC
+#define GDT_FLAGS_16     0x0
+
+#define GDT_ENTRY(base, limit, acc, flags) { \
+	.limit_low = (limit) & 0xFFFF, .base_low = (base) & 0xFFFF, \
+	.base_mid = ((base) >> 16) & 0xFF, .access = (acc), \
+	.limit_flags = (((flags) << 4) | (((limit) >> 16) & 0xF)), .base_high = ((base) >> 24) & 0xFF }
+
+static const struct gdt_entry gdt_table[] __attribute__((aligned(8))) = {
+	[SEG_NULL >> 3]    = { 0 },
+	[SEG_KCODE >> 3]   = GDT_ENTRY(0, 0xFFFFF, GDT_ACCESS_CODE, GDT_FLAGS_32),
+	[SEG_KDATA >> 3]   = GDT_ENTRY(0, 0xFFFFF, GDT_ACCESS_DATA, GDT_FLAGS_32),
+	[SEG_RCODE16 >> 3] = GDT_ENTRY(0, 0x0FFFF, GDT_ACCESS_CODE, GDT_FLAGS_16),
+	[SEG_RDATA16 >> 3] = GDT_ENTRY(0, 0x0FFFF, GDT_ACCESS_DATA, GDT_FLAGS_16),
+};
+
+void gdt_init(void)
+{
+	static struct gdt_pointer ptr;
+
+	ptr.limit = sizeof(gdt_table) - 1;
+	ptr.base = (uint32_t)(uintptr_t)gdt_table;
+	gdt_load(&ptr);
+}

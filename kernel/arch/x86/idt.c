@@ -1,0 +1,40 @@
+/*
+ * idt.c - 256 IDT gates: 0-31 the CPU exceptions, 32-47 the remapped PIC lines.
+ *
+ * Every used gate is a 32-bit interrupt gate (type 0xE, SDM 3A figure 6-2), DPL 0, pointing at
+ * its stub in isr.asm with the kernel code selector. Interrupt gates clear IF on entry, so a
+ * handler is never interrupted by an IRQ. Vectors 48-255 stay not present: an INT n to one of
+ * them raises #GP/#NP, which the exception report names.
+ */
+#include "kernel/arch/x86/idt.h"
+#include "kernel/arch/x86/trap_frame.h"
+#include "x86.h"
+
+#define IDT_GATE_INT32   0x8E /* P=1, DPL=0, 32-bit interrupt gate */
+#define IDT_STUBS        (IRQ_VECTOR_BASE + IRQ_COUNT)
+
+extern const uint32_t isr_stub_table[IDT_STUBS];
+
+static struct idt_gate idt_table[TRAP_NUM_VECTORS] __attribute__((aligned(8)));
+
+static void idt_set_gate(unsigned vector, uint32_t handler)
+{
+	idt_table[vector] = (struct idt_gate){
+		.offset_low = handler & 0xFFFF,
+		.selector = SEG_KCODE,
+		.zero = 0,
+		.type_attr = IDT_GATE_INT32,
+		.offset_high = handler >> 16,
+	};
+}
+
+void idt_init(void)
+{
+	static struct idt_pointer ptr;
+
+	for (unsigned v = 0; v < IDT_STUBS; v++)
+		idt_set_gate(v, isr_stub_table[v]);
+	ptr.limit = sizeof(idt_table) - 1;
+	ptr.base = (uint32_t)(uintptr_t)idt_table;
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+}

@@ -1,0 +1,37 @@
+/*
+ * bootinfo.h - what the Multiboot loader handed us: kept, checked, printed.
+ *
+ * bootinfo_save() copies the information structure (spec 3.3) into the kernel, so later code
+ * can read it after the loader's memory is reused; the memory map itself stays where the loader
+ * put it (mmap_addr), which the PMM reserves. bootinfo_mmap_walk() is the one bounds-checked
+ * walk over that map, shared by the printer, the boot tests and the memory code.
+ */
+#ifndef KERNEL_BOOTINFO_H
+#define KERNEL_BOOTINFO_H
+
+#include <stdint.h>
+#include "multiboot.h"
+
+void bootinfo_save(uint32_t magic, const struct multiboot_info *mbi);
+uint32_t bootinfo_magic(void);
+/* The kernel's copy of the structure (valid after bootinfo_save with the right magic). */
+const struct multiboot_info *bootinfo_info(void);
+/* Where the loader put the structure (the PMM reserves it). */
+uint32_t bootinfo_loader_address(void);
+
+/* Print the loader name, command line, flags, mem_*, boot device and map (see docs/kernel.md). */
+void bootinfo_print(void);
+
+typedef void (*bootinfo_mmap_fn)(const struct multiboot_mmap_entry *entry, void *ctx);
+/*
+ * Call fn for each map entry in order, walking by size+4 (spec 3.3) and never reading past
+ * mmap_length. Returns the number of entries visited; if the map is malformed (an entry's size
+ * below 20 bytes or running past mmap_length) stops there and sets *error to a description
+ * (else *error = NULL). Returns 0 with no error when flag 6 is absent.
+ */
+int bootinfo_mmap_walk(bootinfo_mmap_fn fn, void *ctx, const char **error);
+
+/* "usable", "reserved", "ACPI data", "ACPI NVS", "unusable", or NULL for other types. */
+const char *bootinfo_mmap_type_name(uint32_t type);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * serial.c - COM1 as a console: 115200 baud, 8 data bits, no parity, 1 stop bit, FIFO on.
+ *
+ * 16550 registers at PORT_COM1 + offset (National Semiconductor PC16550D data sheet): the
+ * divisor latch (DLAB=1) sets the rate as 115200 / divisor. Output polls the Line Status
+ * Register's "transmitter holding register empty" bit, with a bounded wait so a missing or
+ * stuck UART cannot hang the kernel. Presence is checked with the loopback test (MCR bit 4): a
+ * byte written must come back.
+ */
+#include "kernel/console/serial.h"
+#include "kernel/arch/x86/io.h"
+#include "x86.h"
+
+#define UART_DATA      0   /* DLAB=0: RBR/THR; DLAB=1: divisor low */
+#define UART_IER       1   /* DLAB=0: interrupt enable; DLAB=1: divisor high */
+#define UART_FCR       2
+#define UART_LCR       3
+#define UART_MCR       4
+#define UART_LSR       5
+#define UART_LCR_8N1   0x03
+#define UART_LCR_DLAB  0x80
+#define UART_FCR_ON    0xC7 /* enable, clear both FIFOs, 14-byte threshold */
+#define UART_MCR_DTR_RTS_OUT2 0x0B /* OUT2 gates the UART's IRQ line on PCs */
+#define UART_MCR_LOOP  0x10
+#define UART_LSR_DR    0x01 /* data ready */
+#define UART_LSR_THRE  0x20 /* transmit holding register empty */
+#define UART_IER_RDA   0x01 /* received data available */
+#define UART_BAUD_BASE 115200
+#define UART_BAUD      115200
+#define UART_TX_SPINS  100000
+#define UART_PROBE     0xAE
+
+static bool serial_ok;
+
+void serial_init(void)
+{
+	uint16_t divisor = UART_BAUD_BASE / UART_BAUD;
+
+	outb(PORT_COM1 + UART_IER, 0);
+	outb(PORT_COM1 + UART_LCR, UART_LCR_DLAB);
+	outb(PORT_COM1 + UART_DATA, (uint8_t)divisor);
+	outb(PORT_COM1 + UART_IER, (uint8_t)(divisor >> 8));
+	outb(PORT_COM1 + UART_LCR, UART_LCR_8N1);
+	outb(PORT_COM1 + UART_FCR, UART_FCR_ON);
+	/* Loopback probe: no UART (or a broken one) and we stay silent instead of spinning. */
+	outb(PORT_COM1 + UART_MCR, UART_MCR_LOOP | UART_MCR_DTR_RTS_OUT2);
+	outb(PORT_COM1 + UART_DATA, UART_PROBE);
+	serial_ok = inb(PORT_COM1 + UART_DATA) == UART_PROBE;
+	outb(PORT_COM1 + UART_MCR, UART_MCR_DTR_RTS_OUT2);
+}
+
+bool serial_present(void)
+{
+	return serial_ok;
+}
+
+void serial_write(const char *s, size_t len)
+{
+	if (!serial_ok)
+		return;
+	while (len--) {
+		unsigned spins = UART_TX_SPINS;
+
+		while (!(inb(PORT_COM1 + UART_LSR) & UART_LSR_THRE) && --spins)
+			;
+		outb(PORT_COM1 + UART_DATA, (uint8_t)*s++);
+	}
+}
+
+int serial_try_read(void)
+{
+	if (!serial_ok || !(inb(PORT_COM1 + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(PORT_COM1 + UART_DATA);
+}
+
+void serial_enable_rx_irq(void)
+{
+	if (serial_ok)
+		outb(PORT_COM1 + UART_IER, UART_IER_RDA);
+}

@@ -1,0 +1,97 @@
+/*
+ * vga.c - the VGA text console: 80x25 cells at VGA_TEXT_ADDR, scrolling, hardware cursor.
+ *
+ * Each cell is a character byte and an attribute byte (light grey on black here). The cursor is
+ * moved through the CRT controller's index/data ports, registers 0x0E/0x0F (cursor location high
+ * and low); source: IBM VGA Technical Reference, CRT Controller Registers. The console assumes
+ * the firmware left mode 3 (80x25 colour text), which BIOS, QEMU and GRUB (text mode) do.
+ */
+#include "kernel/console/vga.h"
+#include "kernel/arch/x86/io.h"
+#include "x86.h"
+
+#define VGA_CRTC_INDEX        0x3D4
+#define VGA_CRTC_DATA         0x3D5
+#define VGA_CRTC_CURSOR_HIGH  0x0E
+#define VGA_CRTC_CURSOR_LOW   0x0F
+#define VGA_ATTR              0x07   /* light grey on black */
+#define VGA_TAB_WIDTH         8
+
+static volatile uint16_t *const vga_cells = (volatile uint16_t *)VGA_TEXT_ADDR;
+static unsigned vga_row, vga_col;
+
+static uint16_t vga_cell(char c)
+{
+	return (uint16_t)((VGA_ATTR << 8) | (uint8_t)c);
+}
+
+static void vga_move_cursor(void)
+{
+	uint16_t pos = (uint16_t)(vga_row * VGA_TEXT_COLS + vga_col);
+
+	outb(VGA_CRTC_INDEX, VGA_CRTC_CURSOR_HIGH);
+	outb(VGA_CRTC_DATA, (uint8_t)(pos >> 8));
+	outb(VGA_CRTC_INDEX, VGA_CRTC_CURSOR_LOW);
+	outb(VGA_CRTC_DATA, (uint8_t)pos);
+}
+
+static void vga_scroll(void)
+{
+	unsigned i;
+
+	for (i = 0; i < (VGA_TEXT_ROWS - 1) * VGA_TEXT_COLS; i++)
+		vga_cells[i] = vga_cells[i + VGA_TEXT_COLS];
+	for (; i < VGA_TEXT_ROWS * VGA_TEXT_COLS; i++)
+		vga_cells[i] = vga_cell(' ');
+	vga_row = VGA_TEXT_ROWS - 1;
+}
+
+static void vga_newline(void)
+{
+	vga_col = 0;
+	if (++vga_row == VGA_TEXT_ROWS)
+		vga_scroll();
+}
+
+void vga_init(void)
+{
+	unsigned i;
+
+	for (i = 0; i < VGA_TEXT_ROWS * VGA_TEXT_COLS; i++)
+		vga_cells[i] = vga_cell(' ');
+	vga_row = vga_col = 0;
+	vga_move_cursor();
+}
+
+static void vga_put(char c)
+{
+	switch (c) {
+	case '\n':
+		vga_newline();
+		break;
+	case '\r':
+		vga_col = 0;
+		break;
+	case '\b':
+		if (vga_col > 0)
+			vga_col--;
+		break;
+	case '\t':
+		do
+			vga_put(' ');
+		while (vga_col % VGA_TAB_WIDTH != 0);
+		break;
+	default:
+		vga_cells[vga_row * VGA_TEXT_COLS + vga_col] = vga_cell(c);
+		if (++vga_col == VGA_TEXT_COLS)
+			vga_newline();
+		break;
+	}
+}
+
+void vga_write(const char *s, size_t len)
+{
+	while (len--)
+		vga_put(*s++);
+	vga_move_cursor();
+}

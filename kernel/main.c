@@ -1,0 +1,49 @@
+/*
+ * main.c - kmain: the kernel's bring-up, in order, one step per paragraph.
+ *
+ * entry.asm calls kmain(magic, mbi) with our own stack and GDT, interrupts off, paging off,
+ * physical = virtual. Each step below depends only on the ones above it. Helpers that own a
+ * later step (memory map, PMM, paging, heap, monitor) add one call at their place.
+ */
+#include "kernel/arch/x86/idt.h"
+#include "kernel/arch/x86/pic.h"
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/ktest.h"
+#include "kernel/main.h"
+#include "kernel/panic.h"
+#include "kernel/printf.h"
+#include "multiboot.h"
+#include "x86.h"
+
+void kmain(uint32_t magic, struct multiboot_info *mbi)
+{
+	/* Consoles: VGA text, COM1 and port 0xE9 (each probed), so everything below can print. */
+	console_init();
+	kprintf("kernel: starting\n");
+
+	/* Multiboot: without the magic (spec 3.2) EBX means nothing; stop and say what we got. */
+	bootinfo_save(magic, mbi);
+	if (magic != MB_BOOTLOADER_MAGIC)
+		panic("bad Multiboot magic 0x%08x in EAX (expected 0x%08x): not started by a Multiboot "
+		      "loader", (unsigned)magic, (unsigned)MB_BOOTLOADER_MAGIC);
+
+	/* Command line: copy it into the kernel before anything can reuse the loader's memory. */
+	cmdline_init((bootinfo_info()->flags & MB_INFO_CMDLINE) ?
+		     (const char *)(uintptr_t)bootinfo_info()->cmdline : NULL);
+
+	/* What the loader handed us: name, command line, mem_lower/upper, boot device, raw map. */
+	bootinfo_print();
+
+	/* Interrupts: IDT for exceptions 0-31 and IRQ vectors 32-47; PICs remapped, all masked. */
+	idt_init();
+	pic_init();
+
+	/* In-kernel tests when test= is given: TAP on the consoles, then exit QEMU with the result. */
+	ktest_run_from_cmdline();
+
+	/* Nothing left to do: say so, leave QEMU if asked (qemu-exit), else halt. */
+	kprintf("kernel: up\n");
+	kernel_stop(QEMU_EXIT_PASS);
+}

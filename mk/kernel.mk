@@ -1,0 +1,74 @@
+# mk/kernel.mk - build/kernel/kernel.elf: the Multiboot v1 kernel, its symbol files, and the
+# kernel's own tests (tests/host/test_printf.c on the host; in-kernel suites boot in QEMU).
+#
+# Sources are globbed so other subsystems just add files: every kernel/**/*.c and *.asm, every
+# mm/*.c, every tests/kernel/*.c (in-kernel suites register themselves with KTEST_SUITE).
+#
+# The embedded symbol table (panic reports, mm_symbol_name) is made from the kernel itself:
+#   1. link kernel.pass1.elf with an empty table;
+#   2. nm -> ksyms_table.c (kernel/ksyms_gen.py) -> link kernel.elf with it;
+#   3. regenerate the table from kernel.elf and require it to be identical (the table lives in
+#      .rodata after .text, so adding it cannot move a function; this checks that it did not).
+# kernel.sym is the Bochs symbol file (`ldsym global "build/kernel/kernel.sym"`).
+
+KERNEL_DIR   := $(BUILD)/kernel
+KERNEL_OBJ   := $(KERNEL_DIR)/obj
+KERNEL_ELF   := $(KERNEL_DIR)/kernel.elf
+KERNEL_SYM   := $(KERNEL_DIR)/kernel.sym
+KERNEL_LD    := kernel/kernel.ld
+KERNEL_C     := $(sort $(shell find kernel -name '*.c') $(wildcard mm/*.c) $(wildcard tests/kernel/*.c))
+KERNEL_ASM   := $(sort $(shell find kernel -name '*.asm'))
+KERNEL_OBJS  := $(patsubst %.c,$(KERNEL_OBJ)/%.o,$(KERNEL_C)) \
+                $(patsubst %.asm,$(KERNEL_OBJ)/%.asm.o,$(KERNEL_ASM))
+KERNEL_LINK   = $(KCC) $(KLDFLAGS) -Wl,-z,max-page-size=4096 -Wl,--fatal-warnings \
+                -T $(KERNEL_LD) -o $@ $(KERNEL_OBJS) $(1) $(KLIBGCC)
+
+.PHONY: kernel
+kernel: $(KERNEL_ELF) $(KERNEL_SYM)
+
+$(KERNEL_OBJ)/%.o: %.c | deps-build
+	@mkdir -p $(dir $@)
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(KERNEL_OBJ)/%.asm.o: %.asm $(NASM_INCS) | deps-build
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -f elf32 -MD $(@:.o=.d) -MP $< -o $@
+
+$(KERNEL_DIR)/ksyms_empty.c: kernel/ksyms_gen.py
+	@mkdir -p $(dir $@)
+	python3 kernel/ksyms_gen.py > $@
+
+$(KERNEL_DIR)/kernel.pass1.elf: $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_empty.o $(KERNEL_LD)
+	$(call KERNEL_LINK,$(KERNEL_OBJ)/ksyms_empty.o)
+
+$(KERNEL_OBJ)/ksyms_empty.o: $(KERNEL_DIR)/ksyms_empty.c
+	$(KCC) $(KCFLAGS) -c $< -o $@
+$(KERNEL_OBJ)/ksyms_table.o: $(KERNEL_DIR)/ksyms_table.c
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(KERNEL_DIR)/ksyms_table.c: $(KERNEL_DIR)/kernel.pass1.elf kernel/ksyms_gen.py
+	nm -n -S --defined-only $< > $(KERNEL_DIR)/kernel.pass1.nm
+	python3 kernel/ksyms_gen.py $(KERNEL_DIR)/kernel.pass1.nm > $@
+
+# The final link, then the checks: the table is stable, and the Multiboot header really sits
+# 4-aligned within the first 8 KiB of the file with a valid checksum (spec 3.1.1).
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD)
+	$(call KERNEL_LINK,$(KERNEL_OBJ)/ksyms_table.o)
+	nm -n -S --defined-only $@ > $(KERNEL_DIR)/kernel.nm
+	python3 kernel/ksyms_gen.py $(KERNEL_DIR)/kernel.nm > $(KERNEL_DIR)/ksyms_check.c
+	@cmp -s $(KERNEL_DIR)/ksyms_table.c $(KERNEL_DIR)/ksyms_check.c || \
+	  { echo "kernel.mk: embedded symbol table moved between links" >&2; \
+	    diff $(KERNEL_DIR)/ksyms_table.c $(KERNEL_DIR)/ksyms_check.c | head >&2; rm -f $@; false; }
+	@python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(8192); \
+	  ok=[o for o in range(0,len(d)-11,4) if struct.unpack_from("<I",d,o)[0]==0x1BADB002 \
+	      and sum(struct.unpack_from("<3I",d,o)) & 0xffffffff == 0]; \
+	  sys.exit(0 if ok else "kernel.mk: no valid Multiboot header in the first 8 KiB of "+sys.argv[1])' $@ \
+	  || { rm -f $@; false; }
+
+# Bochs symbol file: "<hex address> <name>" per line, every defined non-absolute symbol.
+$(KERNEL_SYM): $(KERNEL_ELF)
+	nm -n --defined-only $< | awk '$$2 !~ /^[aA]$$/ { print $$1, $$3 }' > $@
+
+-include $(KERNEL_OBJS:.o=.d)
+
+TEST_PREREQS += $(KERNEL_ELF) $(KERNEL_SYM)
