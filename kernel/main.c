@@ -7,11 +7,13 @@
  */
 #include "kernel/arch/x86/idt.h"
 #include "kernel/arch/x86/pic.h"
+#include "kernel/arch/x86/trap_raise.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/ktest.h"
 #include "kernel/main.h"
+#include "kernel/monitor/monitor.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
 #include "multiboot.h"
@@ -39,11 +41,15 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	/* Interrupts: IDT for exceptions 0-31 and IRQ vectors 32-47; PICs remapped, all masked. */
 	idt_init();
 	pic_init();
+	trap_raise_from_cmdline(); /* trap=<name>: one exception on purpose, to see the report */
 
 	/* In-kernel tests when test= is given: TAP on the consoles, then exit QEMU with the result. */
 	ktest_run_from_cmdline();
 
 	/* Nothing left to do: say so, leave QEMU if asked (qemu-exit), else halt. */
 	kprintf("kernel: up\n");
+
+	/* The monitor: a prompt on COM1 and the keyboard (docs/monitor.md); `nomonitor` skips it. */
+	monitor_run();
 	kernel_stop(QEMU_EXIT_PASS);
 }

@@ -14,13 +14,13 @@ static int cmd_streq(const char *a, const char *b)
 	return *a == *b;
 }
 
-const struct mon_cmd *mon_find(const struct mon_cmd_group *groups, size_t ngroups,
+const struct mon_cmd *mon_find(const struct mon_cmd_group *const *groups, size_t ngroups,
 			       const char *name)
 {
 	for (size_t g = 0; g < ngroups; g++)
-		for (size_t i = 0; i < groups[g].count; i++)
-			if (cmd_streq(groups[g].cmds[i].name, name))
-				return &groups[g].cmds[i];
+		for (size_t i = 0; i < groups[g]->count; i++)
+			if (cmd_streq(groups[g]->cmds[i].name, name))
+				return &groups[g]->cmds[i];
 	return NULL;
 }
 
@@ -29,14 +29,14 @@ void mon_print_usage(const struct mon_cmd *cmd)
 	mon_printf("usage: %s%s%s\n", cmd->name, cmd->args[0] ? " " : "", cmd->args);
 }
 
-void mon_print_help(const struct mon_cmd_group *groups, size_t ngroups)
+void mon_print_help(const struct mon_cmd_group *const *groups, size_t ngroups)
 {
 	char synopsis[40];
 
 	for (size_t g = 0; g < ngroups; g++) {
-		mon_printf("%s:\n", groups[g].name);
-		for (size_t i = 0; i < groups[g].count; i++) {
-			const struct mon_cmd *c = &groups[g].cmds[i];
+		mon_printf("%s:\n", groups[g]->name);
+		for (size_t i = 0; i < groups[g]->count; i++) {
+			const struct mon_cmd *c = &groups[g]->cmds[i];
 			size_t n = 0;
 			/* "name args" padded to a column, built by hand: no snprintf in the kernel. */
 			for (const char *s = c->name; *s && n < sizeof synopsis - 1; s++)
@@ -53,7 +53,8 @@ void mon_print_help(const struct mon_cmd_group *groups, size_t ngroups)
 	}
 }
 
-enum mon_result mon_dispatch(const struct mon_cmd_group *groups, size_t ngroups, char *line)
+enum mon_result mon_dispatch(const struct mon_cmd_group *const *groups, size_t ngroups,
+			     char *line)
 {
 	char *argv[MON_MAX_ARGS + 1];
 	int argc = parse_words(line, argv, MON_MAX_ARGS);

@@ -30,8 +30,8 @@ struct mon_cmd_group {
 
 #define MON_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The kernel's table (table.c). */
-extern const struct mon_cmd_group mon_groups[];
+/* The kernel's table (table.c): pointers to each cmd_*.c file's group. */
+extern const struct mon_cmd_group *const mon_groups[];
 extern const size_t mon_group_count;
 
 /* What happened to a line. */
@@ -44,12 +44,13 @@ enum mon_result {
 };
 
 /* Run one line (modified in place) against a table. */
-enum mon_result mon_dispatch(const struct mon_cmd_group *groups, size_t ngroups, char *line);
+enum mon_result mon_dispatch(const struct mon_cmd_group *const *groups, size_t ngroups,
+			     char *line);
 /* Find a command by name, or NULL. */
-const struct mon_cmd *mon_find(const struct mon_cmd_group *groups, size_t ngroups,
+const struct mon_cmd *mon_find(const struct mon_cmd_group *const *groups, size_t ngroups,
 			       const char *name);
 /* Print every command with its one-line help, or one command's usage. */
-void mon_print_help(const struct mon_cmd_group *groups, size_t ngroups);
+void mon_print_help(const struct mon_cmd_group *const *groups, size_t ngroups);
 void mon_print_usage(const struct mon_cmd *cmd);
 
 #endif

@@ -5,6 +5,8 @@
  * wrapping "-1" to 0xFFFFFFFF, octal for a leading 0) are exactly what a memory poker must not
  * do: here every character is checked and overflow is caught before it happens.
  */
+#include <stddef.h>
+
 #include "kernel/monitor/parse.h"
 #include "kernel/monitor/out.h"
 
@@ -106,5 +108,20 @@ bool parse_arg_u32(const char *what, const char *s, uint32_t min, uint32_t max, 
 		return false;
 	}
 	*out = v;
+	return true;
+}
+
+bool parse_take_last(int *argc, char **argv, const char *word)
+{
+	if (*argc < 2)
+		return false;
+	const char *a = argv[*argc - 1], *b = word;
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	if (*a != *b)
+		return false;
+	argv[--*argc] = NULL;
 	return true;
 }

@@ -33,4 +33,7 @@ const char *parse_error_text(enum parse_error e);
  * "error: <what> '<s>': <reason>" and returns false when it is not acceptable. */
 bool parse_arg_u32(const char *what, const char *s, uint32_t min, uint32_t max, uint32_t *out);
 
+/* When the last of argc words is exactly word (e.g. "force"), drop it and return true. */
+bool parse_take_last(int *argc, char **argv, const char *word);
+
 #endif

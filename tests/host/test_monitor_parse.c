@@ -62,6 +62,26 @@ static void test_words(void **state)
 	assert_int_equal(parse_words(exact, argv, 3), 3);
 }
 
+static void test_take_last(void **state)
+{
+	(void)state;
+	char line[] = "free 0x1000 2 force";
+	char *argv[MON_MAX_ARGS + 1];
+	int argc = parse_words(line, argv, MON_MAX_ARGS);
+	assert_int_equal(argc, 4);
+	assert_false(parse_take_last(&argc, argv, "forc"));
+	assert_true(parse_take_last(&argc, argv, "force"));
+	assert_int_equal(argc, 3);
+	assert_null(argv[3]);
+	assert_false(parse_take_last(&argc, argv, "force"));
+	assert_int_equal(argc, 3);
+	/* The command name itself is never taken. */
+	char only[] = "force";
+	argc = parse_words(only, argv, MON_MAX_ARGS);
+	assert_false(parse_take_last(&argc, argv, "force"));
+	assert_int_equal(argc, 1);
+}
+
 /* --- numbers ------------------------------------------------------------------------------ */
 
 static void test_u32_good(void **state)
@@ -161,10 +181,13 @@ static const struct mon_cmd test_cmds_a[] = {
 static const struct mon_cmd test_cmds_b[] = {
 	{ "fail", "[x]", "always fails", 0, 1, run_fail },
 };
-static const struct mon_cmd_group test_groups[] = {
-	{ "first", test_cmds_a, MON_ARRAY_SIZE(test_cmds_a) },
-	{ "second", test_cmds_b, MON_ARRAY_SIZE(test_cmds_b) },
+static const struct mon_cmd_group test_group_a = {
+	"first", test_cmds_a, MON_ARRAY_SIZE(test_cmds_a)
 };
+static const struct mon_cmd_group test_group_b = {
+	"second", test_cmds_b, MON_ARRAY_SIZE(test_cmds_b)
+};
+static const struct mon_cmd_group *const test_groups[] = { &test_group_a, &test_group_b };
 #define NGROUPS MON_ARRAY_SIZE(test_groups)
 
 static enum mon_result dispatch(const char *text)
@@ -238,6 +261,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_words, reset),
+		cmocka_unit_test_setup(test_take_last, reset),
 		cmocka_unit_test_setup(test_u32_good, reset),
 		cmocka_unit_test_setup(test_u32_bad, reset),
 		cmocka_unit_test_setup(test_arg_messages, reset),

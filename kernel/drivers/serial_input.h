@@ -1,0 +1,22 @@
+/*
+ * serial_input.h - interrupt-driven input from COM1 (IRQ 4) for the monitor.
+ *
+ * The UART itself (rate, FIFO, OUT2, output) belongs to kernel/console/serial.c; this driver
+ * only turns on its "received data available" interrupt and queues what arrives.
+ */
+#ifndef KERNEL_DRIVERS_SERIAL_INPUT_H
+#define KERNEL_DRIVERS_SERIAL_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Register the IRQ 4 handler, enable the UART's receive interrupt, unmask the line. Returns
+ * false (and does nothing) when there is no UART. Interrupts must be enabled by the caller. */
+bool serial_input_init(void);
+/* The next received byte, or -1. Call with interrupts disabled (see input_ring.h). */
+int serial_input_getc(void);
+/* Bytes received by the handler, and bytes lost because the queue was full. */
+uint32_t serial_input_received(void);
+uint32_t serial_input_dropped(void);
+
+#endif
