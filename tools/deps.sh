@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh - make sure the tools a make target needs are on this machine.
 #
-# Usage: tools/deps.sh GROUP...   (groups: build run bochs host test bench gdb usb)
+# Usage: tools/deps.sh GROUP...   (groups: build run bochs host test bench gdb usb pictures)
 # Each group lists "test:package" pairs: the test is a command name on PATH or an absolute file
 # path; the package is the Debian package that provides it. Missing packages are installed with
 # apt-get when we run as root (one 'apt-get update' first); otherwise we print exactly what is
@@ -28,6 +28,7 @@ for group in "$@"; do
 	           xorriso:xorriso mformat:mtools ;;
 	gdb)   add gdb:gdb ;;
 	usb)   add lsblk:util-linux blockdev:util-linux sha256sum:coreutils losetup:mount ;;
+	pictures) add rsvg-convert:librsvg2-bin ;;   # optional: PNG copies of make memmap's SVGs
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done
