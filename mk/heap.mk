@@ -1,0 +1,55 @@
+# mk/heap.mk - the kernel heap (issue 5): host unit tests (cmocka, ASan + UBSan) built with and
+# without HEAP_DEBUG, the libFuzzer harness and the benchmark.
+#
+#   make heap-host-tests  build/host/heap/test_heap_debug and test_heap_release
+#   make fuzz-heap        the fuzzer for FUZZ_SECONDS (corpus in build/fuzz/corpus-heap)
+#   make bench-heap       ours (debug off and on) vs glibc, jemalloc, mimalloc; -O2, no sanitizers
+#
+# The kernel side (mm/heap*.c, kernel/heap_setup.c, tests/kernel/heap.c) is built into
+# kernel.elf by mk/kernel.mk's globs. Test scripts: tests/t/40-heap-*.t .. 4x.
+
+HEAP_HOST_DIR  := $(BUILD)/host/heap
+HEAP_FUZZ_DIR  := $(BUILD)/fuzz
+HEAP_BENCH_DIR := $(BUILD)/bench
+HEAP_SRCS      := mm/heap.c mm/heap_debug.c mm/heap_kmalloc.c tests/host/test_heap_arena.c
+HEAP_HDRS      := mm/heap.h mm/heap_block.h mm/kmalloc.h mm/mm_env.h tests/host/test_heap_arena.h
+# The heap's host programs need only logging, panics and symbol names from the environment.
+HEAP_ENV       := tests/host/test_heap_env.c
+HEAP_HCFLAGS   := $(filter-out -MMD -MP,$(HCFLAGS))
+HEAP_HOST_TESTS := $(HEAP_HOST_DIR)/test_heap_debug $(HEAP_HOST_DIR)/test_heap_release
+HEAP_FUZZER    := $(HEAP_FUZZ_DIR)/fuzz_heap
+
+.PHONY: heap-host-tests fuzz-heap bench-heap
+heap-host-tests: $(HEAP_HOST_TESTS)
+
+$(HEAP_HOST_DIR)/test_heap_debug: HEAP_DEBUG_FLAG := -DHEAP_DEBUG=1
+$(HEAP_HOST_DIR)/test_heap_release: HEAP_DEBUG_FLAG := -DHEAP_DEBUG=0
+$(HEAP_HOST_TESTS): tests/host/test_heap.c $(HEAP_SRCS) $(HEAP_ENV) $(HEAP_HDRS) | deps-host
+	@mkdir -p $(dir $@)
+	$(HCC) $(HEAP_HCFLAGS) $(SANFLAGS) $(HEAP_DEBUG_FLAG) -rdynamic $$(pkg-config --cflags cmocka) \
+	  -o $@ $(filter %.c,$^) -ldl $$(pkg-config --libs cmocka)
+
+$(HEAP_FUZZER): tests/fuzz/fuzz_heap.c $(HEAP_SRCS) $(HEAP_ENV) $(HEAP_HDRS) | deps-host
+	@mkdir -p $(dir $@)
+	$(HCC) $(HEAP_HCFLAGS) -DHEAP_DEBUG=1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $(filter %.c,$^) -ldl
+
+fuzz-heap: $(HEAP_FUZZER)
+	@mkdir -p $(HEAP_FUZZ_DIR)/corpus-heap
+	$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(HEAP_FUZZ_DIR)/corpus-heap
+
+# The benchmark links our heap twice: bench/bench_heap_debug.c compiles it with HEAP_DEBUG=1
+# under renamed symbols. jemalloc and mimalloc are dlopen'ed (RTLD_LOCAL) so that neither
+# replaces glibc's malloc in this process.
+$(HEAP_BENCH_DIR)/bench_heap: bench/bench_heap.c bench/bench_heap_debug.c bench/bench_heap_trace.c \
+		bench/bench_heap.h $(HEAP_SRCS) $(HEAP_ENV) $(HEAP_HDRS) | deps-bench
+	@mkdir -p $(dir $@)
+	$(HCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude -I. -DHEAP_DEBUG=0 \
+	  -o $@ $(filter-out mm/heap_kmalloc.c,$(filter %.c,$^)) -ldl -lm
+
+bench-heap: $(HEAP_BENCH_DIR)/bench_heap
+	$< | tee $(HEAP_BENCH_DIR)/bench_heap.txt
+
+TEST_PREREQS  += $(HEAP_HOST_TESTS) $(HEAP_FUZZER)
+FUZZ_TARGETS  += fuzz-heap
+BENCH_TARGETS += bench-heap

@@ -1,0 +1,529 @@
+/*
+ * heap.c - the TLSF core: free lists and bitmaps, allocation, free with immediate coalescing,
+ * in-place realloc, aligned allocation, and growth/shrink of the range through the backend.
+ *
+ * Written from Masmano et al., "TLSF: a New Dynamic Memory Allocator for Real-Time Systems"
+ * (ECRTS 2004): a first-level bitmap over powers of two and second-level bitmaps that split each
+ * power of two into HEAP_SL_COUNT lists; a request is rounded up to the next list boundary so
+ * that any block in the first non-empty list found by find-first-set fits ("good fit", section
+ * 3), which makes malloc and free O(1). The block layout is in heap_block.h; heap_check, the
+ * statistics and the leak report are in heap_debug.c.
+ */
+#include "mm/heap.h"
+#include "mm/heap_block.h"
+#include "mm/mm_env.h"
+
+bool heap_debug_enabled(void) { return HEAP_DEBUG != 0; }
+
+/* --- free lists ------------------------------------------------------------------------------ */
+
+static inline void list_insert(struct heap *h, uintptr_t b, size_t size)
+{
+	int fl, sl;
+	heap_mapping(size, &fl, &sl);
+	uintptr_t head = h->lists[fl][sl];
+	*blk_next_free(b) = head;
+	*blk_prev_free(b) = 0;
+	if (head)
+		*blk_prev_free(head) = b;
+	h->lists[fl][sl] = b;
+	h->fl_bitmap |= 1u << fl;
+	h->sl_bitmap[fl] |= 1u << sl;
+	h->free_bytes += size;
+	h->free_blocks++;
+}
+
+static inline void list_remove(struct heap *h, uintptr_t b, size_t size)
+{
+	int fl, sl;
+	heap_mapping(size, &fl, &sl);
+	uintptr_t next = *blk_next_free(b), prev = *blk_prev_free(b);
+	if (next)
+		*blk_prev_free(next) = prev;
+	if (prev) {
+		*blk_next_free(prev) = next;
+	} else {
+		h->lists[fl][sl] = next;
+		if (!next) {
+			h->sl_bitmap[fl] &= ~(1u << sl);
+			if (!h->sl_bitmap[fl])
+				h->fl_bitmap &= ~(1u << fl);
+		}
+	}
+	h->free_bytes -= size;
+	h->free_blocks--;
+}
+
+/* Mark b free with this size (header and footer), keep its BLK_PREV_FREE, tell its successor. */
+static inline void blk_set_free(uintptr_t b, size_t size)
+{
+	*blk_sizew(b) = size | BLK_FREE | (*blk_sizew(b) & BLK_PREV_FREE);
+	*blk_footer(b, size) = size;
+	uintptr_t n = b + size;
+	*blk_sizew(n) |= BLK_PREV_FREE;
+}
+
+/* Size of the block that serves a request of n bytes, or 0 when n is too big. */
+static inline size_t adjust_request(size_t n)
+{
+	if (n > HEAP_MAX_SPAN / 2)
+		return 0;
+	size_t s = (n + BLK_HDR + BLK_REDZONE + HEAP_ALIGN - 1) & ~(size_t)(HEAP_ALIGN - 1);
+	return s < BLK_MIN ? BLK_MIN : s;
+}
+
+/* The smallest block size the rounded-up search of `size` accepts (TLSF mapping_search). */
+static inline size_t search_size(size_t size)
+{
+	if (size >= ((size_t)1 << HEAP_FL_SHIFT)) {
+		size_t gran = (size_t)1 << (heap_fls_size(size) - HEAP_SL_LOG2);
+		size = (size + gran - 1) & ~(gran - 1);
+	}
+	return size;
+}
+
+/* Remove and return a free block of at least `size` bytes, or 0. */
+static inline uintptr_t find_block(struct heap *h, size_t size)
+{
+	int fl, sl;
+	heap_mapping(search_size(size), &fl, &sl);
+	if (fl >= HEAP_FL_COUNT)
+		return 0;
+	uint32_t slmap = h->sl_bitmap[fl] & (~0u << sl);
+	if (!slmap) {
+		uint32_t flmap = fl + 1 < 32 ? h->fl_bitmap & (~0u << (fl + 1)) : 0;
+		if (!flmap)
+			return 0;
+		fl = heap_ffs32(flmap);
+		slmap = h->sl_bitmap[fl];
+	}
+	sl = heap_ffs32(slmap);
+	uintptr_t b = h->lists[fl][sl];
+	list_remove(h, b, blk_size(b));
+	return b;
+}
+
+/* When the rounded-up search finds nothing, the head of the request's own list may still fit
+ * (one block looked at, so still O(1)); this is what lets a request use the last 1/32 of the
+ * heap, e.g. the block just grown for it, which list_insert put at the head. */
+static inline uintptr_t find_block_exact(struct heap *h, size_t size)
+{
+	int fl, sl;
+	heap_mapping(size, &fl, &sl);
+	if (fl >= HEAP_FL_COUNT)
+		return 0;
+	uintptr_t b = h->lists[fl][sl];
+	if (!b || blk_size(b) < size)
+		return 0;
+	list_remove(h, b, blk_size(b));
+	return b;
+}
+
+/* A free block of at least `size` bytes, growing the heap when there is none; 0 when out of
+ * memory. */
+static bool heap_grow(struct heap *h, size_t size);
+static inline uintptr_t take_block(struct heap *h, size_t size)
+{
+	uintptr_t b = find_block(h, size);
+	if (__builtin_expect(b != 0, 1))
+		return b;
+	if ((b = find_block_exact(h, size)))
+		return b;
+	if (!heap_grow(h, size))
+		return 0;
+	if ((b = find_block(h, size)))
+		return b;
+	return find_block_exact(h, size);
+}
+
+/* --- growth and shrink ----------------------------------------------------------------------- */
+
+static void write_sentinel(struct heap *h, uintptr_t s, bool prev_free)
+{
+	*blk_sizew(s) = prev_free ? BLK_PREV_FREE : 0;
+	if (HEAP_DEBUG) {
+		*blk_caller(s) = 0;
+		*blk_req(s) = 0;
+		*blk_magic(s) = HEAP_MAGIC_END ^ blk_payload(s);
+	}
+	h->sentinel = s;
+}
+
+/* Merge free block b (not in a list, flags set) with a free predecessor; returns the result. */
+static inline uintptr_t merge_prev(struct heap *h, uintptr_t b, size_t *size)
+{
+	if (!blk_prev_is_free(b))
+		return b;
+	uintptr_t p = blk_prev(b);
+	size_t psize = blk_size(p);
+	list_remove(h, p, psize);
+	if (HEAP_DEBUG) /* p's footer and b's header become the inside of one free block */
+		heap_fill(b - BLK_W, HEAP_POISON_FREE, BLK_W + BLK_HDR + 2 * BLK_W);
+	*size += psize;
+	return p;
+}
+
+/* Merge free block b with a free successor (not the sentinel, which is never free). */
+static inline void merge_next(struct heap *h, uintptr_t b, size_t *size)
+{
+	uintptr_t n = b + *size;
+	if (!blk_is_free(n))
+		return;
+	size_t nsize = blk_size(n);
+	list_remove(h, n, nsize);
+	if (HEAP_DEBUG)
+		heap_fill(n - BLK_W, HEAP_POISON_FREE, BLK_W + BLK_HDR + 2 * BLK_W);
+	*size += nsize;
+}
+
+/* Make the heap's last free block at least `size` bytes by mapping more pages at its end. */
+static bool heap_grow(struct heap *h, size_t size)
+{
+	size_t have = blk_prev_is_free(h->sentinel) ? ((uintptr_t *)h->sentinel)[-1] : 0;
+	size_t want = search_size(size);
+	size_t need = want > have ? want - have : 0;
+	need = (need + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
+	if (need < h->grow_min)
+		need = h->grow_min;
+	if (need > h->max - h->end) {
+		/* Not enough range for the rounded size: the exact size may still fit. */
+		need = size > have ? size - have : 0;
+		need = (need + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
+		if (need > h->max - h->end)
+			return false;
+	}
+	if (need == 0 || h->backend.grow(h->backend.ctx, h->end, need) != 0)
+		return false;
+	uintptr_t b = h->sentinel;
+	bool prev_free = have != 0;
+	h->end += need;
+	h->pages_held += need / HEAP_PAGE;
+	if (h->pages_held > h->peak_pages)
+		h->peak_pages = h->pages_held;
+	h->grows++;
+	size_t bsize = need; /* from the old sentinel to the new one */
+	if (HEAP_DEBUG)
+		heap_fill(b, HEAP_POISON_FREE, bsize);
+	write_sentinel(h, h->end - BLK_HDR, false);
+	*blk_sizew(b) = prev_free ? BLK_PREV_FREE : 0;
+	b = merge_prev(h, b, &bsize);
+	blk_set_free(b, bsize);
+	if (HEAP_DEBUG) {
+		*blk_caller(b) = 0;
+		*blk_req(b) = 0;
+		*blk_magic(b) = HEAP_MAGIC_FREE ^ blk_payload(b);
+	}
+	list_insert(h, b, bsize);
+	return true;
+}
+
+/* Give back the wholly free pages at the end when there are at least `threshold` bytes of them. */
+static size_t heap_shrink(struct heap *h, size_t threshold)
+{
+	if (!blk_prev_is_free(h->sentinel))
+		return 0;
+	uintptr_t b = blk_prev(h->sentinel);
+	uintptr_t new_end = (b + BLK_HDR + HEAP_PAGE - 1) & ~(uintptr_t)(HEAP_PAGE - 1);
+	if (new_end - BLK_HDR != b && new_end - BLK_HDR - b < BLK_MIN)
+		new_end += HEAP_PAGE;
+	if (new_end < h->min_end)
+		new_end = h->min_end;
+	if (new_end >= h->end || h->end - new_end < threshold)
+		return 0;
+	size_t bsize = blk_size(b);
+	list_remove(h, b, bsize);
+	uintptr_t s = new_end - BLK_HDR;
+	if (s == b) {
+		write_sentinel(h, s, false);
+	} else {
+		*blk_sizew(b) &= BLK_PREV_FREE; /* keep b's own prev flag */
+		write_sentinel(h, s, true);
+		blk_set_free(b, s - b);
+		list_insert(h, b, s - b);
+	}
+	size_t bytes = h->end - new_end;
+	h->end = new_end;
+	h->pages_held -= bytes / HEAP_PAGE;
+	h->shrinks++;
+	h->backend.shrink(h->backend.ctx, new_end, bytes);
+	return bytes;
+}
+
+size_t heap_trim(struct heap *h) { return heap_shrink(h, 1); }
+
+int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
+	      const struct heap_backend *backend)
+{
+	heap_fill((uintptr_t)h, 0, sizeof(*h));
+	if (start % HEAP_PAGE || max % HEAP_PAGE || max <= start || max - start > HEAP_MAX_SPAN) {
+		mm_log("heap: bad range [0x%lx-0x%lx): need page-aligned start < max, at most 2 GiB\n",
+		       (unsigned long)start, (unsigned long)max);
+		return -1;
+	}
+	if (!backend || !backend->grow || !backend->shrink) {
+		mm_log("heap: no backend\n");
+		return -1;
+	}
+	initial = (initial + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
+	if (initial < HEAP_PAGE)
+		initial = HEAP_PAGE;
+	if (initial > max - start) {
+		mm_log("heap: initial size 0x%lx larger than the range\n", (unsigned long)initial);
+		return -1;
+	}
+	h->backend = *backend;
+	h->start = start;
+	h->max = max;
+	h->grow_min = 16 * HEAP_PAGE;
+	h->shrink_threshold = 64 * HEAP_PAGE;
+	if (h->backend.grow(h->backend.ctx, start, initial) != 0) {
+		mm_log("heap: backend could not provide the initial 0x%lx bytes\n",
+		       (unsigned long)initial);
+		return -1;
+	}
+	h->end = h->min_end = start + initial;
+	h->pages_held = h->peak_pages = initial / HEAP_PAGE;
+	/* The first payload is the first 16-aligned address with room for a header before it. */
+	h->first = ((start + BLK_HDR + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1)) - BLK_HDR;
+	uintptr_t s = h->end - BLK_HDR;
+	size_t size = s - h->first;
+	if (HEAP_DEBUG)
+		heap_fill(h->first, HEAP_POISON_FREE, size);
+	*blk_sizew(h->first) = 0;
+	write_sentinel(h, s, false);
+	blk_set_free(h->first, size);
+	if (HEAP_DEBUG) {
+		*blk_caller(h->first) = 0;
+		*blk_req(h->first) = 0;
+		*blk_magic(h->first) = HEAP_MAGIC_FREE ^ blk_payload(h->first);
+	}
+	list_insert(h, h->first, size);
+	return 0;
+}
+
+/* --- allocation ------------------------------------------------------------------------------ */
+
+/* Cut b (used, `size` bytes now) down to `keep` bytes when the rest can form a free block; the
+ * rest merges with a free successor. */
+static inline void trim_used(struct heap *h, uintptr_t b, size_t size, size_t keep, bool dirty)
+{
+	if (size - keep < BLK_MIN)
+		return;
+	uintptr_t r = b + keep;
+	size_t rsize = size - keep;
+	*blk_sizew(b) = keep | (*blk_sizew(b) & BLK_PREV_FREE);
+	*blk_sizew(r) = 0; /* predecessor b is used */
+	/* A tail cut from a free block is poisoned already; one cut from user data is not. */
+	if (HEAP_DEBUG && dirty)
+		heap_fill(blk_poison_start(r), HEAP_POISON_FREE, rsize - BLK_HDR - 2 * BLK_W);
+	merge_next(h, r, &rsize);
+	blk_set_free(r, rsize);
+	if (HEAP_DEBUG) {
+		*blk_caller(r) = 0;
+		*blk_req(r) = 0;
+		*blk_magic(r) = HEAP_MAGIC_FREE ^ blk_payload(r);
+	}
+	list_insert(h, r, rsize);
+}
+
+/* Turn the (removed from its list) free block b into a used block of at least `size` bytes. */
+static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t size, size_t req,
+				  uintptr_t caller)
+{
+	size_t bsize = blk_size(b);
+	*blk_sizew(b) &= ~BLK_FREE;
+	*blk_sizew(b + bsize) &= ~BLK_PREV_FREE;
+	trim_used(h, b, bsize, size, false);
+	bsize = blk_size(b);
+	h->in_use += bsize;
+	if (h->in_use > h->peak_in_use)
+		h->peak_in_use = h->in_use;
+	h->live_blocks++;
+	h->allocs++;
+	uintptr_t p = blk_payload(b);
+	if (HEAP_DEBUG) {
+		*blk_caller(b) = caller;
+		*blk_req(b) = req;
+		*blk_magic(b) = HEAP_MAGIC_LIVE ^ p;
+		h->requested += req;
+		heap_fill(p + req, HEAP_POISON_REDZONE, b + bsize - (p + req));
+	}
+	(void)req;
+	(void)caller;
+	return p;
+}
+
+void *heap_alloc(struct heap *h, size_t n, uintptr_t caller)
+{
+	size_t size = adjust_request(n);
+	if (!size)
+		return NULL;
+	uintptr_t b = take_block(h, size);
+	if (!b)
+		return NULL;
+	return (void *)use_block(h, b, size, n, caller);
+}
+
+void *heap_alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t caller)
+{
+	if (align == 0 || (align & (align - 1)) || align > HEAP_MAX_ALIGN) {
+		mm_log("heap: alignment %lu is not a power of two up to %u\n", (unsigned long)align,
+		       HEAP_MAX_ALIGN);
+		return NULL;
+	}
+	if (align <= HEAP_ALIGN)
+		return heap_alloc(h, n, caller);
+	size_t size = adjust_request(n);
+	if (!size)
+		return NULL;
+	/* Room for the block plus a leading gap that is either 0 or a whole free block. */
+	size_t want = size + align + BLK_MIN;
+	uintptr_t b = take_block(h, want);
+	if (!b)
+		return NULL;
+	uintptr_t p = blk_payload(b);
+	uintptr_t ap = (p + align - 1) & ~(uintptr_t)(align - 1);
+	while (ap != p && ap - p < BLK_MIN)
+		ap += align;
+	if (ap != p) {
+		/* Split off the gap as a free block; b's predecessor is used (b was coalesced). */
+		size_t gap = ap - p, bsize = blk_size(b);
+		uintptr_t nb = b + gap;
+		*blk_sizew(nb) = (bsize - gap) | BLK_FREE | BLK_PREV_FREE;
+		*blk_sizew(b) &= BLK_PREV_FREE;
+		blk_set_free(b, gap);
+		if (HEAP_DEBUG) {
+			*blk_caller(b) = 0;
+			*blk_req(b) = 0;
+			*blk_magic(b) = HEAP_MAGIC_FREE ^ blk_payload(b);
+		}
+		list_insert(h, b, gap); /* its inside was poisoned as part of b */
+		b = nb;
+	}
+	return (void *)use_block(h, b, size, n, caller);
+}
+
+void *heap_calloc(struct heap *h, size_t n, size_t size, uintptr_t caller)
+{
+	size_t total;
+	if (__builtin_mul_overflow(n, size, &total))
+		return NULL;
+	void *p = heap_alloc(h, total, caller);
+	if (p)
+		heap_fill((uintptr_t)p, 0, total);
+	return p;
+}
+
+/* --- free and realloc ------------------------------------------------------------------------ */
+
+/* The block of a pointer given to free/realloc, after every check this build can afford. */
+static inline uintptr_t checked_block(struct heap *h, void *ptr, uintptr_t caller)
+{
+	uintptr_t p = (uintptr_t)ptr, b = blk_from_payload(p);
+	if (p < h->first + BLK_HDR || p >= h->sentinel)
+		heap_panic_block("invalid free (not a heap pointer)", p, 0, caller);
+	if (p & (HEAP_ALIGN - 1))
+		heap_panic_block("invalid free (misaligned, not a block start)", p, 0, caller);
+	if (HEAP_DEBUG) {
+		uintptr_t magic = *blk_magic(b) ^ p;
+		if (magic == HEAP_MAGIC_LIVE && !blk_is_free(b)) {
+			size_t req = *blk_req(b);
+			uintptr_t end = b + blk_size(b);
+			if (blk_size(b) < BLK_MIN || end > h->sentinel || p + req > end)
+				heap_panic_block("corrupt block header", p, b, caller);
+			if (heap_find_not(p + req, HEAP_POISON_REDZONE, end - (p + req)))
+				heap_panic_block("red zone overwritten", p, b, caller);
+			return b;
+		}
+		if (magic == HEAP_MAGIC_FREE && blk_is_free(b))
+			heap_panic_block("double free", p, b, caller);
+		heap_panic_pointer(h, p, caller);
+	}
+	if (blk_is_free(b))
+		heap_panic_block("double free", p, 0, caller);
+	return b;
+}
+
+void heap_free(struct heap *h, void *ptr, uintptr_t caller)
+{
+	if (!ptr)
+		return;
+	uintptr_t b = checked_block(h, ptr, caller);
+	size_t size = blk_size(b);
+	h->in_use -= size;
+	h->live_blocks--;
+	h->frees++;
+	if (HEAP_DEBUG) {
+		h->requested -= *blk_req(b);
+		*blk_req(b) = caller; /* the free site, for a later double free report */
+		*blk_magic(b) = HEAP_MAGIC_FREE ^ blk_payload(b);
+		heap_fill(blk_payload(b), HEAP_POISON_FREE, size - BLK_HDR);
+	}
+	merge_next(h, b, &size);
+	b = merge_prev(h, b, &size);
+	blk_set_free(b, size);
+	list_insert(h, b, size);
+	if (b + size == h->sentinel && size >= h->shrink_threshold)
+		heap_shrink(h, h->shrink_threshold);
+}
+
+size_t heap_usable_size(struct heap *h, void *ptr)
+{
+	uintptr_t b = checked_block(h, ptr, HEAP_CALLER);
+	return HEAP_DEBUG ? *blk_req(b) : blk_size(b) - BLK_HDR;
+}
+
+void *heap_realloc(struct heap *h, void *ptr, size_t n, uintptr_t caller)
+{
+	if (!ptr)
+		return heap_alloc(h, n, caller);
+	if (n == 0) {
+		heap_free(h, ptr, caller);
+		return NULL;
+	}
+	uintptr_t b = checked_block(h, ptr, caller);
+	size_t size = adjust_request(n);
+	if (!size)
+		return NULL;
+	size_t cur = blk_size(b);
+	uintptr_t nb = b + cur;
+	bool grown = false;
+	if (size > cur && blk_is_free(nb) && cur + blk_size(nb) >= size) {
+		/* Grow in place into the free successor. */
+		size_t nsize = blk_size(nb);
+		list_remove(h, nb, nsize);
+		*blk_sizew(nb + nsize) &= ~BLK_PREV_FREE;
+		*blk_sizew(b) = (cur + nsize) | (*blk_sizew(b) & BLK_PREV_FREE);
+		cur += nsize;
+		h->in_use += nsize;
+		grown = true;
+	}
+	if (size <= cur) {
+		/* Shrink (or keep) in place; a tail of BLK_MIN or more goes back as a free block. */
+		size_t before = cur;
+		trim_used(h, b, cur, size, !grown);
+		h->in_use -= before - blk_size(b);
+		if (h->in_use > h->peak_in_use)
+			h->peak_in_use = h->in_use;
+		if (HEAP_DEBUG) {
+			uintptr_t p = blk_payload(b);
+			h->requested += n - *blk_req(b);
+			*blk_req(b) = n;
+			heap_fill(p + n, HEAP_POISON_REDZONE, b + blk_size(b) - (p + n));
+		}
+		return ptr;
+	}
+	void *q = heap_alloc(h, n, HEAP_DEBUG ? *blk_caller(b) : caller);
+	if (!q)
+		return NULL;
+	size_t old = HEAP_DEBUG ? *blk_req(b) : cur - BLK_HDR;
+	size_t copy = old < n ? old : n;
+#if __STDC_HOSTED__
+	__builtin_memcpy(q, ptr, copy);
+#else
+	for (size_t i = 0; i < copy; i++)
+		((uint8_t *)q)[i] = ((const uint8_t *)ptr)[i];
+#endif
+	heap_free(h, ptr, caller);
+	return q;
+}

@@ -1,0 +1,47 @@
+/*
+ * test_heap_arena.c - the mmap'd host backend for the heap (see test_heap_arena.h).
+ */
+#include "tests/host/test_heap_arena.h"
+
+#include <sys/mman.h>
+
+static int arena_grow(void *ctx, uintptr_t va, size_t bytes)
+{
+	struct heap_arena *a = ctx;
+	if (va < a->base || va + bytes > a->base + a->span || (va | bytes) % HEAP_PAGE)
+		return -1;
+	if (a->fail_after == 0)
+		return -1;
+	if (a->fail_after > 0)
+		a->fail_after--;
+	if (mprotect((void *)va, bytes, PROT_READ | PROT_WRITE) != 0)
+		return -1;
+	a->grow_calls++;
+	a->mapped_pages += bytes / HEAP_PAGE;
+	return 0;
+}
+
+static void arena_shrink(void *ctx, uintptr_t va, size_t bytes)
+{
+	struct heap_arena *a = ctx;
+	madvise((void *)va, bytes, MADV_DONTNEED);
+	mprotect((void *)va, bytes, PROT_NONE);
+	a->shrink_calls++;
+	a->mapped_pages -= bytes / HEAP_PAGE;
+}
+
+int heap_arena_open(struct heap_arena *a, size_t span)
+{
+	void *m = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	*a = (struct heap_arena){ .base = (uintptr_t)m, .span = span, .fail_after = -1 };
+	a->backend = (struct heap_backend){ arena_grow, arena_shrink, a };
+	return 0;
+}
+
+void heap_arena_close(struct heap_arena *a)
+{
+	munmap((void *)a->base, a->span);
+	a->base = 0;
+}
