@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# 30-kernel.t - the kernel booted directly by QEMU's own Multiboot loader (-kernel), no disk.
+#
+#   1. test=boot,traps: the in-kernel suites pass (TAP on serial, shown as a subtest), the plan
+#      matches the results, and QEMU exits through isa-debug-exit with status 33;
+#   2. the boot log has the Multiboot lines in their contract format and one BIOS-e820 line per
+#      map entry, with the usable RAM above 1 MiB that -m 128 gives;
+#   3. port 0xE9 (isa-debugcon) carries the same log as COM1;
+#   4. without test=, `qemu-exit` ends the boot with "kernel: up" and status 33;
+#   5. trap=ud2 / trap=gp / trap=divide: the exception is named, registers and error code are
+#      printed, the panic names the function, and QEMU exits with status 35 (test= absent, so
+#      this also checks that `qemu-exit` alone makes panic leave QEMU);
+#   6. an unknown suite fails the run (status 35): a typo in test= cannot pass.
+# Our own loader is tested with the same kernel elsewhere (the loader's scripts).
+source "$(dirname "$0")/../lib.sh"
+
+KERNEL="$BUILD/kernel/kernel.elf"
+tap_plan 12
+if [ ! -f "$KERNEL" ]; then
+	for i in $(seq 12); do tap_fail "kernel.elf not built ($KERNEL)"; done
+	tap_done
+fi
+
+# boot NAME APPEND [EXTRA...]: boot with -kernel at -m 128; sets $log and $rc.
+boot() {
+	local name=$1 append=$2; shift 2
+	log="$T_DIR/$name.log"
+	rc=$(qemu_run "$log" 30 -m 128 -kernel "$KERNEL" -append "$append" "$@")
+}
+
+# --- 1: in-kernel suites ---------------------------------------------------------------------
+boot suites "test=boot,traps" -chardev "file,id=e9,path=$T_DIR/suites.e9" \
+	-device "isa-debugcon,iobase=0xe9,chardev=e9"
+kernel_tap "$log"
+n_ok=$(grep -a -c '^ok ' "$log")
+n_not=$(grep -a -c '^not ok ' "$log")
+plan=$(grep -a -o -m1 '^1\.\.[0-9]*' "$log" | cut -d. -f3)
+if [ "$rc" = 33 ] && [ "$n_not" = 0 ] && [ "$n_ok" -gt 0 ] && [ "${plan:-x}" = "$n_ok" ]; then
+	tap_ok "test=boot,traps: $n_ok checks passed, plan 1..$plan, exit status 33"
+else
+	tap_fail "test=boot,traps: exit status $rc (want 33), $n_ok ok, $n_not not ok, plan ${plan:-none}"
+fi
+tap_check "both suites ran (# suite boot, # suite traps)" \
+	bash -c "grep -a -q '^# suite boot\$' '$log' && grep -a -q '^# suite traps\$' '$log'"
+
+# --- 2: the Multiboot lines ------------------------------------------------------------------
+tap_check 'multiboot: loader "qemu"' grep -a -q '^multiboot: loader "qemu"$' "$log"
+tap_check 'multiboot: cmdline "... test=boot,traps" (QEMU prefixes the kernel path)' \
+	grep -a -q '^multiboot: cmdline ".*test=boot,traps"$' "$log"
+tap_check 'multiboot: flags=0x........ with mem_lower/mem_upper in KiB' bash -c \
+	"grep -a -q -E '^multiboot: flags=0x[0-9a-f]{8}\$' '$log' &&
+	 grep -a -q -E '^multiboot: mem_lower=[0-9]+KiB mem_upper=[0-9]+KiB\$' '$log'"
+# QEMU at -m 128 (SeaBIOS): usable RAM from 1 MiB up to just below 128 MiB.
+tap_check 'BIOS-e820 lines in Linux format, usable RAM from 0x100000 at -m 128' bash -c \
+	"[ \$(grep -a -c -E '^BIOS-e820: \[mem 0x[0-9a-f]{16}-0x[0-9a-f]{16}\] (usable|reserved|ACPI data|ACPI NVS|unusable|type [0-9]+)\$' '$log') -ge 3 ] &&
+	 grep -a -q -E '^BIOS-e820: \[mem 0x0000000000100000-0x0000000007[0-9a-f]{6}\] usable\$' '$log'"
+
+# --- 3: port 0xE9 console ----------------------------------------------------------------------
+tap_check "port 0xE9 carries the same output as COM1" cmp -s "$log" "$T_DIR/suites.e9"
+
+# --- 4: plain boot ------------------------------------------------------------------------------
+boot up "qemu-exit nomonitor"
+tap_check "plain boot ends with 'kernel: up' and exit status 33 (got $rc)" \
+	bash -c "[ '$rc' = 33 ] && grep -a -q '^kernel: up\$' '$log'"
+
+# --- 5: exception reports ------------------------------------------------------------------------
+# check_trap NAME EXCEPTION-LINE-REGEX PANIC-REGEX
+check_trap() {
+	local name=$1 exc=$2 pan=$3
+	boot "trap-$name" "trap=$name qemu-exit"
+	if [ "$rc" = 35 ] && grep -a -q -E "^EXCEPTION: $exc" "$log" &&
+		grep -a -q -E '^  eip=0x[0-9a-f]{8} \(trap_raise_from_cmdline\+0x[0-9a-f]+\)$' "$log" &&
+		grep -a -q -E '^  eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=0x[0-9a-f]{8} edx=0x[0-9a-f]{8}$' "$log" &&
+		grep -a -q -E '^  cr0=0x[0-9a-f]{8} cr2=0x[0-9a-f]{8} cr3=0x[0-9a-f]{8} cr4=0x[0-9a-f]{8}$' "$log" &&
+		grep -a -q -E "^PANIC: $pan" "$log"; then
+		tap_ok "trap=$name: '$(grep -a -m1 '^EXCEPTION' "$log")', registers, panic, status 35"
+	else
+		tap_fail "trap=$name: exit status $rc (want 35) or report incomplete"
+		tap_diag <"$log"
+	fi
+}
+check_trap ud2 'Invalid opcode \(vector 6, error code 0x00000000\)' 'Invalid opcode \(vector 6\)'
+check_trap gp 'General protection fault \(vector 13, error code 0x00001230\)' 'General protection fault'
+check_trap divide 'Divide error \(vector 0,' 'Divide error'
+
+# --- 6: unknown suite ----------------------------------------------------------------------------
+boot unknown "test=boot,no-such-suite"
+tap_check "test=no-such-suite fails the run (status $rc, want 35)" \
+	bash -c "[ '$rc' = 35 ] && grep -a -q \"^not ok .* suite 'no-such-suite' exists\" '$log'"
+tap_done
