@@ -45,7 +45,7 @@ void mon_print_help(const struct mon_cmd_group *const *groups, size_t ngroups)
 				synopsis[n++] = ' ';
 			for (const char *s = c->args; *s && n < sizeof synopsis - 1; s++)
 				synopsis[n++] = *s;
-			while (n < 26)
+			while (n < 30)
 				synopsis[n++] = ' ';
 			synopsis[n] = '\0';
 			mon_printf("  %s %s\n", synopsis, c->help);

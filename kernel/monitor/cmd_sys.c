@@ -85,11 +85,11 @@ static int cmd_reboot(int argc, char **argv)
 }
 
 static const struct mon_cmd mon_cmds_sys[] = {
-	{ "help", "[command]", "list the commands, or show one command's usage", 0, 1, cmd_help },
-	{ "history", "", "show the lines typed so far and the input counters", 0, 0, cmd_history },
-	{ "reboot", "", "reset the machine (8042 reset line, then a triple fault)", 0, 0,
+	{ "help", "[command]", "list the commands, or one command's usage", 0, 1, cmd_help },
+	{ "history", "", "the lines typed so far and the input counters", 0, 0, cmd_history },
+	{ "reboot", "", "reset the machine (8042, then a triple fault)", 0, 0,
 	  cmd_reboot },
-	{ "halt", "[code]", "stop: exit QEMU with status code*2+1 (default 16: status 33), else hlt",
+	{ "halt", "[code]", "exit QEMU with status code*2+1 (33), else hlt",
 	  0, 1, cmd_halt },
 };
 const struct mon_cmd_group mon_group_sys = {

@@ -17,6 +17,7 @@
 #include "kernel/drivers/serial_input.h"
 #include "kernel/monitor/cmd.h"
 #include "kernel/monitor/line.h"
+#include "kernel/monitor/mon_mem.h"
 #include "kernel/monitor/out.h"
 
 static struct line_editor mon_editor;
@@ -52,6 +53,7 @@ void monitor_run(void)
 
 	if (cmdline_has("nomonitor"))
 		return;
+	mon_mem_init();
 	line_init(&mon_editor, monitor_echo);
 	bool serial = serial_input_init();
 	bool keyboard = keyboard_init();

@@ -250,9 +250,9 @@ static void test_help_lists_every_command(void **state)
 	mon_print_help(test_groups, NGROUPS);
 	assert_non_null(strstr(printed, "first:\n"));
 	assert_non_null(strstr(printed, "second:\n"));
-	assert_non_null(strstr(printed, "  echo <word> [word]         repeat\n"));
-	assert_non_null(strstr(printed, "  none                       takes nothing\n"));
-	assert_non_null(strstr(printed, "  fail [x]                   always fails\n"));
+	assert_non_null(strstr(printed, "  echo <word> [word]             repeat\n"));
+	assert_non_null(strstr(printed, "  none                           takes nothing\n"));
+	assert_non_null(strstr(printed, "  fail [x]                       always fails\n"));
 	assert_ptr_equal(mon_find(test_groups, NGROUPS, "fail"), &test_cmds_b[0]);
 	assert_null(mon_find(test_groups, NGROUPS, "nope"));
 }
