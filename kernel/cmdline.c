@@ -22,7 +22,7 @@ void cmdline_init(const char *loader_cmdline)
 	size_t i = 0;
 
 	if (loader_cmdline)
-		for (; loader_cmdline[i] && i < CMDLINE_MAX - 1; i++)
+		for (; i < CMDLINE_MAX - 1 && loader_cmdline[i]; i++)
 			cmdline_raw[i] = loader_cmdline[i];
 	cmdline_cut = loader_cmdline && loader_cmdline[i] != '\0';
 	cmdline_raw[i] = '\0';

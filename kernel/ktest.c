@@ -15,6 +15,12 @@
 
 extern const struct ktest_suite __ktest_start[], __ktest_end[];
 
+/* Number of registered suites (the linker's two symbols are distinct objects to C: subtract). */
+static size_t ktest_suite_count(void)
+{
+	return ((uintptr_t)__ktest_end - (uintptr_t)__ktest_start) / sizeof(struct ktest_suite);
+}
+
 static uint32_t ktest_count, ktest_failed;
 
 bool ktap_ok(bool cond, const char *fmt, ...)
@@ -88,14 +94,16 @@ static size_t ktest_item_len(const char *list)
 /* Run every suite whose name is the len characters at item; false when none matches. */
 static bool ktest_run_named(const char *item, size_t len)
 {
-	const struct ktest_suite *s;
 	bool found = false;
 
-	for (s = __ktest_start; s < __ktest_end; s++)
+	for (size_t i = 0; i < ktest_suite_count(); i++) {
+		const struct ktest_suite *s = &__ktest_start[i];
+
 		if (ktest_name_equals("all", item, len) || ktest_name_equals(s->name, item, len)) {
 			ktest_run_suite(s);
 			found = true;
 		}
+	}
 	return found;
 }
 

@@ -82,6 +82,7 @@ void panic_at_pc(uintptr_t pc, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	panic_report(pc, 0, fmt, ap);
+	va_end(ap); /* not reached */
 }
 
 void panic(const char *fmt, ...)
@@ -90,4 +91,5 @@ void panic(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	panic_report((uintptr_t)__builtin_return_address(0), 1, fmt, ap);
+	va_end(ap); /* not reached */
 }

@@ -66,6 +66,7 @@ static void fmt_integer(struct fmt_sink *sink, const struct fmt_spec *spec, unsi
 	int prefix_len;
 
 	while (value) {
+		/* cppcheck-suppress zerodivcond ; base is 8, 10 or 16, from the callers below */
 		tmp[ndigits++] = digits[value % base];
 		value /= base;
 	}

@@ -96,7 +96,7 @@ static void boot_check_layout(void)
 		(uintptr_t)__rodata_start % KERNEL_PAGE_SIZE == 0 &&
 		(uintptr_t)__data_start % KERNEL_PAGE_SIZE == 0 &&
 		(uintptr_t)__bss_start % KERNEL_PAGE_SIZE == 0, "sections are page aligned");
-	ktap_ok(__stack_bottom == __stack_guard + KERNEL_PAGE_SIZE && __stack_top - __stack_bottom == 16384,
+	ktap_ok(__stack_bottom == __stack_guard + KERNEL_PAGE_SIZE && (uintptr_t)__stack_top - (uintptr_t)__stack_bottom == 16384,
 		"16 KiB boot stack at 0x%08x with its guard page directly below",
 		(unsigned)(uintptr_t)__stack_bottom);
 	ktap_ok(esp > (uintptr_t)__stack_bottom && esp <= (uintptr_t)__stack_top,
