@@ -1,0 +1,516 @@
+/*
+ * pmm.c - the bitmap frame allocator: one bit per 4 KiB frame (1 = free), summary levels above it,
+ * a hint, a free counter and named reservations. Design notes: docs/pmm.md.
+ *
+ * Search structure (the summary-bitmap idea of shared/notes/memory.md, as LLFree and mimalloc use):
+ *   level 0: bit f is set when frame f is free;
+ *   level k: bit i is set when word i of level k-1 is non-zero (has a free frame somewhere).
+ * 4 GiB = 2^20 frames -> 32768 words -> 1024 -> 32 -> 1, so the first free frame at or after any
+ * position is found by reading at most about two words per level, whatever the fill. A single-frame
+ * allocation first tries the word of the hint (where the last allocation or free happened: one word
+ * read in the common case), then walks the summary from 16 MiB, then from 0. Each word read counts
+ * in pmm.touched, which tests assert on (machine-independent cost) and the benchmark reports.
+ *
+ * Which state a frame is in is decided without a second bitmap: free <=> its bit is set; otherwise
+ * it is reserved if a reservation covers it, not RAM if no usable range holds it, else allocated.
+ * That holds because reservations only ever take free frames (reserving an allocated one panics).
+ */
+#include "mm/pmm.h"
+
+#define NONE 0xFFFFFFFFu
+#define TOUCH(n) (pmm.touched += (n))
+
+struct frame_range { uint32_t start, end; }; /* frame numbers, [start, end) */
+
+static struct {
+	uint32_t *lvl[PMM_MAX_LEVELS];
+	uint32_t nwords[PMM_MAX_LEVELS];
+	unsigned nlevels;
+	uint32_t nframes;                 /* bits in level 0 */
+	uint32_t usable, free, reserved;
+	uint32_t hint;                    /* a level-0 word index */
+	uint32_t normal_start;            /* first frame above the ISA DMA limit, or 0 if none */
+	struct frame_range ram[MEMMAP_MAX_RANGES];
+	size_t nram;
+	struct pmm_reservation res[PMM_MAX_RESERVATIONS];
+	size_t nres;
+	uint32_t bitmap_pa, bitmap_bytes;
+	uint64_t touched;
+} pmm;
+
+static inline unsigned ctz32(uint32_t x) { return (unsigned)__builtin_ctz(x); }
+
+/* Mask of bits [lo, hi) within one word, 0 <= lo < hi <= 32. */
+static inline uint32_t bits_mask(unsigned lo, unsigned hi)
+{
+	uint32_t m = hi == 32 ? ~0u : (1u << hi) - 1;
+	return m & ~((1u << lo) - 1);
+}
+
+/* ---- callers and panics ------------------------------------------------------------------ */
+
+/* Panic for misuse: "<fn>: <what> 0x<addr> (<owner>) (caller 0x<addr> <symbol>+0x<off>)". */
+static void __attribute__((noreturn))
+pmm_misuse(const char *fn, void *caller, const char *what, uint32_t pa, const char *owner)
+{
+	uintptr_t off = 0;
+	const char *sym = mm_symbol_name((uintptr_t)caller, &off);
+	mm_panic("%s: %s 0x%08x%s%s%s (caller 0x%08llx %s+0x%llx)", fn, what, pa, owner ? " (" : "",
+	         owner ? owner : "", owner ? ")" : "", (unsigned long long)(uintptr_t)caller,
+	         sym ? sym : "?", (unsigned long long)off);
+}
+
+/* ---- summary maintenance ----------------------------------------------------------------- */
+
+/* Level-0 word w changed; make every summary level above it agree again. Stops as soon as a
+ * level's word keeps its emptiness (nothing changes further up). */
+static void summary_update(uint32_t w)
+{
+	for (unsigned k = 1; k < pmm.nlevels; k++) {
+		bool child_free = pmm.lvl[k - 1][w] != 0;
+		uint32_t pw = w >> 5, bit = 1u << (w & 31);
+		TOUCH(1);
+		uint32_t old = pmm.lvl[k][pw];
+		uint32_t now = child_free ? (old | bit) : (old & ~bit);
+		if (now == old) return;
+		pmm.lvl[k][pw] = now;
+		if ((old != 0) == (now != 0)) return;
+		w = pw;
+	}
+}
+
+static void summary_rebuild(void)
+{
+	for (unsigned k = 1; k < pmm.nlevels; k++) {
+		for (uint32_t i = 0; i < pmm.nwords[k]; i++) pmm.lvl[k][i] = 0;
+		for (uint32_t i = 0; i < pmm.nwords[k - 1]; i++)
+			if (pmm.lvl[k - 1][i]) pmm.lvl[k][i >> 5] |= 1u << (i & 31);
+	}
+}
+
+/* ---- searching --------------------------------------------------------------------------- */
+
+/* Index of the first set bit at or after p in level k, or NONE. Reads at most two words per level. */
+static uint32_t find_next_set(unsigned k, uint32_t p)
+{
+	uint32_t w = p >> 5;
+	if (p == NONE || w >= pmm.nwords[k]) return NONE;
+	TOUCH(1);
+	uint32_t word = pmm.lvl[k][w] & (~0u << (p & 31));
+	if (word) return (w << 5) | ctz32(word);
+	if (k + 1 == pmm.nlevels) {
+		for (w++; w < pmm.nwords[k]; w++) {
+			TOUCH(1);
+			if (pmm.lvl[k][w]) return (w << 5) | ctz32(pmm.lvl[k][w]);
+		}
+		return NONE;
+	}
+	uint32_t nw = find_next_set(k + 1, w + 1);
+	if (nw == NONE) return NONE;
+	TOUCH(1);
+	return (nw << 5) | ctz32(pmm.lvl[k][nw]);
+}
+
+/* First frame in [from, to) whose bit is clear (not free), or to if all are free. */
+static uint32_t find_first_used(uint32_t from, uint32_t to)
+{
+	uint32_t f = from;
+	while (f < to) {
+		uint32_t w = f >> 5, lo = f & 31;
+		uint32_t hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
+		TOUCH(1);
+		uint32_t used = ~pmm.lvl[0][w] & bits_mask(lo, hi);
+		if (used) return (w << 5) | ctz32(used);
+		f = (w + 1) << 5;
+	}
+	return to;
+}
+
+/* First frame s in [lo, hi - n] with s % a == 0 and frames [s, s+n) all free, or NONE.
+ * Each round skips to the next free frame (summary walk), aligns up, and checks the window; on an
+ * obstacle z the next round starts after z, so rounds <= obstacles and, since s only grows to the
+ * next multiple of a, <= (hi - lo) / a. */
+static uint32_t search_run(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
+{
+	uint32_t p = lo;
+	for (;;) {
+		uint32_t f = find_next_set(0, p);
+		if (f == NONE || f >= hi) return NONE;
+		uint64_t s = ((uint64_t)f + a - 1) & ~(uint64_t)(a - 1);
+		if (s + n > hi) return NONE;
+		uint32_t z = find_first_used((uint32_t)s, (uint32_t)s + n);
+		if (z == (uint32_t)s + n) return (uint32_t)s;
+		p = z + 1;
+	}
+}
+
+/* ---- bit updates (level 0 plus summaries) -------------------------------------------------- */
+
+static void mark_used(uint32_t from, uint32_t to)
+{
+	for (uint32_t f = from; f < to;) {
+		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
+		uint32_t old = pmm.lvl[0][w], now = old & ~bits_mask(lo, hi);
+		pmm.lvl[0][w] = now;
+		if (old && !now) summary_update(w);
+		f = (w + 1) << 5;
+	}
+}
+
+static void mark_free(uint32_t from, uint32_t to)
+{
+	for (uint32_t f = from; f < to;) {
+		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
+		uint32_t old = pmm.lvl[0][w], now = old | bits_mask(lo, hi);
+		pmm.lvl[0][w] = now;
+		if (!old && now) summary_update(w);
+		f = (w + 1) << 5;
+	}
+}
+
+/* ---- RAM ranges and reservations ------------------------------------------------------------ */
+
+/* The usable range holding frame f, or NULL (binary search: ranges are sorted and disjoint). */
+static const struct frame_range *ram_find(uint32_t f)
+{
+	size_t lo = 0, hi = pmm.nram;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f < pmm.ram[mid].start) hi = mid;
+		else if (f >= pmm.ram[mid].end) lo = mid + 1;
+		else return &pmm.ram[mid];
+	}
+	return NULL;
+}
+
+/* The first reservation whose range holds frame f, or NULL. */
+static const struct pmm_reservation *res_find(uint32_t f)
+{
+	phys_addr_t pa = (phys_addr_t)f << PMM_FRAME_SHIFT;
+	for (size_t i = 0; i < pmm.nres; i++)
+		if (pa >= pmm.res[i].start && pa < pmm.res[i].end) return &pmm.res[i];
+	return NULL;
+}
+
+/* Count free frames in [from, to) and mark them used. */
+static uint32_t take_free(uint32_t from, uint32_t to)
+{
+	uint32_t taken = 0;
+	for (uint32_t f = from; f < to;) {
+		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
+		uint32_t old = pmm.lvl[0][w], got = old & bits_mask(lo, hi);
+		taken += (uint32_t)__builtin_popcount(got);
+		pmm.lvl[0][w] = old & ~got;
+		if (old && !(old & ~got)) summary_update(w);
+		f = (w + 1) << 5;
+	}
+	return taken;
+}
+
+static void reserve(const char *name, phys_addr_t start, phys_addr_t end, void *caller)
+{
+	if (pmm.nres == PMM_MAX_RESERVATIONS)
+		mm_panic("pmm_reserve_range: reservation table full (%d entries) reserving %s "
+		         "[mem 0x%08llx-0x%08llx]", PMM_MAX_RESERVATIONS, name, (unsigned long long)start,
+		         (unsigned long long)end);
+	if (end <= start) {
+		mm_log("pmm: reservation %s is empty, nothing reserved\n", name);
+		return;
+	}
+	phys_addr_t s = start & ~(phys_addr_t)(PMM_FRAME_SIZE - 1);
+	phys_addr_t e = (end + PMM_FRAME_SIZE - 1) & ~(phys_addr_t)(PMM_FRAME_SIZE - 1);
+	if (e < end || e > MEMMAP_LIMIT) e = MEMMAP_LIMIT;              /* wrapped or beyond 4 GiB */
+	if (s > e) s = e;
+	uint32_t fs = (uint32_t)(s >> PMM_FRAME_SHIFT), fe = (uint32_t)(e >> PMM_FRAME_SHIFT);
+	if (fe > pmm.nframes) fe = pmm.nframes;
+	if (fs > fe) fs = fe;
+	/* Reservations take only free frames; an allocated one belongs to somebody: refuse loudly. */
+	if (pmm.usable != pmm.free + pmm.reserved) {
+		for (uint32_t f = fs; f < fe; f++) {
+			if (pmm.lvl[0][f >> 5] & (1u << (f & 31))) continue;
+			if (ram_find(f) && !res_find(f))
+				pmm_misuse("pmm_reserve_range", caller, "cannot reserve allocated frame", f << PMM_FRAME_SHIFT, name);
+		}
+	}
+	uint32_t taken = take_free(fs, fe);
+	pmm.free -= taken;
+	pmm.reserved += taken;
+	pmm.res[pmm.nres++] = (struct pmm_reservation){ name, s, e, taken };
+	if (e > s)
+		mm_log("pmm: reserved %s [mem 0x%08llx-0x%08llx] %u frames\n", name, (unsigned long long)s,
+		       (unsigned long long)(e - 1), taken);
+	else
+		mm_log("pmm: reserved %s [mem beyond RAM] 0 frames\n", name);
+}
+
+/* ---- init ---------------------------------------------------------------------------------- */
+
+static bool region_overlaps(const struct pmm_region *r, size_t n, uint64_t s, uint64_t e, uint64_t *after)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t rs = r[i].start & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+		uint64_t re = (r[i].end + PMM_FRAME_SIZE - 1) & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+		if (r[i].end <= r[i].start) continue;
+		if (re < r[i].end) re = ~(uint64_t)0 & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+		if (rs < e && s < re) { *after = re; return true; }
+	}
+	return false;
+}
+
+/* Lowest frame-aligned address >= 1 MiB inside one usable range, clear of every region. */
+static uint64_t place_bitmap(const struct pmm_region *regions, size_t n, uint32_t bytes)
+{
+	uint64_t size = ((uint64_t)bytes + PMM_FRAME_SIZE - 1) & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+	for (size_t i = 0; i < pmm.nram; i++) {
+		uint64_t cand = (uint64_t)pmm.ram[i].start << PMM_FRAME_SHIFT;
+		uint64_t end = (uint64_t)pmm.ram[i].end << PMM_FRAME_SHIFT;
+		if (cand < PMM_LOW_RESERVED) cand = PMM_LOW_RESERVED;
+		uint64_t after;
+		while (cand + size <= end) {
+			if (!region_overlaps(regions, n, cand, cand + size, &after)) return cand;
+			cand = after;
+		}
+	}
+	return MEMMAP_LIMIT; /* none */
+}
+
+void pmm_init(const struct memmap *map, const struct pmm_region *regions, size_t nregions)
+{
+	__builtin_memset(&pmm, 0, sizeof(pmm));
+	for (size_t i = 0; i < map->count; i++) {
+		const struct memmap_range *r = &map->range[i];
+		if (r->type != MEMMAP_USABLE || r->end <= r->start || r->end > MEMMAP_LIMIT) continue;
+		struct frame_range fr = { (uint32_t)(r->start >> PMM_FRAME_SHIFT),
+		                          (uint32_t)(r->end >> PMM_FRAME_SHIFT) };
+		pmm.ram[pmm.nram++] = fr;
+		pmm.usable += fr.end - fr.start;
+		if (fr.end > pmm.nframes) pmm.nframes = fr.end;
+	}
+	if (!pmm.usable) mm_panic("pmm: no usable RAM in the memory map");
+
+	/* Level sizes: each level has one bit per word of the level below, up to a single word. */
+	uint32_t total = 0, bits = pmm.nframes;
+	do {
+		pmm.nwords[pmm.nlevels] = (bits + 31) / 32;
+		total += pmm.nwords[pmm.nlevels];
+		bits = pmm.nwords[pmm.nlevels++];
+	} while (bits > 1);
+	pmm.bitmap_bytes = total * 4;
+
+	uint64_t at = place_bitmap(regions, nregions, pmm.bitmap_bytes);
+	if (at >= MEMMAP_LIMIT)
+		mm_panic("pmm: no usable RAM above 1 MiB can hold the %u-byte bitmap clear of the "
+		         "kernel and boot data", pmm.bitmap_bytes);
+	pmm.bitmap_pa = (uint32_t)at;
+	uint32_t *words = mm_phys_to_virt(pmm.bitmap_pa);
+	for (unsigned k = 0; k < pmm.nlevels; k++) {
+		pmm.lvl[k] = words;
+		words += pmm.nwords[k];
+	}
+
+	/* Everything used, then the usable frames free, then the reservations; summaries last. */
+	__builtin_memset(pmm.lvl[0], 0, pmm.bitmap_bytes);
+	for (size_t i = 0; i < pmm.nram; i++) {
+		uint32_t f = pmm.ram[i].start, to = pmm.ram[i].end;
+		for (; f < to && (f & 31); f++) pmm.lvl[0][f >> 5] |= 1u << (f & 31);
+		for (; f + 32 <= to; f += 32) pmm.lvl[0][f >> 5] = ~0u;
+		for (; f < to; f++) pmm.lvl[0][f >> 5] |= 1u << (f & 31);
+	}
+	summary_rebuild();
+	pmm.free = pmm.usable;
+	pmm.normal_start = pmm.nframes > (PMM_DMA_LIMIT >> PMM_FRAME_SHIFT) ? PMM_DMA_LIMIT >> PMM_FRAME_SHIFT : 0;
+	pmm.hint = pmm.normal_start >> 5;
+
+	void *caller = __builtin_return_address(0);
+	reserve("low-1mib", 0, PMM_LOW_RESERVED, caller);
+	for (size_t i = 0; i < nregions; i++)
+		reserve(regions[i].name, regions[i].start, regions[i].end, caller);
+	reserve("pmm-bitmap", pmm.bitmap_pa, (phys_addr_t)pmm.bitmap_pa + pmm.bitmap_bytes, caller);
+	pmm.touched = 0;
+	pmm_print_summary();
+}
+
+/* ---- allocation ---------------------------------------------------------------------------- */
+
+uint32_t pmm_alloc_frame(void)
+{
+	if (!pmm.free) return 0;
+	uint32_t w = pmm.hint;
+	TOUCH(1);
+	uint32_t word = pmm.lvl[0][w];
+	if (!word) {
+		uint32_t f = find_next_set(0, pmm.normal_start);
+		if (f == NONE) f = find_next_set(0, 0);
+		if (f == NONE) return 0; /* unreachable while the counter is right; pmm_check says so */
+		w = f >> 5;
+		word = pmm.lvl[0][w];
+		pmm.hint = w;
+	}
+	uint32_t f = (w << 5) | ctz32(word);
+	word &= word - 1;
+	pmm.lvl[0][w] = word;
+	if (!word) summary_update(w);
+	pmm.free--;
+	return f << PMM_FRAME_SHIFT;
+}
+
+uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, uint32_t limit)
+{
+	if (align == 0) align = PMM_FRAME_SIZE;
+	if (align < PMM_FRAME_SIZE || (align & (align - 1)))
+		pmm_misuse("pmm_alloc_frames", __builtin_return_address(0),
+		           "alignment is not a power of two >= 4096:", align, NULL);
+	if (n == 0 || n > pmm.free) return 0;
+	uint32_t a = align >> PMM_FRAME_SHIFT, nn = (uint32_t)n;
+	uint32_t hi = pmm.nframes;
+	if (limit && (limit >> PMM_FRAME_SHIFT) < hi) hi = limit >> PMM_FRAME_SHIFT;
+	uint32_t s = NONE;
+	if (pmm.normal_start && hi > pmm.normal_start) {
+		/* Above 16 MiB first, so ISA DMA memory stays for the requests that need it. */
+		s = search_run(nn, a, pmm.normal_start, hi);
+		if (s == NONE) {
+			uint64_t lowhi = (uint64_t)pmm.normal_start + nn - 1;
+			s = search_run(nn, a, 0, lowhi < hi ? (uint32_t)lowhi : hi);
+		}
+	} else {
+		s = search_run(nn, a, 0, hi);
+	}
+	if (s == NONE) return 0;
+	mark_used(s, s + nn);
+	pmm.free -= nn;
+	return s << PMM_FRAME_SHIFT;
+}
+
+/* ---- freeing ------------------------------------------------------------------------------- */
+
+static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
+{
+	if (pa & (PMM_FRAME_SIZE - 1)) pmm_misuse(fn, caller, "unaligned frame address", pa, NULL);
+	if (n == 0) return;
+	uint32_t f = pa >> PMM_FRAME_SHIFT;
+	const struct frame_range *r = ram_find(f);
+	if (!r) pmm_misuse(fn, caller, "frame is not usable RAM:", pa, NULL);
+	if (n > r->end - f) pmm_misuse(fn, caller, "frame is not usable RAM:", r->end << PMM_FRAME_SHIFT, NULL);
+	uint32_t to = f + (uint32_t)n;
+	for (size_t i = 0; i < pmm.nres; i++) {
+		const struct pmm_reservation *v = &pmm.res[i];
+		uint64_t vs = v->start >> PMM_FRAME_SHIFT, ve = v->end >> PMM_FRAME_SHIFT;
+		if (vs < to && f < ve)
+			pmm_misuse(fn, caller, "frame belongs to a reservation:",
+			           (uint32_t)(vs > f ? vs : f) << PMM_FRAME_SHIFT, v->name);
+	}
+	for (uint32_t g = f; g < to;) {
+		uint32_t w = g >> 5, lo = g & 31, hi = (to - (g - lo)) >= 32 ? 32 : to - (g - lo);
+		TOUCH(1);
+		uint32_t already = pmm.lvl[0][w] & bits_mask(lo, hi);
+		if (already) pmm_misuse(fn, caller, "double free of frame",
+			           ((w << 5) | ctz32(already)) << PMM_FRAME_SHIFT, NULL);
+		g = (w + 1) << 5;
+	}
+	mark_free(f, to);
+	pmm.free += (uint32_t)n;
+	if (f >= pmm.normal_start) pmm.hint = f >> 5;
+}
+
+void __attribute__((noinline)) pmm_free_frame(uint32_t pa)
+{
+	free_run("pmm_free_frame", __builtin_return_address(0), pa, 1);
+}
+
+void __attribute__((noinline)) pmm_free_frames(uint32_t pa, size_t n)
+{
+	free_run("pmm_free_frames", __builtin_return_address(0), pa, n);
+}
+
+void __attribute__((noinline)) pmm_reserve_range(const char *name, phys_addr_t start, phys_addr_t end)
+{
+	reserve(name, start, end, __builtin_return_address(0));
+}
+
+/* ---- queries ------------------------------------------------------------------------------- */
+
+size_t pmm_free_count(void) { return pmm.free; }
+size_t pmm_usable_count(void) { return pmm.usable; }
+size_t pmm_reserved_count(void) { return pmm.reserved; }
+size_t pmm_allocated_count(void) { return pmm.usable - pmm.free - pmm.reserved; }
+uint32_t pmm_bitmap_phys(void) { return pmm.bitmap_pa; }
+uint32_t pmm_bitmap_bytes(void) { return pmm.bitmap_bytes; }
+uint32_t pmm_frames_covered(void) { return pmm.nframes; }
+uint64_t pmm_words_touched(void) { return pmm.touched; }
+size_t pmm_reservation_count(void) { return pmm.nres; }
+
+bool pmm_reservation_get(size_t i, struct pmm_reservation *out)
+{
+	if (i >= pmm.nres) return false;
+	*out = pmm.res[i];
+	return true;
+}
+
+enum pmm_frame_state pmm_frame_state(uint32_t pa)
+{
+	if (pa & (PMM_FRAME_SIZE - 1)) return PMM_FRAME_UNALIGNED;
+	uint32_t f = pa >> PMM_FRAME_SHIFT;
+	if (f >= pmm.nframes || !ram_find(f)) return PMM_FRAME_NOT_RAM;
+	if (pmm.lvl[0][f >> 5] & (1u << (f & 31))) return PMM_FRAME_FREE;
+	return res_find(f) ? PMM_FRAME_RESERVED : PMM_FRAME_ALLOCATED;
+}
+
+const char *pmm_frame_state_name(enum pmm_frame_state s)
+{
+	switch (s) {
+	case PMM_FRAME_FREE:      return "free";
+	case PMM_FRAME_ALLOCATED: return "allocated";
+	case PMM_FRAME_RESERVED:  return "reserved";
+	case PMM_FRAME_NOT_RAM:   return "not RAM";
+	case PMM_FRAME_UNALIGNED: return "unaligned";
+	}
+	return "?";
+}
+
+const char *pmm_frame_owner(uint32_t pa)
+{
+	uint32_t f = pa >> PMM_FRAME_SHIFT;
+	if (f >= pmm.nframes || !ram_find(f)) return NULL;
+	const struct pmm_reservation *r = res_find(f);
+	return r ? r->name : NULL;
+}
+
+void pmm_print_summary(void)
+{
+	uint32_t allocated = pmm.usable - pmm.free - pmm.reserved;
+	if (allocated)
+		mm_log("pmm: usable=%u free=%u reserved=%u allocated=%u\n", pmm.usable, pmm.free,
+		       pmm.reserved, allocated);
+	else
+		mm_log("pmm: usable=%u free=%u reserved=%u\n", pmm.usable, pmm.free, pmm.reserved);
+}
+
+size_t pmm_check(void)
+{
+	size_t bad = 0;
+#define PMM_BAD(...) do { if (bad++ < 8) mm_log("pmm_check: " __VA_ARGS__); } while (0)
+	uint32_t popcount = 0;
+	for (uint32_t w = 0; w < pmm.nwords[0]; w++) {
+		uint32_t word = pmm.lvl[0][w];
+		popcount += (uint32_t)__builtin_popcount(word);
+		for (; word; word &= word - 1) {
+			uint32_t f = (w << 5) | ctz32(word);
+			if (f >= pmm.nframes || !ram_find(f)) PMM_BAD("frame 0x%08x free but not RAM\n", f << 12);
+			else if (res_find(f)) PMM_BAD("frame 0x%08x free but reserved\n", f << 12);
+		}
+	}
+	if (popcount != pmm.free) PMM_BAD("free counter %u, bitmap says %u\n", pmm.free, popcount);
+	for (unsigned k = 1; k < pmm.nlevels; k++)
+		for (uint32_t i = 0; i < pmm.nwords[k] * 32; i++) {
+			bool want = i < pmm.nwords[k - 1] && pmm.lvl[k - 1][i] != 0;
+			bool have = (pmm.lvl[k][i >> 5] >> (i & 31)) & 1;
+			if (want != have) PMM_BAD("summary level %u bit %u is %d, want %d\n", k, i, have, want);
+		}
+	uint32_t reserved = 0;
+	for (size_t i = 0; i < pmm.nres; i++) reserved += pmm.res[i].frames;
+	if (reserved != pmm.reserved) PMM_BAD("reserved counter %u, reservations sum %u\n", pmm.reserved, reserved);
+	if (pmm.free + pmm.reserved > pmm.usable)
+		PMM_BAD("free %u + reserved %u > usable %u\n", pmm.free, pmm.reserved, pmm.usable);
+#undef PMM_BAD
+	return bad;
+}
