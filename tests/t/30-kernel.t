@@ -10,15 +10,41 @@
 #   5. trap=ud2 / trap=gp / trap=divide: the exception is named, registers and error code are
 #      printed, the panic names the function, and QEMU exits with status 35 (test= absent, so
 #      this also checks that `qemu-exit` alone makes panic leave QEMU);
-#   6. an unknown suite fails the run (status 35): a typo in test= cannot pass.
+#   6. an unknown suite fails the run (status 35): a typo in test= cannot pass;
+#   7. the same kernel under GRUB 2 (an ISO from grub-mkrescue, booted as a CD): the suites pass
+#      and the loader line names GRUB (skipped, and said so, where grub-mkrescue is missing).
 # Our own loader is tested with the same kernel elsewhere (the loader's scripts).
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
-tap_plan 12
+tap_plan 13
 if [ ! -f "$KERNEL" ]; then
-	for i in $(seq 12); do tap_fail "kernel.elf not built ($KERNEL)"; done
-	tap_done
+	for i in $(seq 13); do tap_fail "kernel.elf not built ($KERNEL)"; done
+	
+# --- 7: GRUB ----------------------------------------------------------------------------------
+iso_dir="$T_DIR/iso"
+if command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ] && command -v xorriso >/dev/null; then
+	rm -rf "$iso_dir" && mkdir -p "$iso_dir/boot/grub"
+	cp "$KERNEL" "$iso_dir/boot/kernel.elf"
+	printf 'set timeout=0\nset default=0\nmenuentry "kernel" {\n\tmultiboot /boot/kernel.elf %s\n\tboot\n}\n' \
+		"test=boot,traps" >"$iso_dir/boot/grub/grub.cfg"
+	if grub-mkrescue -o "$T_DIR/grub.iso" "$iso_dir" >"$T_DIR/grub-mkrescue.log" 2>&1; then
+		log="$T_DIR/grub.log"
+		rc=$(qemu_run "$log" 60 -m 128 -cdrom "$T_DIR/grub.iso")
+		kernel_tap "$log"
+		if [ "$rc" = 33 ] && grep -a -q '^multiboot: loader "GRUB' "$log" && ! grep -a -q '^not ok' "$log" &&
+			grep -a -q '^1\.\.[1-9]' "$log"; then
+			tap_ok "GRUB 2 boots the same kernel: $(grep -a -m1 '^multiboot: loader' "$log"), suites pass, status 33"
+		else
+			tap_fail "GRUB 2 boot: exit status $rc (want 33)"
+		fi
+	else
+		tap_fail "grub-mkrescue failed"; tap_diag <"$T_DIR/grub-mkrescue.log"
+	fi
+else
+	T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # skip GRUB boot: grub-mkrescue, xorriso or grub-pc-bin not installed"
+fi
+tap_done
 fi
 
 # boot NAME APPEND [EXTRA...]: boot with -kernel at -m 128; sets $log and $rc.
@@ -87,4 +113,28 @@ check_trap divide 'Divide error \(vector 0,' 'Divide error'
 boot unknown "test=boot,no-such-suite"
 tap_check "test=no-such-suite fails the run (status $rc, want 35)" \
 	bash -c "[ '$rc' = 35 ] && grep -a -q \"^not ok .* suite 'no-such-suite' exists\" '$log'"
+
+# --- 7: GRUB ----------------------------------------------------------------------------------
+iso_dir="$T_DIR/iso"
+if command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ] && command -v xorriso >/dev/null; then
+	rm -rf "$iso_dir" && mkdir -p "$iso_dir/boot/grub"
+	cp "$KERNEL" "$iso_dir/boot/kernel.elf"
+	printf 'set timeout=0\nset default=0\nmenuentry "kernel" {\n\tmultiboot /boot/kernel.elf %s\n\tboot\n}\n' \
+		"test=boot,traps" >"$iso_dir/boot/grub/grub.cfg"
+	if grub-mkrescue -o "$T_DIR/grub.iso" "$iso_dir" >"$T_DIR/grub-mkrescue.log" 2>&1; then
+		log="$T_DIR/grub.log"
+		rc=$(qemu_run "$log" 60 -m 128 -cdrom "$T_DIR/grub.iso")
+		kernel_tap "$log"
+		if [ "$rc" = 33 ] && grep -a -q '^multiboot: loader "GRUB' "$log" && ! grep -a -q '^not ok' "$log" &&
+			grep -a -q '^1\.\.[1-9]' "$log"; then
+			tap_ok "GRUB 2 boots the same kernel: $(grep -a -m1 '^multiboot: loader' "$log"), suites pass, status 33"
+		else
+			tap_fail "GRUB 2 boot: exit status $rc (want 33)"
+		fi
+	else
+		tap_fail "grub-mkrescue failed"; tap_diag <"$T_DIR/grub-mkrescue.log"
+	fi
+else
+	T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # skip GRUB boot: grub-mkrescue, xorriso or grub-pc-bin not installed"
+fi
 tap_done
