@@ -8,7 +8,7 @@
 #                                   virtual memory maps as SVG (+PNG with rsvg-convert) in build/memmap/
 #                                   (tools/memmap.py, docs/memmap.md)
 
-.PHONY: usb gdb gdb-print memmap
+.PHONY: usb gdb qemu-gdb memmap
 
 # --- make usb ---------------------------------------------------------------------------------
 # Refuse at parse time, before the image is built, when nobody named the stick.
@@ -41,3 +41,54 @@ memmap: deps-run
 	*) echo "memmap: QEMU exited with status $$rc (33 = kernel passed); drawing what it printed" >&2 ;; \
 	esac
 	tools/memmap.py $(MEMMAP_DIR)/boot.log -o $(MEMMAP_DIR) --vmlayout include/vmlayout.h
+
+# --- make gdb -----------------------------------------------------------------------------------
+# gdb reads build/gdb/facts.gdb (every include/*.h constant as a convenience variable, e.g.
+# $LOADER_MBR_ADDR, $CR0_PE: the same numbers the loader and kernel use), the i8086 target
+# description (see tools/gdbinit for why), then tools/gdbinit. QEMU runs paused (-S) with its gdb
+# stub on $(GDB_PORT) (-s is port 1234) and the serial console in $(GDB_DIR)/serial.log.
+GDB_DIR   ?= $(BUILD)/gdb
+GDB_PORT  ?= 1234
+GDB_FILES := $(GDB_DIR)/facts.gdb $(GDB_DIR)/target-i8086.xml
+GDB_ARGS   = -q -nx -x $(GDB_DIR)/facts.gdb -ex 'set tdesc filename $(GDB_DIR)/target-i8086.xml' \
+             -x tools/gdbinit
+TEST_PREREQS += $(GDB_FILES)
+
+$(GDB_DIR)/facts.gdb: $(NASM_INCS)
+	@mkdir -p $(dir $@)
+	sed -n 's/^%define \([A-Za-z_][A-Za-z0-9_]*\) \([-0-9a-fA-FxXuUlL ()<>|&+*\/~]*\)$$/set $$\1 = \2/p' \
+	  $(NASM_INCS) > $@.tmp && mv $@.tmp $@
+
+# QEMU's description of its i386 registers, asked from QEMU itself, with the architecture renamed.
+$(GDB_DIR)/target-i8086.xml: | deps-gdb
+	@mkdir -p $(dir $@)
+	@rm -f $(GDB_DIR)/tdesc.sock
+	@$(QEMU) -display none -monitor none -nodefaults -S \
+	  -gdb unix:$(GDB_DIR)/tdesc.sock,server=on,wait=off 2>/dev/null & qpid=$$!; \
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -S $(GDB_DIR)/tdesc.sock ] && break; sleep 0.2; done; \
+	timeout 20 gdb -q -batch -nx -ex 'target remote $(GDB_DIR)/tdesc.sock' -ex 'maint print xml-tdesc' \
+	  -ex kill </dev/null > $@.raw 2>&1; kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; \
+	rm -f $(GDB_DIR)/tdesc.sock; \
+	sed -n '/^<?xml/,/^<\/target>/p' $@.raw \
+	  | sed 's|<architecture>i386</architecture>|<architecture>i8086</architecture>|' > $@.tmp; \
+	grep -q '<architecture>i8086</architecture>' $@.tmp && grep -q 'name="cr0"' $@.tmp \
+	  || { echo "tools.mk: could not read QEMU's target description (see $@.raw)" >&2; rm -f $@.tmp; exit 1; }; \
+	mv $@.tmp $@
+
+# make gdb: QEMU in the background (its window when there is a display), gdb in this terminal;
+# leaving gdb stops QEMU.
+gdb: deps-gdb $(IMAGE) $(KERNEL) $(GDB_FILES)
+	@echo "gdb: QEMU paused at the reset vector, gdb stub on :$(GDB_PORT); serial output in $(GDB_DIR)/serial.log"
+	@echo "gdb: try: loader-breaks, kernel-breaks, continue, where16, cpu-state (docs/debugging.md)"
+	@$(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -no-shutdown \
+	  -display $(if $(DISPLAY),default,none) -monitor none -serial file:$(GDB_DIR)/serial.log \
+	  -device isa-debug-exit,iobase=$(QEMU_EXIT_PORT),iosize=4 \
+	  -drive file=$(IMAGE),format=raw,if=ide & qpid=$$!; \
+	trap 'kill $$qpid 2>/dev/null' EXIT; \
+	gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL)
+
+# make qemu-gdb: only QEMU, paused, for a gdb (or IDE) started elsewhere; prints how to attach.
+qemu-gdb: deps-gdb $(IMAGE) $(GDB_FILES)
+	@echo "qemu-gdb: attach with: gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL)"
+	$(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -display none -monitor none -serial stdio \
+	  -device isa-debug-exit,iobase=$(QEMU_EXIT_PORT),iosize=4 -drive file=$(IMAGE),format=raw,if=ide

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# 62-gdb.t - the gdb setup of `make gdb` steps real mode and protected mode and stops in kmain.
+#
+# The same files make gdb uses (build/gdb/facts.gdb, build/gdb/target-i8086.xml, tools/gdbinit)
+# drive gdb in batch mode against QEMU paused on a disk image built by the project's recipe (our
+# loader + build/kernel/kernel.elf, command line `qemu-exit`), over a private Unix socket so that
+# parallel tests cannot collide on port 1234. gdb runs under a timeout; QEMU is killed at the end.
+# Checks: at the reset vector the hook chose i8086 and decodes SeaBIOS's far jump as 16-bit code;
+# the loader entry (0x7C00) is reached in real mode (CS:IP 0000:7C00); kmain is reached in
+# protected mode with the first argument (magic) = 0x2BADB002 and decoded as i386.
+source "$(dirname "$0")/../lib.sh"
+KERNEL=${KERNEL:-$BUILD/kernel/kernel.elf}
+GDB_DIR=$BUILD/gdb
+tap_plan 6
+
+img="$T_DIR/disk.img"
+rm -f "$img" "$T_DIR"/*.log "$T_DIR/gdb.sock"
+if make_image "$img" "$KERNEL" "qemu-exit" && [ -f "$GDB_DIR/facts.gdb" ] && [ -f "$GDB_DIR/target-i8086.xml" ]; then
+	tap_ok "disk image with our loader and the kernel; gdb facts and i8086 description present"
+else
+	tap_fail "disk image or gdb files (make test-prereqs builds $GDB_DIR/*)"; tap_diag <"$img.make.log"
+fi
+
+timeout -k 5 90 "$QEMU" -S -gdb "unix:$T_DIR/gdb.sock,server=on,wait=off" -display none -monitor none \
+	-no-reboot -m 128 -serial "file:$T_DIR/serial.log" -device isa-debug-exit,iobase=0xf4,iosize=4 \
+	-drive "file=$img,format=raw,if=ide" </dev/null >"$T_DIR/qemu.log" 2>&1 &
+qpid=$!
+trap 'kill $qpid 2>/dev/null; wait $qpid 2>/dev/null' EXIT
+for _ in $(seq 50); do [ -S "$T_DIR/gdb.sock" ] && break; sleep 0.1; done
+
+# Each step is its own -ex so that one failing step does not hide the others' output.
+timeout -k 5 60 gdb -batch -q -nx -x "$GDB_DIR/facts.gdb" -ex "set tdesc filename $GDB_DIR/target-i8086.xml" \
+	-x "$ROOT/tools/gdbinit" \
+	-ex "target remote $T_DIR/gdb.sock" \
+	-ex 'printf "STEP reset pe=%d\n", $x86_pe' \
+	-ex 'break *$LOADER_MBR_ADDR' -ex 'continue' \
+	-ex 'printf "STEP mbr pe=%d cs:ip=%04x:%04x\n", $x86_pe, $cs, (unsigned int)$eip' \
+	-ex 'show architecture' \
+	-ex 'break kmain' -ex 'continue' \
+	-ex 'printf "STEP kmain pe=%d magic=0x%08x\n", $x86_pe, magic' \
+	-ex 'info symbol $pc' -ex 'show architecture' -ex 'x/1i $pc' \
+	-ex 'kill' "$KERNEL" </dev/null >"$T_DIR/gdb.log" 2>&1
+echo "# gdb exit status $?"
+
+log="$T_DIR/gdb.log"
+if grep -q "STEP reset pe=0" "$log" && grep -q "CR0.PE=0: real mode, decoding as i8086" "$log" \
+	&& grep -qE "jmp +0xf000:0xe05b" "$log"; then
+	tap_ok "reset vector: CR0.PE=0 -> i8086, SeaBIOS's far jump decoded as 16-bit (jmp 0xf000:0xe05b)"
+else tap_fail "reset vector in real mode"; tap_diag <"$log"; fi
+if grep -q "STEP mbr pe=0 cs:ip=0000:7c00" "$log" && grep -q 'currently "i8086"\|set to "i8086"\|is "i8086"' "$log"; then
+	tap_ok "break at the loader entry: real mode 0000:7c00, architecture i8086"
+else tap_fail "loader entry 0x7c00"; tap_diag <"$log"; fi
+if grep -q "CR0.PE=1: protected mode, decoding as i386" "$log" && grep -q "STEP kmain pe=1" "$log"; then
+	tap_ok "kmain reached in protected mode, hook switched to i386"
+else tap_fail "kmain in protected mode"; tap_diag <"$log"; fi
+if grep -q "^Breakpoint 2, kmain (magic=" "$log" && grep -q "magic=0x2badb002" "$log" && grep -q "^kmain in section .text" "$log"; then
+	tap_ok "stopped at kmain with magic (first argument) = 0x2BADB002"
+else tap_fail "kmain magic"; tap_diag <"$log"; fi
+if grep -qE "<kmain(\+[0-9]+)?>:.*(e[a-d]x|e[sb]p|e[sd]i)" "$log"; then
+	tap_ok "kernel code decoded as 32-bit (i386 registers in the disassembly)"
+else tap_fail "32-bit decoding at kmain"; tap_diag <"$log"; fi
+tap_done
