@@ -212,6 +212,44 @@ class MonitorSession:
         return False
 
 
+class Tap:
+    """TAP for the .t scripts written in Python (the same conventions as tests/lib.sh)."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, cond, desc, diag=None):
+        self.count += 1
+        print("%s %d - %s" % ("ok" if cond else "not ok", self.count, desc), flush=True)
+        if not cond:
+            self.failed += 1
+            if diag:
+                for line in str(diag).rstrip("\n").split("\n"):
+                    print("# " + line)
+        return bool(cond)
+
+    def diag(self, text):
+        for line in str(text).rstrip("\n").split("\n"):
+            print("# " + line)
+
+    def done(self):
+        print("1..%d" % self.count)
+        return 0 if self.count else 1
+
+
+def build_dir():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    build = os.environ.get("BUILD", "build")
+    return build if os.path.isabs(build) else os.path.join(root, build)
+
+
+def test_dir(name):
+    d = os.path.join(build_dir(), "t", name)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__.strip().split("\n\n")[1])
