@@ -11,8 +11,11 @@
 #include "kernel/cmdline.h"
 #include "kernel/ksyms.h"
 #include "kernel/layout.h"
+#include "kernel/lib/string.h"
 #include "kernel/printf.h"
 #include "x86.h"
+
+#include <stdbool.h>
 
 #define PANIC_BACKTRACE_MAX 8
 
@@ -33,16 +36,27 @@ static void panic_print_symbol(const char *what, uintptr_t addr, uintptr_t bias)
 		kprintf("%s 0x%08x (unknown)\n", what, (unsigned)addr);
 }
 
+/* True for return addresses inside the panic machinery itself (not worth a backtrace line). */
+static bool panic_is_own_frame(uintptr_t ret)
+{
+	const char *name = ksym_lookup(ret - 1, NULL);
+
+	return name && (strncmp(name, "panic", 5) == 0 || strcmp(name, "mm_panic") == 0);
+}
+
 /* Follow saved EBP links while they stay inside the boot stack and move upwards. */
 static void panic_backtrace(void)
 {
 	const uint32_t *fp = __builtin_frame_address(0);
 
-	for (int i = 0; i < PANIC_BACKTRACE_MAX; i++) {
+	for (int shown = 0; shown < PANIC_BACKTRACE_MAX;) {
 		if ((uintptr_t)fp < (uintptr_t)__stack_bottom ||
 		    (uintptr_t)fp + 8 > (uintptr_t)__stack_top || fp[1] == 0)
 			break;
-		panic_print_symbol("  frame", fp[1], 1);
+		if (!panic_is_own_frame(fp[1])) {
+			panic_print_symbol("  frame", fp[1], 1);
+			shown++;
+		}
 		if (fp[0] <= (uintptr_t)fp)
 			break;
 		fp = (const uint32_t *)(uintptr_t)fp[0];
