@@ -14,7 +14,8 @@ PAGING_HOST_TESTS := $(PAGING_HOST_DIR)/test_paging
 PAGING_MM_SRCS    := mm/paging.c mm/vmspace.c mm/paging_describe.c
 
 # The test brings its own simulated machine (RAM array, frame allocator, CR3/INVLPG recorders).
-$(PAGING_HOST_DIR)/test_paging: tests/host/test_paging.c $(PAGING_MM_SRCS) | deps-host
+$(PAGING_HOST_DIR)/test_paging: tests/host/test_paging.c $(PAGING_MM_SRCS) mm/paging.h \
+		mm/paging_internal.h include/mmu.h include/vmlayout.h | deps-host
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(SANFLAGS) $$(pkg-config --cflags cmocka) -o $@ $(filter %.c,$^) \
 	  $$(pkg-config --libs cmocka)
@@ -22,3 +23,24 @@ $(PAGING_HOST_DIR)/test_paging: tests/host/test_paging.c $(PAGING_MM_SRCS) | dep
 -include $(PAGING_HOST_TESTS:=.d)
 
 TEST_PREREQS += $(PAGING_HOST_TESTS)
+
+# --- make bochs-debug ---------------------------------------------------------------------------
+# The bochsrc is made from tests/boot/bochsrc-paging.in (shared with tests/t/54-paging-bochs.t):
+# the image, the symbol file, COM1 into build/paging/com1.log, and the display: SDL2 when there is
+# an X display, else VNC (rfb, timeout=0: Bochs does not wait for a viewer; one may connect to
+# localhost:5900). tests/boot/bochs-debug.rc continues to the first magic breakpoint, then the
+# debugger prompt is yours (docs/paging.md: s, creg, info tab, page, xp, x).
+PAGING_BOCHS_DIR     := $(BUILD)/paging
+BOCHS_DEBUG_DISPLAY  ?= $(if $(DISPLAY),sdl2,rfb$(paging_comma) options="timeout=0")
+paging_comma := ,
+
+.PHONY: bochs-debug
+bochs-debug: $(IMAGE) $(KERNEL_SYM) tests/boot/bochsrc-paging.in tests/boot/bochs-debug.rc | deps-bochs
+	@mkdir -p $(PAGING_BOCHS_DIR)
+	sed -e 's|@IMAGE@|$(abspath $(IMAGE))|' -e 's|@DISPLAY@|$(BOCHS_DEBUG_DISPLAY)|' \
+	    -e 's|@SYMBOLS@|$(abspath $(KERNEL_SYM))|' -e 's|@COM1@|$(abspath $(PAGING_BOCHS_DIR))/com1.log|' \
+	    -e 's|@LOG@|$(abspath $(PAGING_BOCHS_DIR))/bochs.log|' tests/boot/bochsrc-paging.in \
+	    > $(PAGING_BOCHS_DIR)/bochsrc-debug
+	@echo "bochs-debug: stops at the magic breakpoint before the CR3 load; 'c' once more for the CR0 write."
+	@echo "bochs-debug: COM1 goes to $(PAGING_BOCHS_DIR)/com1.log; docs/paging.md has the walkthrough."
+	bochs -q -f $(PAGING_BOCHS_DIR)/bochsrc-debug -rc tests/boot/bochs-debug.rc
