@@ -7,6 +7,7 @@
  */
 #include "mm/mm_env.h"
 #include "kernel/arch/x86/cpu.h"
+#include "kernel/arch/x86/tss.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
@@ -37,6 +38,7 @@ void *mm_phys_to_virt(uint32_t pa)
 void mm_load_cr3(uint32_t pa)
 {
 	cpu_write_cr3(pa);
+	tss_sync_cr3(); /* the double-fault task must run on the same page directory */
 }
 
 void mm_invlpg(uint32_t va)

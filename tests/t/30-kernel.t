@@ -7,7 +7,7 @@
 #      map entry, with the usable RAM above 1 MiB that -m 128 gives;
 #   3. port 0xE9 (isa-debugcon) carries the same log as COM1;
 #   4. without test=, `qemu-exit` ends the boot with "kernel: up" and status 33;
-#   5. trap=ud2 / trap=gp / trap=divide: the exception is named, registers and error code are
+#   5. trap=ud2 / trap=gp / trap=divide / trap=double: the exception is named, registers and error code are
 #      printed, the panic names the function, and QEMU exits with status 35 (test= absent, so
 #      this also checks that `qemu-exit` alone makes panic leave QEMU);
 #   6. an unknown suite fails the run (status 35): a typo in test= cannot pass;
@@ -17,9 +17,9 @@
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
-tap_plan 13
+tap_plan 14
 if [ ! -f "$KERNEL" ]; then
-	for i in $(seq 13); do tap_fail "kernel.elf not built ($KERNEL)"; done
+	for i in $(seq 14); do tap_fail "kernel.elf not built ($KERNEL)"; done
 	
 # --- 7: GRUB ----------------------------------------------------------------------------------
 iso_dir="$T_DIR/iso"
@@ -108,6 +108,9 @@ check_trap() {
 check_trap ud2 'Invalid opcode \(vector 6, error code 0x00000000\)' 'Invalid opcode \(vector 6\)'
 check_trap gp 'General protection fault \(vector 13, error code 0x00001230\)' 'General protection fault'
 check_trap divide 'Divide error \(vector 0,' 'Divide error'
+# #GP with its gate not present -> #NP while delivering it -> double fault, on its own task.
+check_trap double 'Double fault \(vector 8, error code 0x00000000\), reported by the double-fault task' \
+	'Double fault at eip'
 
 # --- 6: unknown suite ----------------------------------------------------------------------------
 boot unknown "test=boot,no-such-suite"

@@ -48,6 +48,8 @@ static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
 #define TRAP_DEBUG          1
 #define TRAP_NMI            2
 #define TRAP_BREAKPOINT     3
+#define TRAP_DOUBLE_FAULT   8
+#define TRAP_NOT_PRESENT    11
 #define TRAP_INVALID_OPCODE 6
 #define TRAP_GP_FAULT       13
 #define TRAP_PAGE_FAULT     14

@@ -3,9 +3,14 @@
  * hook installed, so the full report (name, registers, panic) can be seen and tested:
  *   trap=divide  Divide error (#DE, vector 0)      trap=int3  Breakpoint (#BP, vector 3)
  *   trap=ud2     Invalid opcode (#UD, vector 6)    trap=gp    General protection (#GP, 13)
+ *   trap=double  Double fault (#DF, 8): #GP with its gate marked not present, so delivering it
+ *                raises #NP, and two contributory exceptions make a double fault (SDM 3A
+ *                table 6-5); the double-fault task (tss.c) reports it
  * Unknown names panic with the list, so a typo is not silently ignored.
  */
 #include "kernel/arch/x86/trap_raise.h"
+#include "kernel/arch/x86/idt.h"
+#include "kernel/arch/x86/trap_frame.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -29,7 +34,11 @@ void trap_raise_from_cmdline(void)
 		__asm__ volatile("ud2");
 	else if (strcmp(which, "gp") == 0)
 		__asm__ volatile("movw %w0, %%fs" : : "r"(TRAP_RAISE_BAD_SELECTOR));
+	else if (strcmp(which, "double") == 0) {
+		idt_clear_gate(TRAP_GP_FAULT);
+		__asm__ volatile("movw %w0, %%fs" : : "r"(TRAP_RAISE_BAD_SELECTOR));
+	}
 	else
-		panic("trap=%s: unknown exception (use divide, int3, ud2 or gp)", which);
+		panic("trap=%s: unknown exception (use divide, int3, ud2, gp or double)", which);
 	panic("trap=%s: the exception did not stop the kernel (quotient %u)", which, (unsigned)quotient);
 }

@@ -13,6 +13,7 @@
 #include "kernel/arch/x86/trap_frame.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/irq.h"
+#include "kernel/arch/x86/tss.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
@@ -115,6 +116,7 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned v = tf->vector;
 
+	tss_sync_cr3(); /* keep the double-fault task on the current page directory (tss.h) */
 	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + IRQ_COUNT) {
 		irq_dispatch(tf);
 		return;
