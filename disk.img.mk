@@ -1,3 +1,70 @@
-# disk.img.mk - placeholder; the loader work replaces it with the dd recipe.
-$(IMAGE):
-	@echo "disk.img.mk: not written yet" >&2; false
+# disk.img.mk - the raw disk image: our MBR (stage 1), the config block, stage 2 and any
+# Multiboot v1 kernel, laid out as include/loader.h describes, built with dd.
+#
+#   make image [KERNEL=<Multiboot v1 ELF32 or a.out-kludge kernel>] [CMDLINE="<text>"] [IMAGE=<path>]
+#   test knobs: FORCE_CHS=1 (stage 1 and 2 skip INT 13h extensions),
+#               MEMFALLBACK=e801|88 (stage 2 skips E820, or E820 and E801)
+#
+# Nothing is counted by hand: the recipe measures stage 2 and the kernel, computes the LBAs and
+# the partition, and patches them into the MBR and the config block. The image is padded to a
+# whole MiB; partition 1 (active, type 0xDA) runs from LBA LOADER_PART_START to the end, so the
+# image can be written to a USB stick as it is (docs/boot.md).
+# The image is rebuilt every time (a few dd calls): CMDLINE and the knobs are not files make
+# could compare.
+
+BOOT_S1  := $(BUILD)/boot/stage1.bin
+BOOT_S2  := $(BUILD)/boot/stage2.bin
+FORCE_CHS ?=
+MEMFALLBACK ?=
+
+.PHONY: image-always
+image-always:
+
+# put_le FILE OFFSET BYTES VALUE: write VALUE little endian into FILE at OFFSET.
+define boot_put_le
+put_le() { local v=$$4 i s=""; for ((i = 0; i < $$3; i++)); do s+=$$(printf '\\x%02x' $$(( (v >> (8 * i)) & 255 ))); done; \
+	printf "$$s" | dd of="$$1" bs=1 seek=$$2 conv=notrunc status=none; }; \
+chs() { local l=$$1 c h s; c=$$(( l / (255 * 63) )); h=$$(( (l / 63) % 255 )); s=$$(( l % 63 + 1 )); \
+	if [ $$c -gt 1023 ]; then c=1023; h=254; s=63; fi; echo $$(( h | ((s | ((c >> 8) << 6)) << 8) | ((c & 255) << 16) )); }
+endef
+
+$(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
+	@set -euo pipefail; $(boot_put_le); \
+	def() { sed -n "s/^%define $$1 //p" $(BUILD)/inc/loader.inc; }; \
+	kernel="$(KERNEL)"; cmdline='$(subst ','\'',$(CMDLINE))'; \
+	[ -f "$$kernel" ] || { echo "disk.img.mk: kernel '$$kernel' not found" >&2; exit 1; }; \
+	[ $${#cmdline} -lt $$(( $$(def LOADER_CMDLINE_MAX) )) ] || \
+		{ echo "disk.img.mk: CMDLINE longer than $$(( $$(def LOADER_CMDLINE_MAX) - 1 )) bytes" >&2; exit 1; }; \
+	part=$$(( $$(def LOADER_PART_START) )); \
+	s2_sectors=$$(( ($$(stat -c %s $(BOOT_S2)) + 511) / 512 )); \
+	k_bytes=$$(stat -L -c %s "$$kernel"); k_sectors=$$(( (k_bytes + 511) / 512 )); \
+	k_lba=$$(( part + 1 + s2_sectors )); \
+	align=$$(( $$(def LOADER_IMAGE_ALIGN) )); \
+	total=$$(( ((k_lba + k_sectors + align - 1) / align) * align )); \
+	tmp="$@.tmp"; rm -f "$$tmp"; \
+	dd if=/dev/zero of="$$tmp" bs=512 count=0 seek=$$total status=none; \
+	dd if=$(BOOT_S1) of="$$tmp" conv=notrunc status=none; \
+	put_le "$$tmp" $$(( $$(def LOADER_S1_COUNT_OFF) )) 2 $$(( 1 + s2_sectors )); \
+	flags=0; [ -n "$(FORCE_CHS)" ] && flags=$$(( $$(def LOADER_S1_FORCE_CHS) )); \
+	put_le "$$tmp" $$(( $$(def LOADER_S1_FLAGS_OFF) )) 1 $$flags; \
+	put_le "$$tmp" $$(( $$(def MBR_DISK_SIG_OFF) )) 4 $$(( 0x4F425430 )); \
+	pe=$$(( $$(def MBR_PART_TABLE_OFF) )); \
+	put_le "$$tmp" $$pe 1 $$(( $$(def MBR_PART_ACTIVE) )); \
+	put_le "$$tmp" $$(( pe + 1 )) 3 $$(chs $$part); \
+	put_le "$$tmp" $$(( pe + 4 )) 1 $$(( $$(def MBR_PART_TYPE) )); \
+	put_le "$$tmp" $$(( pe + 5 )) 3 $$(chs $$(( total - 1 ))); \
+	put_le "$$tmp" $$(( pe + 8 )) 4 $$part; \
+	put_le "$$tmp" $$(( pe + 12 )) 4 $$(( total - part )); \
+	cfg=$$(( part * 512 )); \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_MAGIC_OFF) )) 4 $$(( $$(def CFG_MAGIC) )); \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_LBA_OFF) )) 4 $$k_lba; \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_BYTES_OFF) )) 4 $$k_bytes; \
+	cflags=0; case "$(MEMFALLBACK)" in \
+		e801) cflags=$$(( $$(def CFG_FORCE_E801) ));; 88) cflags=$$(( $$(def CFG_FORCE_88) ));; \
+		"") ;; *) echo "disk.img.mk: MEMFALLBACK must be e801 or 88" >&2; exit 1;; esac; \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_FLAGS_OFF) )) 4 $$cflags; \
+	printf '%s' "$$cmdline" | dd of="$$tmp" bs=1 seek=$$(( cfg + $$(def CFG_CMDLINE_OFF) )) conv=notrunc status=none; \
+	dd if=$(BOOT_S2) of="$$tmp" bs=512 seek=$$(( part + 1 )) conv=notrunc status=none; \
+	[ $$k_bytes -eq 0 ] || dd if="$$kernel" of="$$tmp" bs=512 seek=$$k_lba conv=notrunc status=none; \
+	mv "$$tmp" "$@"; \
+	echo "image $@: stage2 $$s2_sectors sectors at LBA $$(( part + 1 )), kernel $$k_bytes bytes at LBA $$k_lba, $$(( total / 2048 )) MiB"

@@ -1,0 +1,56 @@
+# mk/boot.mk - the boot loader (boot/), its test kernels (tests/boot/), and the targets that run
+# the image: make run, make bochs, make bench-boot. The image itself: disk.img.mk.
+
+BOOT_INCS := $(wildcard boot/*.inc) $(NASM_INCS)
+
+$(BUILD)/boot/%.bin: boot/%.asm $(BOOT_INCS)
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -f bin -o $@ -l $(@:.bin=.lst) $<
+
+# --- run ------------------------------------------------------------------------------------
+# With no display ($DISPLAY and $WAYLAND_DISPLAY unset) the serial console is this terminal
+# (Ctrl-A X quits QEMU).
+QEMU_DISPLAY = $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),-serial stdio,-nographic)
+.PHONY: run bochs
+run: deps-run $(IMAGE)
+	$(QEMU) -m $(MEM) -drive file=$(IMAGE),format=raw,if=ide $(QEMU_DISPLAY) \
+	  -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot
+
+# Bochs with the project's bochsrc (disk.img, port_e9_hack, magic_break); BOCHS_DISPLAY=term or
+# rfb for headless use (Debian's Bochs has no nogui); default: sdl2 with a display, else term.
+BOCHS_DISPLAY ?= $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),sdl2,term)
+bochs: deps-bochs $(IMAGE)
+	BOCHS_IMAGE=$(IMAGE) BOCHS_DISPLAY=$(BOCHS_DISPLAY) BOCHS_MEM=$(MEM) \
+	  BOCHS_DISPLAY_OPTS= BOCHS_COM1=$(BUILD)/boot/bochs-com1.log bochs -q -f bochsrc
+
+# --- test kernels -----------------------------------------------------------------------------
+BOOT_TK := $(BUILD)/boot/tk
+$(BOOT_TK)/%.o: tests/boot/%.asm $(NASM_INCS)
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -f elf32 -o $@ $<
+$(BOOT_TK)/entry.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 -o $@ $<
+$(BOOT_TK)/entry-high.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x40000000 -o $@ $<
+$(BOOT_TK)/pad32.o: tests/boot/entry.asm $(NASM_INCS)
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -DPAD_MIB=32 -f elf32 -o $@ $<
+$(BOOT_TK)/pad32.elf: $(BOOT_TK)/pad32.o tests/boot/kernel.ld
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 -o $@ $<
+$(BOOT_TK)/kludge.bin: tests/boot/entry.asm $(NASM_INCS)
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -DKLUDGE -f bin -o $@ $<
+$(BUILD)/boot/bench-limit.bin: bench/boot/limit.asm $(NASM_INCS)
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -f bin -o $@ $<
+
+BOOT_TEST_KERNELS := $(BOOT_TK)/entry.elf $(BOOT_TK)/entry-high.elf $(BOOT_TK)/kludge.bin
+TEST_PREREQS += $(BOOT_S1) $(BOOT_S2) $(BOOT_TEST_KERNELS)
+
+# --- bench ------------------------------------------------------------------------------------
+.PHONY: bench-boot
+bench-boot: deps-bench $(BOOT_S1) $(BOOT_S2) $(BOOT_TK)/entry.elf $(BOOT_TK)/pad32.elf \
+	    $(BUILD)/boot/bench-limit.bin
+	$(MAKE) $(BUILD)/kernel/kernel.elf
+	bench/boot/run.sh
+BENCH_TARGETS += bench-boot

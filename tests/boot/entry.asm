@@ -1,0 +1,310 @@
+; entry.asm - a test kernel that checks the machine state our loader hands over.
+;
+; Multiboot 0.6.96 section 3.2 says what must hold at entry: EAX = 0x2BADB002, EBX = the
+; information structure, CS a 32-bit read/execute segment with offset 0 and limit 0xFFFFFFFF,
+; DS/ES/FS/GS/SS read/write segments with offset 0 and limit 0xFFFFFFFF, A20 enabled, CR0.PG = 0,
+; CR0.PE = 1, EFLAGS.VM = 0, EFLAGS.IF = 0. This kernel checks each of these first thing (before
+; it touches a register or the stack), then the information structure's flags, prints TAP on
+; COM1 and leaves QEMU through isa-debug-exit (status 33 all passed, 35 otherwise). Descriptor
+; bases and types come from the GDT the loader left loaded (SGDT), limits from LSL, types from
+; LAR (Intel SDM Vol. 3A 3.4.5, Vol. 2 LAR/LSL).
+; Build: ELF (default) or the Multiboot a.out kludge (-DKLUDGE, flat binary at 1 MiB).
+
+%include "x86.inc"
+%include "multiboot.inc"
+%include "loader.inc"
+
+	bits 32
+%ifdef KLUDGE
+	org LOADER_LOW_END
+	section .text
+MB_FLAGS	equ MB_HFLAG_MEMORY_INFO | MB_HFLAG_AOUT_KLUDGE
+%else
+	section .multiboot progbits alloc noexec nowrite align=4
+MB_FLAGS	equ MB_HFLAG_MEMORY_INFO
+%endif
+image_start:
+	align 4
+mb_header:
+	dd MB_HEADER_MAGIC
+	dd MB_FLAGS
+	dd -(MB_HEADER_MAGIC + MB_FLAGS)
+%ifdef KLUDGE
+	dd mb_header                            ; header_addr
+	dd image_start                          ; load_addr
+	dd data_end                             ; load_end_addr
+	dd bss_end                              ; bss_end_addr
+	dd _start                               ; entry_addr
+%endif
+
+	section .text
+	global _start
+_start:
+	mov [st_eax], eax
+	mov [st_ebx], ebx
+	pushfd                                  ; (any stack works for this: the loader's)
+	pop dword [st_eflags]
+	mov eax, cr0
+	mov [st_cr0], eax
+	mov esp, stack_top
+	cld
+	mov esi, s_tap
+	call puts
+
+	mov ecx, [st_eax]
+	cmp ecx, MB_BOOTLOADER_MAGIC
+	sete al
+	mov esi, t_magic
+	call tap
+
+	mov ecx, [st_cr0]
+	test ecx, CR0_PE
+	setnz al
+	mov esi, t_pe
+	call tap
+	test ecx, CR0_PG
+	setz al
+	mov esi, t_pg
+	call tap
+
+	mov ecx, [st_eflags]
+	test ecx, EFLAGS_IF
+	setz al
+	mov esi, t_if
+	call tap
+	test ecx, EFLAGS_VM
+	setz al
+	mov esi, t_vm
+	call tap
+
+	; A20: 2 MiB and 3 MiB differ only in address bit 20.
+	mov dword [0x200000], 0x11111111
+	mov dword [0x300000], 0x22222222
+	cmp dword [0x200000], 0x11111111
+	sete al
+	mov esi, t_a20
+	call tap
+
+	; Segments: limit 4 GiB, base 0, the right type.
+	mov ax, cs
+	mov dl, 1                               ; code
+	mov esi, t_cs
+	call seg_check
+	mov ax, ds
+	mov dl, 0
+	mov esi, t_ds
+	call seg_check
+	mov ax, es
+	mov esi, t_es
+	call seg_check
+	mov ax, fs
+	mov esi, t_fs
+	call seg_check
+	mov ax, gs
+	mov esi, t_gs
+	call seg_check
+	mov ax, ss
+	mov esi, t_ss
+	call seg_check
+
+	; The information structure: the flags our loader promises, and what they point at.
+	mov ebx, [st_ebx]
+	mov ecx, [ebx + MBI_FLAGS]
+	and ecx, LOADER_MBI_FLAGS
+	cmp ecx, LOADER_MBI_FLAGS
+	sete al
+	mov esi, t_flags
+	call tap
+	mov eax, [ebx + MBI_MMAP_LENGTH]
+	xor edx, edx
+	mov ecx, MB_MMAP_ENTRY_SIZE
+	div ecx
+	test edx, edx
+	setz dl
+	test eax, eax
+	setnz al
+	and al, dl
+	mov esi, t_mmap
+	call tap
+	mov ecx, [ebx + MBI_MEM_LOWER]
+	cmp ecx, 640
+	setbe al
+	mov ecx, [ebx + MBI_MEM_UPPER]
+	test ecx, ecx
+	setnz dl
+	and al, dl
+	mov esi, t_mem
+	call tap
+	mov ecx, [ebx + MBI_BOOT_LOADER_NAME]
+	cmp byte [ecx], 0
+	setne al
+	mov esi, t_name
+	call tap
+	mov ecx, [ebx + MBI_BOOT_DEVICE]
+	and ecx, 0xFFFF
+	cmp ecx, 0xFFFF
+	sete al
+	mov esi, t_bootdev
+	call tap
+
+	mov esi, s_plan
+	call puts
+	mov eax, [t_count]
+	call putdec
+	mov esi, s_nl
+	call puts
+	mov al, QEMU_EXIT_PASS
+	cmp dword [t_failed], 0
+	je .exit
+	mov al, QEMU_EXIT_FAIL
+.exit:	out PORT_QEMU_EXIT, al
+	cli
+.halt:	hlt
+	jmp .halt
+
+; seg_check: AX = selector, DL = 1 for code / 0 for data, ESI = test name.
+; Limit from LSL, type from LAR, base from the descriptor in the GDT (SGDT).
+seg_check:
+	push ebx
+	movzx ebx, ax
+	lsl ecx, ebx
+	jnz .bad
+	cmp ecx, 0xFFFFFFFF
+	jne .bad
+	lar ecx, ebx
+	jnz .bad
+	test ecx, 0x00400000                    ; D/B: 32-bit
+	jz .bad
+	test ecx, 0x00008000                    ; present
+	jz .bad
+	shr ecx, 8
+	and ecx, 0x1A                           ; S, code, and (code: readable | data: writable)
+	cmp dl, 1
+	jne .data
+	cmp ecx, 0x1A                           ; S=1, code, readable
+	jne .bad
+	jmp .base
+.data:	cmp ecx, 0x12                           ; S=1, data, writable
+	jne .bad
+.base:	sgdt [gdtr]
+	and ebx, 0xFFF8
+	add ebx, [gdtr + 2]
+	mov ecx, [ebx + 2]                      ; base 0-23 in bytes 2-4, 24-31 in byte 7
+	and ecx, 0x00FFFFFF
+	or cl, [ebx + 7]
+	test ecx, ecx
+	jnz .bad
+	mov al, 1
+	jmp .out
+.bad:	mov al, 0
+.out:	pop ebx
+	; fall through
+; tap: one TAP line. AL = 1 pass / 0 fail, ESI = description. CLOBBERED: EAX.
+tap:
+	push eax
+	inc dword [t_count]
+	test al, al
+	jnz .ok
+	inc dword [t_failed]
+	push esi
+	mov esi, s_not
+	call puts
+	pop esi
+.ok:	push esi
+	mov esi, s_ok
+	call puts
+	mov eax, [t_count]
+	call putdec
+	mov esi, s_dash
+	call puts
+	pop esi
+	call puts
+	mov esi, s_nl
+	call puts
+	pop eax
+	ret
+
+; puts: ESI = NUL-terminated string, to COM1 and port E9. CLOBBERED: nothing.
+puts:
+	push eax
+	push esi
+.next:	lodsb
+	test al, al
+	jz .done
+	call putc
+	jmp .next
+.done:	pop esi
+	pop eax
+	ret
+
+putc:	push edx
+	push eax
+	mov dx, PORT_COM1 + UART_LSR
+.wait:	in al, dx
+	test al, UART_LSR_THRE
+	jz .wait
+	pop eax
+	mov dx, PORT_COM1
+	out dx, al
+	out PORT_E9, al
+	pop edx
+	ret
+
+; putdec: EAX in decimal (small numbers).
+putdec:
+	push eax
+	push ecx
+	push edx
+	mov ecx, 10
+	xor edx, edx
+	div ecx
+	test eax, eax
+	jz .last
+	call putdec
+.last:	mov al, dl
+	add al, '0'
+	call putc
+	pop edx
+	pop ecx
+	pop eax
+	ret
+
+	section .data
+s_tap		db "TAP version 13", 10, 0
+s_ok		db "ok ", 0
+s_not		db "not ", 0
+s_dash		db " - ", 0
+s_nl		db 10, 0
+s_plan		db "1..", 0
+t_magic		db "entry: EAX = 0x2BADB002", 0
+t_pe		db "entry: CR0.PE = 1", 0
+t_pg		db "entry: CR0.PG = 0", 0
+t_if		db "entry: EFLAGS.IF = 0", 0
+t_vm		db "entry: EFLAGS.VM = 0", 0
+t_a20		db "entry: A20 on", 0
+t_cs		db "entry: CS flat 32-bit code", 0
+t_ds		db "entry: DS flat data", 0
+t_es		db "entry: ES flat data", 0
+t_fs		db "entry: FS flat data", 0
+t_gs		db "entry: GS flat data", 0
+t_ss		db "entry: SS flat 32-bit data", 0
+t_flags		db "info: flags 0, 1, 2, 6, 9 set", 0
+t_mmap		db "info: mmap_length a non-zero multiple of 24", 0
+t_mem		db "info: mem_lower <= 640, mem_upper > 0", 0
+t_name		db "info: boot_loader_name set", 0
+t_bootdev	db "info: boot_device partitions 2 and 3 unused (0xFFFF)", 0
+	align 4
+t_count		dd 0
+t_failed	dd 0
+data_end:
+
+	section .bss
+	alignb 4
+st_eax		resd 1
+st_ebx		resd 1
+st_eflags	resd 1
+st_cr0		resd 1
+gdtr		resb 8
+		resb 8192
+stack_top:
+bss_end:
