@@ -25,8 +25,8 @@ usb: deps-usb $(IMAGE)
 # kernel prints the whole boot log and leaves QEMU through isa-debug-exit (`qemu-exit`), capture
 # COM1 in $(MEMMAP_DIR)/boot.log and draw it. The isa-debug-exit port comes from include/x86.h.
 MEMMAP_DIR     ?= $(BUILD)/memmap
-MEMMAP_CMDLINE ?= qemu-exit
-MEMMAP_TIMEOUT ?= 30
+MEMMAP_CMDLINE ?= nomonitor qemu-exit
+MEMMAP_TIMEOUT ?= 20
 QEMU_EXIT_PORT := $(shell awk '$$2 == "PORT_QEMU_EXIT" { print $$3 }' include/x86.h)
 memmap: deps-run
 	@mkdir -p $(MEMMAP_DIR)
