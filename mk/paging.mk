@@ -10,7 +10,7 @@
 # Test scripts: tests/t/50-paging-host.t .. 5x-*.t.
 
 PAGING_HOST_DIR   := $(BUILD)/host/paging
-PAGING_HOST_TESTS := $(PAGING_HOST_DIR)/test_paging
+PAGING_HOST_TESTS := $(PAGING_HOST_DIR)/test_paging $(PAGING_HOST_DIR)/test_paging_pmm
 PAGING_MM_SRCS    := mm/paging.c mm/vmspace.c mm/paging_describe.c
 
 # The test brings its own simulated machine (RAM array, frame allocator, CR3/INVLPG recorders).
@@ -19,6 +19,13 @@ $(PAGING_HOST_DIR)/test_paging: tests/host/test_paging.c $(PAGING_MM_SRCS) mm/pa
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(SANFLAGS) $$(pkg-config --cflags cmocka) -o $@ $(filter %.c,$^) \
 	  $$(pkg-config --libs cmocka)
+
+# On the real PMM (mm/pmm.c) and the shared host environment (tests/host/host_env.c).
+$(PAGING_HOST_DIR)/test_paging_pmm: tests/host/test_paging_pmm.c $(PAGING_MM_SRCS) mm/pmm.c \
+		mm/memmap.c tests/host/host_env.c mm/paging.h mm/pmm.h tests/host/host_env.h | deps-host
+	@mkdir -p $(dir $@)
+	$(HCC) $(HCFLAGS) $(SANFLAGS) $$(pkg-config --cflags cmocka) -rdynamic -o $@ $(filter %.c,$^) \
+	  $$(pkg-config --libs cmocka) -ldl
 
 -include $(PAGING_HOST_TESTS:=.d)
 
