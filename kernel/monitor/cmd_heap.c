@@ -9,6 +9,10 @@
  * kernel's) - and left alone; a trailing `force` hands it to kfree anyway, so that the heap's
  * misuse detection can be seen on purpose.
  *
+ * `heap trim` calls heap_trim(): the free pages at the heap's end (above its initial size) go
+ * back to the PMM at once rather than when the heap decides, so that a session can end with the
+ * PMM counts it started with.
+ *
  * check runs heap_check() (which walks every block and panics on the first corruption) and the
  * PMM's pmm_check() (which counts problems): returning at all means the heap is consistent.
  */
@@ -46,11 +50,19 @@ static int cmd_heap(int argc, char **argv)
 {
 	struct heap_stats st;
 	uint32_t bytes;
-	(void)argc;
-	(void)argv;
 
 	if (!mon_need_heap("heap"))
 		return -1;
+	if (argc > 1) {
+		if (argv[1][0] != 't' || argv[1][1] != 'r' || argv[1][2] != 'i' || argv[1][3] != 'm' ||
+		    argv[1][4]) {
+			mon_printf("error: heap: unknown option '%s' (only 'trim')\n", argv[1]);
+			return -1;
+		}
+		size_t given = heap_trim(&kernel_heap);
+		mon_printf("heap: trim gave %u bytes (%u pages) back\n", (unsigned)given,
+			   (unsigned)(given / HEAP_PAGE));
+	}
 	heap_stats(&kernel_heap, &st);
 	mon_printf("heap: range [mem 0x%08x-0x%08x] mapped, max 0x%08x, debug checks %s\n",
 		   (unsigned)kernel_heap.start, (unsigned)(kernel_heap.end - 1),
@@ -177,7 +189,7 @@ static int cmd_check(int argc, char **argv)
 }
 
 static const struct mon_cmd mon_cmds_heap[] = {
-	{ "heap", "", "statistics: in use, peak, free, largest", 0, 0, cmd_heap },
+	{ "heap", "[trim]", "statistics; trim: free tail pages back to the PMM", 0, 1, cmd_heap },
 	{ "kmalloc", "<size>", "allocate size bytes (0-16 MiB) from the heap", 1, 1,
 	  cmd_kmalloc },
 	{ "kfree", "<ptr> [force]", "free a block got from kmalloc", 1, 2, cmd_kfree },
