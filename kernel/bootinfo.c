@@ -54,15 +54,23 @@ const char *bootinfo_mmap_type_name(uint32_t type)
 
 int bootinfo_mmap_walk(bootinfo_mmap_fn fn, void *ctx, const char **error)
 {
-	/* The smallest entry the spec allows: base (8) + length (8) + type (4) after the size field. */
-	const uint32_t min_size = MB_MMAP_ENTRY_SIZE - 4;
-	uint32_t len = boot_info.mmap_length, off = 0;
-	const uint8_t *map = (const uint8_t *)(uintptr_t)boot_info.mmap_addr;
-	int count = 0;
-
 	*error = NULL;
 	if (!(boot_info.flags & MB_INFO_MEM_MAP))
 		return 0;
+	return bootinfo_mmap_walk_buffer((const void *)(uintptr_t)boot_info.mmap_addr,
+					 boot_info.mmap_length, fn, ctx, error);
+}
+
+int bootinfo_mmap_walk_buffer(const void *buffer, uint32_t len, bootinfo_mmap_fn fn, void *ctx,
+			      const char **error)
+{
+	/* The smallest entry the spec allows: base (8) + length (8) + type (4) after the size field. */
+	const uint32_t min_size = MB_MMAP_ENTRY_SIZE - 4;
+	const uint8_t *map = buffer;
+	uint32_t off = 0;
+	int count = 0;
+
+	*error = NULL;
 	while (off < len) {
 		const struct multiboot_mmap_entry *entry = (const void *)(map + off);
 

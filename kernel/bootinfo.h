@@ -31,6 +31,10 @@ typedef void (*bootinfo_mmap_fn)(const struct multiboot_mmap_entry *entry, void 
  */
 int bootinfo_mmap_walk(bootinfo_mmap_fn fn, void *ctx, const char **error);
 
+/* The same walk over any buffer (len bytes at map): for tests and for copies of the map. */
+int bootinfo_mmap_walk_buffer(const void *map, uint32_t len, bootinfo_mmap_fn fn, void *ctx,
+			      const char **error);
+
 /* "usable", "reserved", "ACPI data", "ACPI NVS", "unusable", or NULL for other types. */
 const char *bootinfo_mmap_type_name(uint32_t type);
 

@@ -14,3 +14,8 @@ int cpu_has_cpuid(void)
 	cpu_write_eflags(before);
 	return ((before ^ after) & EFLAGS_ID) != 0;
 }
+
+uint32_t cpu_read_cr4_if_present(void)
+{
+	return cpu_has_cpuid() ? cpu_read_cr4() : 0;
+}

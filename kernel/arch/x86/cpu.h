@@ -31,6 +31,11 @@ static inline void cpu_write_eflags(uint32_t v)
 
 /* CPUID exists when EFLAGS.ID can be toggled (SDM 1 3.4.3, 2A CPUID); a 486 may lack it. */
 int cpu_has_cpuid(void);
+/*
+ * CR4 for reports: 0 on CPUs without CPUID, where CR4 may not exist (MOV from CR4 is #UD on the
+ * original 486; CR4 came with the Pentium and the CPUID-capable 486s). Never faults.
+ */
+uint32_t cpu_read_cr4_if_present(void);
 
 static inline void cpu_cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {

@@ -76,7 +76,7 @@ void double_fault_handler(uint32_t error_code)
 		(unsigned)t->cs, (unsigned)t->ds, (unsigned)t->es, (unsigned)t->fs, (unsigned)t->gs,
 		(unsigned)t->ss, (unsigned)t->eflags);
 	kprintf("  cr0=0x%08x cr2=0x%08x cr3=0x%08x cr4=0x%08x\n", (unsigned)cpu_read_cr0(),
-		(unsigned)cpu_read_cr2(), (unsigned)cpu_read_cr3(), (unsigned)cpu_read_cr4());
+		(unsigned)cpu_read_cr2(), (unsigned)cpu_read_cr3(), (unsigned)cpu_read_cr4_if_present());
 	if (t->esp >= (uintptr_t)__stack_guard && t->esp < (uintptr_t)__stack_bottom + 64)
 		kprintf("double fault: esp 0x%08x is at the boot stack's guard page [0x%08x-0x%08x]: "
 			"kernel stack overflow\n", (unsigned)t->esp, (unsigned)(uintptr_t)__stack_guard,
