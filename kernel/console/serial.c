@@ -63,6 +63,10 @@ void serial_write(const char *s, size_t len)
 
 		while (!(inb(PORT_COM1 + UART_LSR) & UART_LSR_THRE) && --spins)
 			;
+		if (spins == 0) {
+			serial_ok = false; /* stuck transmitter: stop using it rather than crawl */
+			return;
+		}
 		outb(PORT_COM1 + UART_DATA, (uint8_t)*s++);
 	}
 }
