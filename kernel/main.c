@@ -15,6 +15,7 @@
 #include "kernel/main.h"
 #include "kernel/monitor/monitor.h"
 #include "kernel/panic.h"
+#include "kernel/pmm_setup.h"
 #include "kernel/printf.h"
 #include "multiboot.h"
 #include "x86.h"
@@ -37,6 +38,10 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 
 	/* What the loader handed us: name, command line, mem_lower/upper, boot device, raw map. */
 	bootinfo_print();
+
+	/* Memory map, sanitised and printed, then the frame allocator with every boot structure
+	 * reserved (docs/pmm.md explains the `sanitised:` and `pmm:` lines). */
+	pmm_setup();
 
 	/* Interrupts: IDT for exceptions 0-31 and IRQ vectors 32-47; PICs remapped, all masked. */
 	idt_init();

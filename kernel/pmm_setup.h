@@ -1,0 +1,16 @@
+/*
+ * pmm_setup.h - the kernel's "memory map -> PMM" bring-up step (kernel/pmm_setup.c).
+ */
+#ifndef KERNEL_PMM_SETUP_H
+#define KERNEL_PMM_SETUP_H
+
+#include "mm/memmap.h"
+
+/* Read the Multiboot map, sanitise and print it, reserve the kernel and every loader structure,
+ * initialise the PMM (which prints the reservations and the summary). Call once, paging off. */
+void pmm_setup(void);
+
+/* The sanitised map pmm_setup built (for tests and the monitor). */
+const struct memmap *pmm_setup_map(void);
+
+#endif
