@@ -16,12 +16,14 @@ run: deps-run $(IMAGE)
 	$(QEMU) -m $(MEM) -drive file=$(IMAGE),format=raw,if=ide $(QEMU_DISPLAY) \
 	  -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot
 
-# Bochs with the project's bochsrc (disk.img, port_e9_hack, magic_break); BOCHS_DISPLAY=term or
-# rfb for headless use (Debian's Bochs has no nogui); default: sdl2 with a display, else term.
+# Bochs with the project's bochsrc (disk.img, port_e9_hack, magic_break). The display: sdl2 with
+# a display, else term (VGA text in this terminal); BOCHS_DISPLAY='rfb, options="timeout=0"'
+# runs headless (Debian's Bochs has no nogui). COM1 goes to build/boot/bochs-com1.log.
 BOCHS_DISPLAY ?= $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),sdl2,term)
 bochs: deps-bochs $(IMAGE)
-	BOCHS_IMAGE=$(IMAGE) BOCHS_DISPLAY=$(BOCHS_DISPLAY) BOCHS_MEM=$(MEM) \
-	  BOCHS_DISPLAY_OPTS= BOCHS_COM1=$(BUILD)/boot/bochs-com1.log bochs -q -f bochsrc
+	@mkdir -p $(BUILD)/boot
+	bochs -q -f bochsrc 'display_library: $(BOCHS_DISPLAY)' \
+	  $(if $(filter-out disk.img,$(IMAGE)),'ata0-master: type=disk, path="$(IMAGE)", mode=flat')
 
 # --- test kernels -----------------------------------------------------------------------------
 BOOT_TK := $(BUILD)/boot/tk
