@@ -14,6 +14,7 @@
 #include "kernel/ktest.h"
 #include "kernel/main.h"
 #include "kernel/monitor/monitor.h"
+#include "kernel/paging_setup.h"
 #include "kernel/panic.h"
 #include "kernel/pmm_setup.h"
 #include "kernel/printf.h"
@@ -47,6 +48,10 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	idt_init();
 	pic_init();
 	trap_raise_from_cmdline(); /* trap=<name>: one exception on purpose, to see the report */
+
+	/* Paging: identity map of RAM minus page 0, kernel text/rodata read-only, stack guard page
+	 * unmapped, heap tables made; CR3, CR0.PG|WP (docs/paging.md). fault=<kind> faults here. */
+	paging_init();
 
 	/* In-kernel tests when test= is given: TAP on the consoles, then exit QEMU with the result. */
 	ktest_run_from_cmdline();
