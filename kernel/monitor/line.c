@@ -25,7 +25,7 @@ static void line_erase_shown(struct line_editor *ed)
 static void line_copy(char *dst, const char *src)
 {
 	size_t i = 0;
-	for (; src[i] && i < LINE_MAX - 1; i++)
+	for (; i < LINE_MAX - 1 && src[i]; i++)
 		dst[i] = src[i];
 	dst[i] = '\0';
 }
