@@ -28,8 +28,8 @@ def boot(name, setup, last, append="qemu-exit"):
 def case(name, desc, fn):
     try:
         fn(name, desc)
-    except MonitorError as e:
-        t.ok(False, desc, str(e))
+    except Exception as e:  # an unexpected answer (no match) or a hung kernel: a failed check
+        t.ok(False, desc, "%s: %s" % (type(e).__name__, e))
 
 
 def null_read(name, desc):

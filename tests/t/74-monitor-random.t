@@ -252,6 +252,6 @@ def run_all():
 
 try:
     run_all()
-except MonitorError as e:
-    t.ok(False, "session ran to the end", str(e))
+except Exception as e:  # a crash of the script or a hung kernel is a failed check, not a hang
+    t.ok(False, "session ran to the end", "%s: %s" % (type(e).__name__, e))
 sys.exit(t.done())

@@ -50,6 +50,6 @@ def run():
 
 try:
     run()
-except MonitorError as e:
-    t.ok(False, "session ran to the end", str(e))
+except Exception as e:  # a crash of the script or a hung kernel is a failed check, not a hang
+    t.ok(False, "session ran to the end", "%s: %s" % (type(e).__name__, e))
 sys.exit(t.done())
