@@ -86,7 +86,7 @@ def type_counts(rects):
     return counts
 
 
-print("1..24")
+print("1..25")
 
 # --- qemu-128m: the full log -----------------------------------------------------------------------
 out = os.path.join(T_DIR, "qemu-128m")
@@ -194,6 +194,28 @@ p = run("no-map.log", out)
 check("no-map: exit 2 with a reason, no picture",
       p.returncode == 2 and "no 'BIOS-e820:' or 'sanitised:' lines" in p.stderr
       and not os.path.exists(os.path.join(out, "physical.svg")), p.stdout + p.stderr)
+
+# --- qemu-recorded: a log the real kernel printed (make memmap), whatever it contains ---------------
+out = os.path.join(T_DIR, "qemu-recorded")
+p = run("qemu-recorded.log", out, "--vmlayout", VMLAYOUT, "--png", "no")
+with open(os.path.join(LOGS, "qemu-recorded.log"), encoding="utf-8", errors="replace") as f:
+    log = [l.rstrip("\r\n") for l in f]
+sane = [l for l in log if l.startswith("sanitised: [mem ")]
+lines = sane or [l for l in log if l.startswith("BIOS-e820: [mem ") and "(zero length)" not in l]
+want = {}
+for l in lines:
+    t = l.split("] ", 1)[1].replace(" ", "-")
+    want[t] = want.get(t, 0) + 1
+nres = len([l for l in log if l.startswith("pmm: reserved ") and "[mem 0x" in l])
+try:
+    rects, texts = load(os.path.join(out, "physical.svg"))
+except (OSError, ET.ParseError) as e:
+    rects, texts = [], [str(e)]
+check("qemu-recorded: one box per map line of each type (%s), one per reservation (%d), monotonic"
+      % (want, nres), p.returncode == 0 and lines and type_counts(rects) == want
+      and len(of_class(rects, "pmm-reserved")) == nres
+      and not monotonic([r for r in rects if r["cls"].startswith("e820 ") or r["cls"] == "hole"]),
+      "%s\n%s" % (type_counts(rects), p.stderr))
 
 # --- PNG conversion ------------------------------------------------------------------------------
 fakebin = os.path.join(T_DIR, "fakebin")
