@@ -12,7 +12,7 @@ SYMS="$BUILD/kernel/kernel.sym"
 tap_plan 6
 img="$T_DIR/paging.img"
 out="$T_DIR/bochs.out"
-rm -f "$img" "$out" "$T_DIR/com1.log"
+rm -f "$img" "$img.lock" "$out" "$T_DIR/com1.log"
 if ! make_image "$img" "$KERNEL" "nomonitor"; then
 	tail -n 5 "$img.make.log" | tap_diag
 fi
