@@ -256,7 +256,16 @@ def main(argv):
         return 2
     with MonitorSession(argv[1]) as m:
         for line in argv[2:]:
-            sys.stdout.write(PROMPT + line + "\n" + m.cmd(line))
+            sys.stdout.write(PROMPT + line + "\n")
+            try:
+                sys.stdout.write(m.cmd(line))
+            except MonitorError:
+                # The kernel stopped (fault, halt, reboot, panic): show how, and its status.
+                status = m.finish(10) if m.proc.poll() is None else m.proc.poll()
+                out = m.rest()
+                sys.stdout.write(out.split("\n", 1)[1] if out.startswith(line) else out)
+                sys.stdout.write("[QEMU exited with status %s]\n" % status)
+                return 0
     return 0
 
 
