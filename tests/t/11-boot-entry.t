@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# 11-boot-entry.t - the machine state at the kernel's entry, checked by the kernel itself.
+#
+# tests/boot/entry.asm checks Multiboot 0.6.96 section 3.2 before touching anything (EAX magic,
+# CR0.PE=1 and PG=0, EFLAGS.IF=0 and VM=0, A20 on, CS/DS/ES/FS/GS/SS flat by LSL, LAR and the
+# GDT), then the information flags; it prints TAP on COM1 and exits through isa-debug-exit
+# (33 = all passed). Booted through our loader as ELF, as an a.out-kludge flat binary (Multiboot
+# flag 16, no ELF headers at all), and with FORCE_CHS=1 (both stages skip INT 13h extensions and
+# read with AH=02h: the CHS fallback path, geometry from AH=08h).
+source "$(dirname "$0")/../lib.sh"
+
+TK="$BUILD/boot/tk"
+tap_plan 3
+boot_entry() { # DESCRIPTION KERNEL [MAKE VARS...]
+	local desc=$1 kernel=$2; shift 2
+	local img="$T_DIR/$(basename "$kernel").$#.img" log
+	log="$img.log"
+	make -s -C "$ROOT" image IMAGE="$img" KERNEL="$kernel" CMDLINE="entry test" "$@" >"$img.make.log" 2>&1 \
+		|| tail -n 5 "$img.make.log" | tap_diag
+	rc=$(qemu_boot_image "$log" 30 "$img" 128)
+	kernel_tap "$log"
+	local fails plan
+	fails=$(grep -a -c '^not ok' "$log")
+	plan=$(grep -a -c '^1\.\.17' "$log")
+	if [ "$rc" = 33 ] && [ "$fails" = 0 ] && [ "$plan" = 1 ] && grep -aq "${EXPECT:-.}" "$log"; then
+		tap_ok "$desc: all 17 entry-state checks passed (exit 33)"
+	else
+		tap_fail "$desc: rc $rc, $fails failed"; grep -a '^boot:' "$log" | tap_diag
+	fi
+}
+EXPECT='^boot: kernel ELF' boot_entry "ELF kernel via IDE, INT 13h extensions" "$TK/entry.elf"
+EXPECT='^boot: kernel a.out kludge' boot_entry "a.out-kludge kernel (flat binary)" "$TK/kludge.bin"
+EXPECT='^boot: disk 0x80, CHS' boot_entry "FORCE_CHS=1: both stages read with CHS" "$TK/entry.elf" FORCE_CHS=1
+tap_done
