@@ -189,7 +189,7 @@ static int cmd_check(int argc, char **argv)
 }
 
 static const struct mon_cmd mon_cmds_heap[] = {
-	{ "heap", "[trim]", "statistics; trim: free tail pages back to the PMM", 0, 1, cmd_heap },
+	{ "heap", "[trim]", "statistics; trim: free tail pages to the PMM", 0, 1, cmd_heap },
 	{ "kmalloc", "<size>", "allocate size bytes (0-16 MiB) from the heap", 1, 1,
 	  cmd_kmalloc },
 	{ "kfree", "<ptr> [force]", "free a block got from kmalloc", 1, 2, cmd_kfree },

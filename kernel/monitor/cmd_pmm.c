@@ -270,7 +270,7 @@ static int cmd_free(int argc, char **argv)
 }
 
 static const struct mon_cmd mon_cmds_pmm[] = {
-	{ "mmap", "", "memory map: raw from the loader, then sanitised", 0, 0, cmd_mmap },
+	{ "mmap", "", "memory map: raw from the loader, sanitised", 0, 0, cmd_mmap },
 	{ "pmm", "", "frame counts, reservations, frames alloc holds", 0, 0, cmd_pmm },
 	{ "alloc", "[n]", "allocate n contiguous frames (1-1024; 1)", 0, 1, cmd_alloc },
 	{ "free", "<addr> [n] [force]", "free n frames (default 1) got from alloc", 1, 3,
