@@ -50,4 +50,6 @@ bochs-debug: $(IMAGE) $(KERNEL_SYM) tests/boot/bochsrc-paging.in tests/boot/boch
 	    > $(PAGING_BOCHS_DIR)/bochsrc-debug
 	@echo "bochs-debug: stops at the magic breakpoint before the CR3 load; 'c' once more for the CR0 write."
 	@echo "bochs-debug: COM1 goes to $(PAGING_BOCHS_DIR)/com1.log; docs/paging.md has the walkthrough."
-	bochs -q -f $(PAGING_BOCHS_DIR)/bochsrc-debug -rc tests/boot/bochs-debug.rc
+	@# Bochs 2.7 sometimes crashes on `quit` after a good session: report the status, do not fail.
+	bochs -q -f $(PAGING_BOCHS_DIR)/bochsrc-debug -rc tests/boot/bochs-debug.rc || \
+	  echo "bochs-debug: Bochs exited with status $$?"
