@@ -8,6 +8,9 @@
  * unmapped, like page 0) is mapped read-only for a moment at the monitor's scratch page in the
  * kernel window and unmapped again. Either way the frame's PMM state is shown, and reads of what
  * is not RAM (device memory, ROM) are allowed: reading them is how one looks at VGA text memory.
+ *
+ * Both copy the whole range into a buffer before printing a byte: printing scrolls the VGA
+ * screen, so a dump of VGA memory printed while reading it would show itself half-way.
  */
 #include "kernel/monitor/cmd.h"
 #include "kernel/monitor/cmd_groups.h"
@@ -21,8 +24,10 @@
 #define DUMP_MAX     4096
 #define DUMP_ROW     16
 
+static uint8_t dump_buf[DUMP_MAX];
+
 /* Print one row: the address shown (virtual or physical), hex bytes, ASCII. */
-static void dump_row(uint32_t shown, const volatile uint8_t *p, uint32_t n)
+static void dump_row(uint32_t shown, const uint8_t *p, uint32_t n)
 {
 	char text[DUMP_ROW + 1];
 	mon_printf("%08x: ", (unsigned)shown);
@@ -38,6 +43,12 @@ static void dump_row(uint32_t shown, const volatile uint8_t *p, uint32_t n)
 	}
 	text[n < DUMP_ROW ? n : DUMP_ROW] = '\0';
 	mon_printf("|%s|\n", text);
+}
+
+static void dump_print(uint32_t shown, uint32_t len)
+{
+	for (uint32_t off = 0; off < len; off += DUMP_ROW)
+		dump_row(shown + off, dump_buf + off, len - off < DUMP_ROW ? len - off : DUMP_ROW);
 }
 
 static bool dump_args(const char *cmd, int argc, char **argv, uint32_t *addr, uint32_t *len)
@@ -81,10 +92,9 @@ static int cmd_x(int argc, char **argv)
 		mon_printf("virtual 0x%08x (paging off: virtual = physical), %u bytes:\n",
 			   (unsigned)va, (unsigned)len);
 	}
-	for (uint32_t off = 0; off < len; off += DUMP_ROW) {
-		uint32_t n = len - off < DUMP_ROW ? len - off : DUMP_ROW;
-		dump_row(va + off, (const volatile uint8_t *)(uintptr_t)(va + off), n);
-	}
+	for (uint32_t i = 0; i < len; i++)
+		dump_buf[i] = *(const volatile uint8_t *)(uintptr_t)(va + i);
+	dump_print(va, len);
 	return 0;
 }
 
@@ -129,18 +139,15 @@ static int cmd_xp(int argc, char **argv)
 		uint32_t base = xp_window(page, &temp);
 		if (!base)
 			return -1;
-		/* Rows within this page; a row that crosses the page end is split in two. */
 		uint32_t page_left = PG_SIZE - (cur - page);
-		uint32_t chunk_end = off + (len - off < page_left ? len - off : page_left);
-		while (off < chunk_end) {
-			uint32_t n = chunk_end - off < DUMP_ROW ? chunk_end - off : DUMP_ROW;
-			dump_row(pa + off,
-				 (const volatile uint8_t *)(uintptr_t)(base + (pa + off - page)), n);
-			off += n;
-		}
+		uint32_t n = len - off < page_left ? len - off : page_left;
+		for (uint32_t i = 0; i < n; i++)
+			dump_buf[off + i] = *(const volatile uint8_t *)(uintptr_t)(base + (cur - page) + i);
+		off += n;
 		if (temp)
 			paging_unmap(MON_SCRATCH_VA);
 	}
+	dump_print(pa, len);
 	return 0;
 }
 

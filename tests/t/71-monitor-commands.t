@@ -144,6 +144,14 @@ def run():
         t.ok(want is not None and dump_bytes(xv) == want and dump_bytes(xp) == want,
              "x/xp 0x100000 64: the kernel ELF's first 64 loaded bytes", xv + xp)
 
+        # Output reaches the VGA console too: the screen (80x25 cells of character + attribute at
+        # physical 0xb8000) holds the echo of the very line that dumps it.
+        out = m.cmd("xp 0xb8000 4000")
+        cells = dump_bytes(out)
+        rows = [bytes(cells[r * 160:(r + 1) * 160:2]).decode("latin-1") for r in range(25)]
+        t.ok(len(cells) == 4000 and any(r.startswith("mon> xp 0xb8000 4000") for r in rows),
+             "VGA text memory shows the prompt and the echoed line", "\n".join(rows))
+
         # fault on a mapped address does not fault: it reads the byte (the ELF's first byte).
         out = m.cmd("fault 0x100000")
         t.ok(want and "read 0x%02x, no fault" % want[0] in out, "fault <mapped>: read, no fault", out)
