@@ -47,6 +47,8 @@ RE_RES = re.compile(r"^pmm: reserved (.+?) " + MEM + r" (\d+) frames")
 RE_COUNTS = re.compile(r"^pmm: usable=(\d+) free=(\d+) reserved=(\d+)")
 RE_PAGING = re.compile(r"^paging: on cr3=(0x[0-9a-fA-F]+) identity=" + MEM + r" tables=(\d+)")
 RE_HEAP = re.compile(r"^heap: ready " + MEM)
+RE_PROTECT = re.compile(r"^paging: .*kernel text\+rodata read-only " + MEM +
+                        r", stack guard page (0x[0-9a-fA-F]+) unmapped")
 RE_ABOVE4G = re.compile(r"^sanitised: (\d+) KiB of usable RAM at or above 4 GiB left out")
 RE_DEFINE = re.compile(r"^#define\s+(\w+)\s+(0x[0-9a-fA-F]+|\d+)\b", re.M)
 
@@ -61,6 +63,7 @@ TYPE_COLOUR = {
 }
 OTHER_COLOUR = "#d9d9d9"
 RESERVED_COLOUR = "#fdb462"
+LANE = 175  # px between lanes of overlapping reservations
 FREE_COLOUR = "#b3de69"
 
 VM_NAMES = {
@@ -79,7 +82,7 @@ class LogError(Exception):
 
 def parse_log(text):
     """Collect the facts from a serial log; tolerant of CR, escape codes and other lines."""
-    facts = {"raw": [], "sane": [], "reserved": [], "counts": None, "paging": None, "heap": None,
+    facts = {"raw": [], "sane": [], "reserved": [], "counts": None, "paging": None, "heap": None, "protect": None,
              "above4g_kib": 0}
     for line in text.splitlines():
         line = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line).strip("\r\n\0 ")
@@ -109,6 +112,10 @@ def parse_log(text):
         if m:
             facts["paging"] = dict(cr3=int(m[1], 16), start=int(m[2], 16), end=int(m[3], 16) + 1,
                                    tables=int(m[4]))
+            continue
+        m = RE_PROTECT.match(line)
+        if m:
+            facts["protect"] = (int(m[1], 16), int(m[2], 16) + 1, int(m[3], 16))
             continue
         m = RE_HEAP.match(line)
         if m:
@@ -260,8 +267,8 @@ def draw_physical(facts, path):
         points.update((s, e))
     title_h = 58
     scale = Scale(points, title_h)
-    xmap, wmap, xpmm, wpmm = 150, 330, 500, 300
-    svg = Svg(830, "Physical memory map")
+    xmap, wmap, xpmm, wpmm = 150, 300, 470, 560
+    svg = Svg(1050, "Physical memory map")
     svg.text(10, 22, "Physical memory: %s map and the PMM's view" % source, size=15, weight="bold")
     svg.text(10, 40, "piecewise address scale (boxes grow with log2 of their size); hover for details",
              size=10)
@@ -281,8 +288,17 @@ def draw_physical(facts, path):
     for s, e in holes:
         svg.rect(xmap, scale.y(s), scale.y(e), wmap, TYPE_COLOUR["hole"], "hole", s, e,
                  "not in map %s" % human(e - s), "no E820 entry [mem %s]" % rng(s, e), stroke="#bbb")
+    # Reservations may overlap (the multiboot info inside the reserved first MiB, two names for one
+    # page): each goes to the first lane where it overlaps nothing; lane k is drawn LANE px further
+    # right, on top, so the label at the left of an outer box stays visible.
+    lanes = []
     for s, e, name, frames in reserved:
-        svg.rect(xpmm, scale.y(s), scale.y(e), wpmm, RESERVED_COLOUR, "pmm-reserved", s, e,
+        k = next((i for i, lane in enumerate(lanes) if all(e <= ls or s >= le for ls, le in lane)), len(lanes))
+        if k == len(lanes):
+            lanes.append([])
+        lanes[k].append((s, e))
+        x = xpmm + min(k, 3) * LANE
+        svg.rect(x, scale.y(s), scale.y(e), xpmm + wpmm - x, RESERVED_COLOUR, "pmm-reserved", s, e,
                  "%s (%d frames)" % (name, frames), "reserved %s [mem %s] %d frames" % (name, rng(s, e), frames))
     for s, e in free:
         svg.rect(xpmm, scale.y(s), scale.y(e), wpmm, FREE_COLOUR, "pmm-free", s, e,
@@ -319,7 +335,7 @@ def draw_physical(facts, path):
 
 def draw_virtual(facts, layout, path):
     paging, heap = facts["paging"], facts["heap"]
-    svg = Svg(830, "Virtual address layout")
+    svg = Svg(980, "Virtual address layout")
     title_h = 58
     svg.text(10, 22, "Virtual address space (32-bit paging)", size=15, weight="bold")
     if not layout and not paging:
@@ -336,20 +352,24 @@ def draw_virtual(facts, layout, path):
         if s > cursor:
             gaps.append((cursor, s))
         cursor = max(cursor, e)
-    mapped = []
+    mapped = []  # (start, end, label, class, lane): lane 1 boxes sit inside a lane 0 box
     if paging:
-        mapped.append((paging["start"], paging["end"], "identity mapped", "mapped-identity"))
+        mapped.append((paging["start"], paging["end"], "identity mapped", "mapped-identity", 0))
+    if facts["protect"]:
+        ro_s, ro_e, guard = facts["protect"]
+        mapped.append((ro_s, ro_e, "kernel text+rodata read-only", "mapped-ro", 1))
+        mapped.append((guard, guard + PAGE, "stack guard page unmapped", "unmapped-guard", 1))
     if heap:
-        mapped.append((heap[0], heap[1], "heap ready", "mapped-heap"))
+        mapped.append((heap[0], heap[1], "heap ready", "mapped-heap", 0))
     points = {0, FOUR_GIB}
     for s, e, _ in regions:
         points.update((s, e))
     for s, e in gaps:
         points.update((s, e))
-    for s, e, _, _ in mapped:
+    for s, e, _, _, _ in mapped:
         points.update((s, e))
     scale = Scale(points, title_h, min_h=22, per_octave=6)
-    xr, wr, xm, wm = 150, 360, 530, 270
+    xr, wr, xm, wm = 150, 360, 530, 420
     svg.text(10, 40, "regions from include/vmlayout.h; right: what the boot log says is mapped", size=10)
     svg.text(xr, title_h - 4, "layout", weight="bold")
     svg.text(xm, title_h - 4, "mapped at boot", weight="bold")
@@ -366,9 +386,12 @@ def draw_virtual(facts, layout, path):
     for s, e in gaps:
         svg.rect(xr, scale.y(s), scale.y(e), wr, "#ffffff", "vm-gap", s, e, "unmapped %s" % human(e - s),
                  "no region [%s]" % rng(s, e), stroke="#bbb")
-    for s, e, label, cls in mapped:
-        svg.rect(xm, scale.y(s), scale.y(e), wm, "#8dd3c7" if cls == "mapped-identity" else "#fdb462",
-                 cls, s, e, "%s %s" % (label, human(e - s)), "%s [%s]" % (label, rng(s, e)))
+    colours = {"mapped-identity": "#8dd3c7", "mapped-heap": "#fdb462", "mapped-ro": "#bebada",
+               "unmapped-guard": "#fb8072"}
+    for s, e, label, cls, lane in mapped:
+        x = xm + lane * 150
+        svg.rect(x, scale.y(s), scale.y(e), xm + wm - x, colours[cls], cls, s, e,
+                 "%s %s" % (label, human(e - s)) if lane == 0 else label, "%s [%s]" % (label, rng(s, e)))
     y = title_h + scale.total + 24
     if paging:
         svg.text(10, y, "paging: cr3=0x%08x, identity [%s], %d page tables" % (
@@ -376,6 +399,10 @@ def draw_virtual(facts, layout, path):
     else:
         svg.text(10, y, "no 'paging: on' line in the log: paging not shown as enabled", cls="summary")
     y += 16
+    if facts["protect"]:
+        svg.text(10, y, "kernel text+rodata read-only [%s], stack guard page 0x%08x unmapped" % (
+            rng(facts["protect"][0], facts["protect"][1]), facts["protect"][2]), cls="summary protect")
+        y += 16
     if heap:
         svg.text(10, y, "heap: ready [%s] %s" % (rng(*heap), human(heap[1] - heap[0])), cls="summary heap")
         y += 16

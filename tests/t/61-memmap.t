@@ -49,7 +49,7 @@ def load(path):
         if r.get("data-start") is None:
             continue
         y, h = float(r.get("y")), float(r.get("height"))
-        rects.append(dict(cls=r.get("class"), start=int(r.get("data-start"), 16),
+        rects.append(dict(cls=r.get("class"), x=float(r.get("x")), start=int(r.get("data-start"), 16),
                           end=int(r.get("data-end"), 16), top=y, bottom=y + h))
     texts = ["".join(t.itertext()) for t in root.iter(NS + "text")]
     return rects, texts
@@ -86,7 +86,7 @@ def type_counts(rects):
     return counts
 
 
-print("1..25")
+print("1..27")
 
 # --- qemu-128m: the full log -----------------------------------------------------------------------
 out = os.path.join(T_DIR, "qemu-128m")
@@ -112,11 +112,15 @@ pr = monotonic(map_boxes)
 check("qemu-128m: map column monotonic and gap-free from 0 to 4 GiB",
       not pr and min(r["start"] for r in map_boxes) == 0 and max(r["end"] for r in map_boxes) == 1 << 32, pr)
 res = {(r["start"], r["end"]) for r in of_class(rects, "pmm-reserved")}
-want = {(0, 0x100000), (0x100000, 0x120000), (0x120000, 0x121000)}
+want = {(0, 0x100000), (0x100000, 0x120000), (0x120000, 0x121000), (0x20000, 0x21000)}
 labels = [t for t in texts if "frames)" in t]
-check("qemu-128m: the 3 reservations at their ranges, labelled by name and frame count",
-      res == want and sorted(labels) == ["bitmap (1 frames)", "kernel (32 frames)", "low-memory (159 frames)"],
-      "%s\n%s" % (res, labels))
+check("qemu-128m: the 4 reservations at their ranges, labelled by name and frame count",
+      res == want and sorted(labels) == ["bitmap (1 frames)", "kernel (32 frames)", "low-memory (159 frames)",
+                                         "multiboot-info (0 frames)"], "%s\n%s" % (res, labels))
+xs = {r["start"]: r for r in of_class(rects, "pmm-reserved")}
+check("qemu-128m: a reservation inside another is drawn in its own lane, within the outer box",
+      0x20000 in xs and 0 in xs and xs[0x20000]["x"] > xs[0]["x"] + 100 and inside(xs[0x20000], xs[0]),
+      xs)
 free = [(r["start"], r["end"]) for r in of_class(rects, "pmm-free")]
 # By hand: usable [0x100000, 0x7fe0000) minus kernel and bitmap up to 0x121000 = 32447 frames;
 # the 159 frames below 640 KiB are all inside the low-memory reservation.
@@ -128,8 +132,9 @@ usable_hi = [r for r in of_class(rects, "e820 usable") if r["start"] == 0x100000
 kern = [r for r in of_class(rects, "pmm-reserved") if r["start"] == 0x100000]
 check("qemu-128m: PMM column shares the scale (kernel box within the usable box at 1 MiB)",
       len(usable_hi) == 1 and len(kern) == 1 and inside(kern[0], usable_hi[0]))
-pr = monotonic(of_class(rects, "pmm-reserved") + of_class(rects, "pmm-free"))
-check("qemu-128m: PMM column monotonic", not pr, pr)
+pmm_boxes = of_class(rects, "pmm-reserved") + of_class(rects, "pmm-free")
+pr = [p for x in sorted({r["x"] for r in pmm_boxes}) for p in monotonic([r for r in pmm_boxes if r["x"] == x])]
+check("qemu-128m: PMM column monotonic in each lane", not pr and len({r["x"] for r in pmm_boxes}) == 2, pr)
 
 regions = sorted((r["start"], r["end"]) for r in of_class(vrects, "vm-region"))
 check("qemu-128m: 6 virtual regions from vmlayout.h (NULL, identity, heap, window, private, recursive)",
@@ -143,6 +148,13 @@ kheap = [r for r in of_class(vrects, "vm-region") if r["start"] == 0xC0000000]
 check("qemu-128m: identity mapped [0x1000, 128 MiB) and the heap's 64 KiB drawn inside the heap region",
       ident == [(0x1000, 0x8000000)] and len(heap) == 1 and (heap[0]["start"], heap[0]["end"]) == (0xC0000000, 0xC0010000)
       and len(kheap) == 1 and inside(heap[0], kheap[0]), "%s %s" % (ident, heap))
+ro = [(r["start"], r["end"]) for r in of_class(vrects, "mapped-ro")]
+guard = [(r["start"], r["end"]) for r in of_class(vrects, "unmapped-guard")]
+idbox = of_class(vrects, "mapped-identity")
+check("qemu-128m: read-only kernel text and the stack guard page marked inside the identity map",
+      ro == [(0x100000, 0x10A000)] and guard == [(0x11B000, 0x11C000)] and len(idbox) == 1
+      and all(inside(r, idbox[0]) for r in of_class(vrects, "mapped-ro") + of_class(vrects, "unmapped-guard")),
+      "%s %s" % (ro, guard))
 check("qemu-128m: paging caption (cr3, identity, tables) and region names",
       "paging: cr3=0x00121000, identity [0x00001000-0x07ffffff], 32 page tables" in vtexts
       and any(t.startswith("kernel heap 64 MiB") for t in vtexts)
@@ -214,6 +226,8 @@ except (OSError, ET.ParseError) as e:
 check("qemu-recorded: one box per map line of each type (%s), one per reservation (%d), monotonic"
       % (want, nres), p.returncode == 0 and lines and type_counts(rects) == want
       and len(of_class(rects, "pmm-reserved")) == nres
+      and all(a["x"] != b["x"] for a in of_class(rects, "pmm-reserved") for b in of_class(rects, "pmm-reserved")
+              if a is not b and a["start"] < b["end"] and b["start"] < a["end"])
       and not monotonic([r for r in rects if r["cls"].startswith("e820 ") or r["cls"] == "hole"]),
       "%s\n%s" % (type_counts(rects), p.stderr))
 
