@@ -8,6 +8,7 @@
 #include "kernel/arch/x86/idt.h"
 #include "kernel/arch/x86/pic.h"
 #include "kernel/arch/x86/trap_raise.h"
+#include "kernel/arch/x86/tss.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -47,11 +48,15 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	/* Interrupts: IDT for exceptions 0-31 and IRQ vectors 32-47; PICs remapped, all masked. */
 	idt_init();
 	pic_init();
-	trap_raise_from_cmdline(); /* trap=<name>: one exception on purpose, to see the report */
 
 	/* Paging: identity map of RAM minus page 0, kernel text/rodata read-only, stack guard page
 	 * unmapped, heap tables made; CR3, CR0.PG|WP (docs/paging.md). fault=<kind> faults here. */
 	paging_init();
+	tss_sync_cr3(); /* the double-fault task must switch to the directory paging_init loaded */
+
+	/* trap=<name>: one CPU exception on purpose, to see the report (after paging, so that
+	 * trap=stack runs into the unmapped guard page). */
+	trap_raise_from_cmdline();
 
 	/* In-kernel tests when test= is given: TAP on the consoles, then exit QEMU with the result. */
 	ktest_run_from_cmdline();

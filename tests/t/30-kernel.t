@@ -7,7 +7,7 @@
 #      map entry, with the usable RAM above 1 MiB that -m 128 gives;
 #   3. port 0xE9 (isa-debugcon) carries the same log as COM1;
 #   4. without test=, `qemu-exit` ends the boot with "kernel: up" and status 33;
-#   5. trap=ud2 / trap=gp / trap=divide / trap=double: the exception is named, registers and error code are
+#   5. trap=ud2 / trap=gp / trap=divide / trap=double / trap=stack: the exception is named, registers and error code are
 #      printed, the panic names the function, and QEMU exits with status 35 (test= absent, so
 #      this also checks that `qemu-exit` alone makes panic leave QEMU);
 #   6. an unknown suite fails the run (status 35): a typo in test= cannot pass;
@@ -17,9 +17,9 @@
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
-tap_plan 14
+tap_plan 15
 if [ ! -f "$KERNEL" ]; then
-	for i in $(seq 14); do tap_fail "kernel.elf not built ($KERNEL)"; done
+	for i in $(seq 15); do tap_fail "kernel.elf not built ($KERNEL)"; done
 	tap_done
 fi
 
@@ -87,6 +87,18 @@ check_trap divide 'Divide error \(vector 0,' 'Divide error'
 # #GP with its gate not present -> #NP while delivering it -> double fault, on its own task.
 check_trap double 'Double fault \(vector 8, error code 0x00000000\), reported by the double-fault task' \
 	'Double fault at eip'
+
+# A runaway recursion into the guard page (unmapped by paging): reported as a stack overflow.
+boot trap-stack "trap=stack qemu-exit"
+if [ "$rc" = 35 ] && grep -a -q '^EXCEPTION: Double fault (vector 8, error code 0x00000000), reported by the double-fault task$' "$log" &&
+	grep -a -q -E '^  eip=0x[0-9a-f]{8} \(trap_raise_recurse\+0x[0-9a-f]+\)$' "$log" &&
+	grep -a -q -E "^double fault: esp 0x[0-9a-f]{8} is at the boot stack's guard page \[0x[0-9a-f]{8}-0x[0-9a-f]{8}\]: kernel stack overflow$" "$log" &&
+	grep -a -q '^PANIC: Double fault at eip' "$log"; then
+	tap_ok "trap=stack: the stack overflow is reported by the double-fault task, status 35"
+else
+	tap_fail "trap=stack: exit status $rc (want 35; 0 means a triple fault reset the machine)"
+	tap_diag <"$log"
+fi
 
 # --- 6: unknown suite ----------------------------------------------------------------------------
 boot unknown "test=boot,no-such-suite"
