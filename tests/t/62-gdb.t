@@ -7,11 +7,12 @@
 # parallel tests cannot collide on port 1234. gdb runs under a timeout; QEMU is killed at the end.
 # Checks: at the reset vector the hook chose i8086 and decodes SeaBIOS's far jump as 16-bit code;
 # the loader entry (0x7C00) is reached in real mode (CS:IP 0000:7C00); kmain is reached in
-# protected mode with the first argument (magic) = 0x2BADB002 and decoded as i386.
+# protected mode with the first argument (magic) = 0x2BADB002 and decoded as i386; the break at
+# the paging switch (paging_enable_write_cr0) sees PG go from 0 to 1 over one stepi.
 source "$(dirname "$0")/../lib.sh"
 KERNEL=${KERNEL:-$BUILD/kernel/kernel.elf}
 GDB_DIR=$BUILD/gdb
-tap_plan 6
+tap_plan 7
 
 img="$T_DIR/disk.img"
 rm -f "$img" "$T_DIR"/*.log "$T_DIR/gdb.sock"
@@ -39,6 +40,10 @@ timeout -k 5 60 gdb -batch -q -nx -x "$GDB_DIR/facts.gdb" -ex "set tdesc filenam
 	-ex 'break *kmain' -ex 'continue' \
 	-ex 'printf "STEP kmain pe=%d at_kmain=%d arg0=0x%08x\n", $x86_pe, $pc == kmain, *(unsigned int *)($esp + 4)' \
 	-ex 'info symbol $pc' -ex 'show architecture' -ex 'x/1i $pc' -ex 'info args' \
+	-ex 'break paging_enable_write_cr0' -ex 'continue' \
+	-ex 'printf "STEP paging before pg=%d cr3=0x%08x\n", ($cr0 & $CR0_PG) != 0, $cr3' \
+	-ex 'stepi' \
+	-ex 'printf "STEP paging after pg=%d wp=%d cr3=0x%08x\n", ($cr0 & $CR0_PG) != 0, ($cr0 & $CR0_WP) != 0, $cr3' \
 	-ex 'kill' "$KERNEL" </dev/null >"$T_DIR/gdb.log" 2>&1
 echo "# gdb exit status $?"
 
@@ -62,4 +67,12 @@ else tap_fail "kmain magic"; tap_diag <"$log"; fi
 if grep -qE "<kmain(\+[0-9]+)?>:.*(e[a-d]x|e[sb]p|e[sd]i)" "$log"; then
 	tap_ok "kernel code decoded as 32-bit (i386 registers in the disassembly)"
 else tap_fail "32-bit decoding at kmain"; tap_diag <"$log"; fi
+# The paging switch: stopped on the MOV to CR0 with CR3 loaded and PG clear; one stepi later PG
+# and WP are set and CR3 is unchanged (the hook keeps i386).
+before=$(sed -n 's/^STEP paging before pg=\([01]\) cr3=\(0x[0-9a-f]*\)$/\1 \2/p' "$log")
+after=$(sed -n 's/^STEP paging after pg=\([01]\) wp=\([01]\) cr3=\(0x[0-9a-f]*\)$/\1 \2 \3/p' "$log")
+if [ -n "$before" ] && [ "${before%% *}" = 0 ] && [ "${before#* }" != 0x00000000 ] \
+	&& [ "$after" = "1 1 ${before#* }" ] && grep -q "in paging_enable_write_cr0 ()" "$log"; then
+	tap_ok "paging switch: break on the CR0 write (CR3=${before#* }, PG=0), stepi -> PG=1 WP=1"
+else tap_fail "paging switch (before '$before', after '$after')"; tap_diag <"$log"; fi
 tap_done
