@@ -45,7 +45,8 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	 * reserved (docs/pmm.md explains the `sanitised:` and `pmm:` lines). */
 	pmm_setup();
 
-	/* Interrupts: IDT for exceptions 0-31 and IRQ vectors 32-47; PICs remapped, all masked. */
+	/* Interrupts: IDT for exceptions 0-31 (#DF on its own task) and IRQ vectors 32-47; PICs
+	 * remapped, all lines masked. */
 	idt_init();
 	pic_init();
 
