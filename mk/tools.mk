@@ -76,11 +76,12 @@ $(GDB_DIR)/target-i8086.xml: | deps-gdb
 	mv $@.tmp $@
 
 # make gdb: QEMU in the background (its window when there is a display), gdb in this terminal;
-# leaving gdb stops QEMU.
+# leaving gdb stops QEMU. QEMU runs in its own session (setsid) so that Ctrl-C, which gdb uses to
+# interrupt the target, does not reach QEMU (QEMU quits on SIGINT).
 gdb: deps-gdb $(IMAGE) $(KERNEL) $(GDB_FILES)
 	@echo "gdb: QEMU paused at the reset vector, gdb stub on :$(GDB_PORT); serial output in $(GDB_DIR)/serial.log"
 	@echo "gdb: try: loader-breaks, kernel-breaks, continue, where16, cpu-state (docs/debugging.md)"
-	@$(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -no-shutdown \
+	@setsid $(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -no-shutdown \
 	  -display $(if $(DISPLAY),default,none) -monitor none -serial file:$(GDB_DIR)/serial.log \
 	  -device isa-debug-exit,iobase=$(QEMU_EXIT_PORT),iosize=4 \
 	  -drive file=$(IMAGE),format=raw,if=ide & qpid=$$!; \
