@@ -220,6 +220,8 @@ static void check_spaces(void)
 	uint32_t cr3_b = PTE_ADDR(cpu_read_cr3());
 	vmspace_switch(a);
 	uint32_t seen_a = rd(va);
+	/* The recursive slot follows CR3: it now shows space a's directory. */
+	pde_t rec_a = ((const pde_t *)(uintptr_t)RECURSIVE_PD)[RECURSIVE_SLOT];
 	/* The kernel stays mapped in every space: this code, its stack, the VGA text. */
 	bool kernel_seen = maps_to_itself((uint32_t)(uintptr_t)check_spaces) &&
 	                   maps_to_itself(VGA_TEXT_ADDR);
@@ -230,6 +232,8 @@ static void check_spaces(void)
 	        "after switching CR3 each space reads its own value at 0x%08x (0x%08x, 0x%08x)",
 	        (unsigned)va, (unsigned)seen_a, (unsigned)seen_b);
 	ktap_ok(kernel_seen, "the kernel's mappings are present inside an address space");
+	ktap_ok(PTE_ADDR(rec_a) == a, "inside a space the recursive slot shows its own directory "
+	        "(PDE 1023 = 0x%08x)", (unsigned)rec_a);
 	ktap_ok(paging_translate(va, NULL, NULL) == PAGING_ENOENT && rd(pa_a) == 0xAAAAAAAA &&
 	        rd(pa_b) == 0xBBBBBBBB, "back in the kernel space: the address is unmapped, the "
 	        "frames hold what each space wrote");
