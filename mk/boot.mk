@@ -31,14 +31,12 @@ $(BOOT_TK)/%.o: tests/boot/%.asm $(NASM_INCS)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -f elf32 -o $@ $<
 $(BOOT_TK)/entry.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
-	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 -o $@ $<
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 --defsym=PAD_SIZE=0 -o $@ $<
 $(BOOT_TK)/entry-high.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
-	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x40000000 -o $@ $<
-$(BOOT_TK)/pad32.o: tests/boot/entry.asm $(NASM_INCS)
-	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -DPAD_MIB=32 -f elf32 -o $@ $<
-$(BOOT_TK)/pad32.elf: $(BOOT_TK)/pad32.o tests/boot/kernel.ld
-	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 -o $@ $<
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x40000000 --defsym=PAD_SIZE=0 -o $@ $<
+$(BOOT_TK)/pad32.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 \
+	  --defsym=PAD_SIZE=0x2000000 -o $@ $<
 $(BOOT_TK)/kludge.bin: tests/boot/entry.asm $(NASM_INCS)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -DKLUDGE -f bin -o $@ $<
@@ -46,7 +44,7 @@ $(BUILD)/boot/bench-limit.bin: bench/boot/limit.asm $(NASM_INCS)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -f bin -o $@ $<
 
-BOOT_TEST_KERNELS := $(BOOT_TK)/entry.elf $(BOOT_TK)/entry-high.elf $(BOOT_TK)/kludge.bin
+BOOT_TEST_KERNELS := $(BOOT_TK)/entry.elf $(BOOT_TK)/entry-high.elf $(BOOT_TK)/kludge.bin $(BOOT_TK)/pad32.elf
 TEST_PREREQS += $(BOOT_S1) $(BOOT_S2) $(BOOT_TEST_KERNELS)
 
 # --- bench ------------------------------------------------------------------------------------
