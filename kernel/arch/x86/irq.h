@@ -5,8 +5,9 @@
  * (pic.c). A driver registers its handler, then unmasks its line; the dispatcher in irq.c sends
  * the EOI after the handler returns, so handlers only talk to their device. Interrupts stay
  * disabled (IF=0) until someone calls cpu_sti() (kernel/arch/x86/cpu.h) - the monitor does that.
- * Spurious IRQ 7 and 15 (SDM-independent 8259A data sheet, "spurious interrupts") are recognised
- * via the ISR register and dropped without an EOI to the master (IRQ 15 still EOIs the master).
+ * Spurious IRQ 7 and 15 (Intel 8259A data sheet; OSDev "8259 PIC", spurious IRQs) are recognised
+ * by their clear in-service bit and dropped without an EOI (a spurious IRQ 15 still EOIs the
+ * master, whose cascade line did fire).
  *
  * Usage:   irq_register(IRQ_KEYBOARD, keyboard_irq);  irq_unmask(IRQ_KEYBOARD);  cpu_sti();
  */

@@ -1,7 +1,7 @@
 /*
  * trap_frame.h - the register snapshot every interrupt and exception stub builds on the stack.
  *
- * kernel/arch/x86/isr.asm pushes the same layout for all 256 possible vectors: the CPU's part
+ * kernel/arch/x86/isr.asm pushes the same layout for every vector it handles (0-47): the CPU's part
  * (EIP, CS, EFLAGS, and the error code for the vectors that have one, SDM Vol. 3A 6.13), a zero
  * error code where the CPU pushes none, the vector number, PUSHA, then DS/ES/FS/GS. C handlers get
  * a pointer to it and may change it (e.g. EIP, to resume after a faulting instruction); the stub
@@ -62,7 +62,7 @@ static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
 #define PF_ERR_FETCH    0x10
 
 /*
- * Exception hooks (traps.c). A handler set for vector v runs instead of the default report; it
+ * Exception hooks (traps.c); not for vector 8, which is a task gate (tss.h). A handler set for vector v runs instead of the default report; it
  * returns true when it dealt with the exception (the stub then IRETs to tf->eip, which the
  * handler may have moved past the faulting instruction) or false to fall through to the report
  * and panic. Meant for tests and for recoverable faults; NULL removes the hook.
