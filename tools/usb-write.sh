@@ -66,7 +66,7 @@ human() { numfmt --to=iec-i --suffix=B --format=%.1f "$1" 2>/dev/null || echo "$
 # --- what is DEVICE? ------------------------------------------------------------------------------
 [ -e "$dev_arg" ] || { refuse "$dev_arg does not exist"; finish_refusals; }
 dev=$(readlink -f -- "$dev_arg")
-name=$(basename -- "$dev")
+name=${dev##*/}
 is_file=0
 if [ -b "$dev" ]; then :
 elif [ "${USB_TEST_ALLOW_FILE:-0}" = 1 ] && [ -f "$dev" ]; then is_file=1
@@ -79,15 +79,17 @@ sysdir=$(readlink -f -- "$sysdir")
 # The name could be stale (a /dev node re-used): the device numbers must agree with sysfs.
 if [ "$is_file" = 0 ] && [ -r "$sysdir/dev" ]; then
 	devno=$(printf '%d:%d' "0x$(stat -L -c %t "$dev")" "0x$(stat -L -c %T "$dev")")
-	[ "$(cat "$sysdir/dev")" = "$devno" ] || refuse "$dev_arg is device $devno but sysfs $name says $(cat "$sysdir/dev")"
+	read -r sysdevno <"$sysdir/dev"
+	[ "$sysdevno" = "$devno" ] || refuse "$dev_arg is device $devno but sysfs $name says $sysdevno"
 fi
 if [ -e "$sysdir/partition" ]; then
-	refuse "$dev_arg is a partition (of $(basename "$(dirname "$sysdir")")), not a whole disk: the BIOS boots sector 0 of the disk, name the disk itself"
+	parent=${sysdir%/*}
+	refuse "$dev_arg is a partition (of ${parent##*/}), not a whole disk: the BIOS boots sector 0 of the disk, name the disk itself"
 	finish_refusals
 fi
 
 # --- removable or USB -----------------------------------------------------------------------------
-removable=$(cat "$sysdir/removable" 2>/dev/null || echo 0)
+removable=0; read -r removable 2>/dev/null <"$sysdir/removable"
 tran=$($LSBLK -dno TRAN "$dev" 2>/dev/null | tr -d '[:space:]' || true)
 on_usb=0
 case "$sysdir" in */usb*) on_usb=1 ;; esac
@@ -99,7 +101,7 @@ fi
 # --- partitions, and what uses them ----------------------------------------------------------------
 parts=()
 for p in "$sysdir"/*/; do
-	[ -e "$p/partition" ] && parts+=("$(basename "$p")")
+	p=${p%/}; [ -e "$p/partition" ] && parts+=("${p##*/}")
 done
 own=("$name" "${parts[@]}")
 owns() { local x; for x in "${own[@]}"; do [ "$x" = "$1" ] && return 0; done; return 1; }
@@ -108,14 +110,14 @@ owns() { local x; for x in "${own[@]}"; do [ "$x" = "$1" ] && return 0; done; re
 disks_under() {
 	local d; d=$(readlink -f -- "$SYSFS/class/block/$1" 2>/dev/null) || return 0
 	[ -d "$d" ] || return 0
-	if [ -e "$d/partition" ]; then basename "$(dirname "$d")"; return 0; fi
+	if [ -e "$d/partition" ]; then d=${d%/*}; echo "${d##*/}"; return 0; fi
 	local s any=0
-	for s in "$d"/slaves/*; do [ -e "$s" ] || [ -L "$s" ] || continue; any=1; disks_under "$(basename "$s")"; done
-	[ "$any" = 0 ] && basename "$d"
+	for s in "$d"/slaves/*; do [ -e "$s" ] || [ -L "$s" ] || continue; any=1; disks_under "${s##*/}"; done
+	[ "$any" = 0 ] && echo "${d##*/}"
 	return 0
 }
 # Mount sources like /dev/disk/by-uuid/... or /dev/mapper/vg-root resolve to kernel names.
-src_name() { basename -- "$(readlink -f -- "$1" 2>/dev/null || echo "$1")"; }
+src_name() { local r; r=$(readlink -f -- "$1" 2>/dev/null) || r=$1; echo "${r##*/}"; }
 
 if [ -r "$MOUNTS" ]; then
 	while read -r src mnt _; do
@@ -125,7 +127,7 @@ if [ -r "$MOUNTS" ]; then
 		# /dev/root and other aliases without a sysfs entry: ask the kernel which device backs it.
 		if [ ! -e "$SYSFS/class/block/$sname" ] && devmm=$(mountpoint -d "$mnt" 2>/dev/null) \
 			&& [ -e "$SYSFS/dev/block/$devmm" ]; then
-			sname=$(basename "$(readlink -f "$SYSFS/dev/block/$devmm")")
+			sname=$(readlink -f "$SYSFS/dev/block/$devmm"); sname=${sname##*/}
 		fi
 		case "$mnt" in
 		/|/boot|/boot/efi|/efi)
@@ -147,12 +149,12 @@ if [ -r "$SWAPS" ]; then
 fi
 for n in "${own[@]}"; do
 	for h in "$SYSFS/class/block/$n"/holders/*; do
-		{ [ -e "$h" ] || [ -L "$h" ]; } && refuse "$dev_arg is in use: $n is held by $(basename "$h") (device-mapper, LVM or RAID)"
+		{ [ -e "$h" ] || [ -L "$h" ]; } && refuse "$dev_arg is in use: $n is held by ${h##*/} (device-mapper, LVM or RAID)"
 	done
 done
 
 # --- size -----------------------------------------------------------------------------------------
-sectors=$(cat "$sysdir/size" 2>/dev/null || echo 0)
+sectors=0; read -r sectors 2>/dev/null <"$sysdir/size"
 dev_bytes=$((sectors * SECTOR))
 if [ "$is_file" = 1 ]; then real=$(stat -c %s "$dev")
 else real=$(blockdev --getsize64 "$dev" 2>/dev/null || echo "$dev_bytes"); fi
@@ -176,7 +178,7 @@ if [ ${#parts[@]} -eq 0 ]; then
 else
 	echo "Partitions (all of them will be lost):"
 	for p in "${parts[@]}"; do
-		psz=$(( $(cat "$sysdir/$p/size" 2>/dev/null || echo 0) * SECTOR ))
+		psz=0; read -r psz 2>/dev/null <"$sysdir/$p/size"; psz=$((psz * SECTOR))
 		echo "  $p  $(human "$psz")"
 	done
 	$LSBLK -o NAME,SIZE,TYPE,FSTYPE,LABEL,MOUNTPOINT "$dev" 2>/dev/null | sed 's/^/  | /'
