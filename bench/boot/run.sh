@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# run.sh - `make bench-boot`: boot time and load speed of our loader, measured in QEMU.
+#
+# Boot: wall time from QEMU's start until the kernel leaves through isa-debug-exit, for the same
+# kernel (build/kernel/kernel.elf, command line "test=boot": it runs its boot suite and exits)
+#   ours         our disk image (IDE), made by `make image`
+#   qemu-kernel  qemu-system-i386 -kernel (QEMU's own Multiboot loader)
+#   grub         an El Torito ISO made by grub-mkrescue (GRUB 2, `multiboot` command, timeout 0)
+# BENCH_RUNS runs each (default 5), medians, ratios.
+# Load speed: a kernel with one 32 MiB PT_LOAD (tests/boot, pad32.elf) through our loader, against
+# the emulated disk's own pace: bench/boot/limit.asm, a boot sector that only reads the same
+# number of sectors with AH=42h, 127 at a time. Both are timed against an empty run of the same
+# thing (our loader with the 9 KiB entry-state kernel; the boot sector reading nothing), so
+# MiB/s = 32 MiB / (t_full - t_empty): QEMU's start-up and the BIOS drop out. From IDE
+# (-machine pc) and AHCI (-machine q35). Timings are of this machine; medians of BENCH_RUNS_LOAD
+# (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+QEMU=${QEMU:-qemu-system-i386}
+RUNS=${BENCH_RUNS:-5}
+RUNS_LOAD=${BENCH_RUNS_LOAD:-3}
+OUT="$BUILD/bench/boot"
+mkdir -p "$OUT"
+KERNEL="$BUILD/kernel/kernel.elf"
+TK="$BUILD/boot/tk"
+
+# timed RC-WANTED QEMU-ARGS...: one run, seconds on stdout; fails unless QEMU exits RC-WANTED.
+timed() {
+	local want=$1; shift
+	local s e rc=0
+	s=$(date +%s.%N)
+	timeout -k 5 300 "$QEMU" -display none -no-reboot -monitor none -serial file:"$OUT/serial.log" \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 "$@" </dev/null >"$OUT/qemu.out" 2>&1 || rc=$?
+	e=$(date +%s.%N)
+	if [ "$rc" != "$want" ]; then
+		echo "run.sh: QEMU exited $rc, wanted $want: $*" >&2; tail -n 5 "$OUT/serial.log" >&2; return 1
+	fi
+	echo "$e - $s" | bc -l
+}
+median() { sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
+# med N RC QEMU-ARGS...: median of N timed runs
+med() { local n=$1; shift; for ((i = 0; i < n; i++)); do timed "$@"; done | median; }
+
+# --- boot time -----------------------------------------------------------------------------------
+make -s image IMAGE="$OUT/ours.img" KERNEL="$KERNEL" CMDLINE="test=boot" >/dev/null
+iso="$OUT/grub.iso"
+rm -rf "$OUT/iso"; mkdir -p "$OUT/iso/boot/grub"
+cp "$KERNEL" "$OUT/iso/boot/kernel.elf"
+cat > "$OUT/iso/boot/grub/grub.cfg" <<'CFG'
+set timeout=0
+set default=0
+menuentry "kernel" {
+	multiboot /boot/kernel.elf test=boot
+	boot
+}
+CFG
+grub-mkrescue -o "$iso" "$OUT/iso" >"$OUT/grub-mkrescue.log" 2>&1
+t_ours=$(med $RUNS 33 -m 128 -drive file="$OUT/ours.img",format=raw,if=ide)
+t_qemu=$(med $RUNS 33 -m 128 -kernel "$KERNEL" -append "test=boot")
+t_grub=$(med $RUNS 33 -m 128 -cdrom "$iso" -boot d)
+echo "boot time, median of $RUNS (s): ours $t_ours, qemu -kernel $t_qemu, grub $t_grub"
+echo "ours / qemu-kernel = $(echo "$t_ours / $t_qemu" | bc -l | xargs printf %.2f) (target <= 1.25)," \
+     "ours / grub = $(echo "$t_ours / $t_grub" | bc -l | xargs printf %.2f) (target < 0.40)"
+
+# --- load speed ----------------------------------------------------------------------------------
+make -s image IMAGE="$OUT/pad32.img" KERNEL="$TK/pad32.elf" >/dev/null
+make -s image IMAGE="$OUT/empty.img" KERNEL="$TK/entry.elf" >/dev/null
+bytes=$(stat -c %s "$TK/pad32.elf")
+sectors=$(( (bytes + 511) / 512 ))
+mib=$(echo "$bytes / 1048576" | bc -l)
+put_count() { # IMAGE COUNT: the limit sector's dword at 0x1B0
+	local v=$2
+	printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)))" |
+		dd of="$1" bs=1 seek=$((0x1B0)) conv=notrunc status=none
+}
+for img in limit limit0; do
+	rm -f "$OUT/$img.img"
+	dd if=/dev/zero of="$OUT/$img.img" bs=1M count=0 seek=$(( (bytes >> 20) + 2 )) status=none
+	dd if="$BUILD/boot/bench-limit.bin" of="$OUT/$img.img" conv=notrunc status=none
+	dd if="$TK/pad32.elf" of="$OUT/$img.img" bs=512 seek=1 conv=notrunc status=none
+done
+put_count "$OUT/limit.img" $sectors
+put_count "$OUT/limit0.img" 0
+for ctl in ide ahci; do
+	drive() { # IMAGE -> QEMU args for the controller
+		if [ $ctl = ide ]; then echo "-machine pc -drive file=$1,format=raw,if=ide"
+		else echo "-machine q35 -drive file=$1,format=raw,if=none,id=d -device ahci,id=a -device ide-hd,drive=d,bus=a.0"; fi
+	}
+	# shellcheck disable=SC2046
+	{
+		o1=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/pad32.img"))
+		o0=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/empty.img"))
+		l1=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/limit.img"))
+		l0=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/limit0.img"))
+	}
+	ours=$(echo "$mib / ($o1 - $o0)" | bc -l | xargs printf %.1f)
+	limit=$(echo "$mib / ($l1 - $l0)" | bc -l | xargs printf %.1f)
+	echo "load $ctl: ours $o1 s (empty $o0 s), limit $l1 s (empty $l0 s); ours/limit = $(echo "$ours / $limit * 100" | bc -l | xargs printf %.0f)% (target >= 80%)"
+	eval "load_$ctl=\"ours=$ours limit=$limit\""
+done
+echo "BENCH load-ide $load_ide"
+echo "BENCH load-ahci $load_ahci"
+echo "BENCH boot ours=$t_ours qemu-kernel=$t_qemu grub=$t_grub"
