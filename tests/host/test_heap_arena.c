@@ -24,7 +24,7 @@ static int arena_grow(void *ctx, uintptr_t va, size_t bytes)
 static void arena_shrink(void *ctx, uintptr_t va, size_t bytes)
 {
 	struct heap_arena *a = ctx;
-	madvise((void *)va, bytes, MADV_DONTNEED);
+	/* PROT_NONE alone: the pages stay resident, so growing again costs no page faults. */
 	mprotect((void *)va, bytes, PROT_NONE);
 	a->shrink_calls++;
 	a->mapped_pages -= bytes / HEAP_PAGE;

@@ -1,7 +1,7 @@
 /*
  * test_heap_arena.h - a host backend for the heap: one mmap'd reservation (PROT_NONE) whose
- * pages become readable and writable as the heap grows (mprotect) and are dropped again
- * (madvise + PROT_NONE) as it shrinks, so that a stray access beyond the heap's end faults
+ * pages become readable and writable as the heap grows (mprotect) and are made inaccessible again
+ * (PROT_NONE) as it shrinks, so that a stray access beyond the heap's end faults
  * just as an unmapped page would in the kernel. Used by the unit tests, the fuzzer and the
  * benchmark.
  */
