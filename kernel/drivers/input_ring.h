@@ -5,12 +5,14 @@
  * Single producer, single consumer on one CPU: the handler runs with interrupts off and only
  * moves head; the reader only moves tail and reads with interrupts off around the check (the
  * monitor's input loop), so no lock is needed. The size is a power of two so that the indexes
- * can run freely and wrap by masking. When full, new bytes are dropped and counted: a user
- * typing faster than the monitor reads loses keys, the kernel never blocks in a handler.
+ * can run freely and wrap by masking. When full, new bytes are dropped and counted (the kernel
+ * never blocks in a handler); a producer that can wait (the UART's FIFO) checks input_ring_full
+ * first and leaves its bytes where they are.
  */
 #ifndef KERNEL_DRIVERS_INPUT_RING_H
 #define KERNEL_DRIVERS_INPUT_RING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define INPUT_RING_SIZE 256
@@ -22,9 +24,14 @@ struct input_ring {
 	uint8_t buf[INPUT_RING_SIZE];
 };
 
+static inline bool input_ring_full(const struct input_ring *r)
+{
+	return r->head - r->tail == INPUT_RING_SIZE;
+}
+
 static inline void input_ring_put(struct input_ring *r, uint8_t c)
 {
-	if (r->head - r->tail == INPUT_RING_SIZE) {
+	if (input_ring_full(r)) {
 		r->dropped++;
 		return;
 	}

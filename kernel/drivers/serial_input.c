@@ -4,8 +4,15 @@
  * The 16550 raises its interrupt while "received data available" or the FIFO's character
  * timeout is pending (PC16550D data sheet, IER bit 0 and IIR); reading RBR until LSR.DR is clear
  * ends both. The line to the 8259 is edge-triggered, so the handler must drain the FIFO
- * completely: a byte left behind would never cause another edge. serial.c already sets MCR.OUT2,
- * which gates the UART's interrupt output onto IRQ 4 on PC/AT boards.
+ * completely or leave the rest to someone who will: a byte left behind would never cause another
+ * edge. serial.c already sets MCR.OUT2, which gates the UART's interrupt output onto IRQ 4 on
+ * PC/AT boards.
+ *
+ * Back-pressure: when the queue is full the handler stops reading, so the bytes wait in the UART's
+ * 16-byte FIFO (and an emulator like QEMU stops sending while the FIFO is full) instead of being
+ * dropped; the reader drains the FIFO into the queue on every call (serial_input_getc), before
+ * taking a byte and after. The reader only sleeps when the queue is empty, and then the FIFO is
+ * empty too, so the next byte raises a fresh edge.
  */
 #include "kernel/drivers/serial_input.h"
 #include "kernel/arch/x86/irq.h"
@@ -15,15 +22,21 @@
 static struct input_ring serial_ring;
 static uint32_t serial_received;
 
-static void serial_input_irq(struct trap_frame *tf)
+/* Move bytes from the UART into the queue while both have some (and room). */
+static void serial_drain(void)
 {
 	int c;
 
-	(void)tf;
-	while ((c = serial_try_read()) >= 0) {
+	while (!input_ring_full(&serial_ring) && (c = serial_try_read()) >= 0) {
 		serial_received++;
 		input_ring_put(&serial_ring, (uint8_t)c);
 	}
+}
+
+static void serial_input_irq(struct trap_frame *tf)
+{
+	(void)tf;
+	serial_drain();
 }
 
 bool serial_input_init(void)
@@ -38,7 +51,10 @@ bool serial_input_init(void)
 
 int serial_input_getc(void)
 {
-	return input_ring_get(&serial_ring);
+	serial_drain();
+	int c = input_ring_get(&serial_ring);
+	serial_drain();
+	return c;
 }
 
 uint32_t serial_input_received(void)

@@ -15,7 +15,8 @@
 bool serial_input_init(void);
 /* The next received byte, or -1. Call with interrupts disabled (see input_ring.h). */
 int serial_input_getc(void);
-/* Bytes received by the handler, and bytes lost because the queue was full. */
+/* Bytes taken from the UART, and bytes lost because the queue was full (none since the reader
+ * drains the FIFO itself: kept to show that). */
 uint32_t serial_input_received(void);
 uint32_t serial_input_dropped(void);
 

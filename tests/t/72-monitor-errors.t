@@ -154,6 +154,10 @@ def run():
         out = m.cmd_raw("x" * 2000 + "\r", timeout=30)
         t.ok("error: line longer than 127 characters" in out, "a 2000-character line likewise", out[-200:])
 
+        out = m.cmd("history")
+        t.ok(re.search(r"input: serial \d+ bytes \(0 dropped\)", out),
+             "no input byte was lost (the UART's FIFO holds back while the queue is full)", out)
+
         # After all of that: still answering, consistent, counts as before.
         out = m.cmd("check")
         t.ok("check: heap consistent" in out and "check: pmm consistent" in out,
