@@ -7,12 +7,17 @@
 # Each check asserts on the debugger's own output (captured in $T_DIR/bochs.out).
 source "$(dirname "$0")/../lib.sh"
 
-KERNEL="$BUILD/kernel/kernel.elf"
-SYMS="$BUILD/kernel/kernel.sym"
+# A private copy of the kernel, and its symbol file made from that copy exactly as mk/kernel.mk
+# makes build/kernel/kernel.sym: the symbols always describe the kernel inside the image, even if
+# the build's kernel.elf is relinked while this runs.
+KERNEL="$T_DIR/kernel.elf"
+SYMS="$T_DIR/kernel.sym"
 tap_plan 6
 img="$T_DIR/paging.img"
 out="$T_DIR/bochs.out"
-rm -f "$img" "$img.lock" "$out" "$T_DIR/com1.log"
+rm -f "$img" "$img.lock" "$out" "$T_DIR/com1.log" "$KERNEL" "$SYMS"
+cp "$BUILD/kernel/kernel.elf" "$KERNEL" &&
+	nm -n --defined-only "$KERNEL" | awk '$2 !~ /^[aA]$/ { print $1, $3 }' > "$SYMS"
 if ! make_image "$img" "$KERNEL" "nomonitor"; then
 	tail -n 5 "$img.make.log" | tap_diag
 fi
