@@ -37,7 +37,7 @@ fuzz-memmap fuzz-pmm: fuzz-%: $(PMM_FUZZ_DIR)/fuzz_%
 	@mkdir -p $(PMM_FUZZ_DIR)/corpus-$*
 	$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(PMM_FUZZ_DIR)/corpus-$*
 
-$(PMM_BENCH_DIR)/bench_pmm: bench/bench_pmm.c $(PMM_SRCS) $(PMM_HDRS) | deps-host
+$(PMM_BENCH_DIR)/bench_pmm: bench/bench_pmm.c bench/pmm_baseline.c bench/pmm_baseline.h $(PMM_SRCS) $(PMM_HDRS) | deps-host
 	@mkdir -p $(dir $@)
 	$(HCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Iinclude -I. -o $@ $(filter %.c,$^)
 

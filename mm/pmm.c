@@ -33,6 +33,7 @@ static struct {
 	struct frame_range ram[MEMMAP_MAX_RANGES];
 	size_t nram;
 	struct pmm_reservation res[PMM_MAX_RESERVATIONS];
+	struct frame_range res_frames[PMM_MAX_RESERVATIONS]; /* the same ranges in frame numbers */
 	size_t nres;
 	uint32_t bitmap_pa, bitmap_bytes;
 	uint64_t touched;
@@ -76,6 +77,32 @@ static void summary_update(uint32_t w)
 		pmm.lvl[k][pw] = now;
 		if ((old != 0) == (now != 0)) return;
 		w = pw;
+	}
+}
+
+/* Level-0 words c0..c1 (inclusive) changed: recompute their parents' bits, level by level, as
+ * long as some parent word changed between empty and non-empty. Used by the run operations, so a
+ * 1024-frame run costs a few summary words instead of one walk per level-0 word. */
+static void summary_update_range(uint32_t c0, uint32_t c1)
+{
+	for (unsigned k = 1; k < pmm.nlevels; k++) {
+		bool changed = false;
+		uint32_t p0 = c0 >> 5, p1 = c1 >> 5;
+		for (uint32_t pw = p0; pw <= p1; pw++) {
+			TOUCH(1);
+			uint32_t old = pmm.lvl[k][pw], now = old;
+			uint32_t lo = pw == p0 ? (c0 & 31) : 0, hi = pw == p1 ? (c1 & 31) : 31;
+			for (uint32_t b = lo; b <= hi; b++) {
+				if (pmm.lvl[k - 1][(pw << 5) | b]) now |= 1u << b;
+				else now &= ~(1u << b);
+			}
+			if (now == old) continue;
+			pmm.lvl[k][pw] = now;
+			if ((old != 0) != (now != 0)) changed = true;
+		}
+		if (!changed) return;
+		c0 = p0;
+		c1 = p1;
 	}
 }
 
@@ -126,12 +153,39 @@ static uint32_t find_first_used(uint32_t from, uint32_t to)
 	return to;
 }
 
+/* Windows of n frames aligned to a, with n <= a <= 32, never cross a word: test every candidate of
+ * a word at once. ones = positions i where bits i..i+n-1 are all set (shift-and doubling), kept
+ * only at multiples of a. One word read per 32 frames; the summary skips words with nothing free. */
+static uint32_t search_in_words(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
+{
+	uint32_t at_a = 0;
+	for (uint32_t i = 0; i < 32; i += a) at_a |= 1u << i;
+	uint32_t p = lo;
+	for (;;) {
+		uint32_t f = find_next_set(0, p);
+		if (f == NONE || f >= hi) return NONE;
+		uint32_t w = f >> 5, base = w << 5;
+		uint32_t word = pmm.lvl[0][w] & (~0u << (f & 31));
+		if (hi - base < 32) word &= (1u << (hi - base)) - 1;
+		uint32_t ones = word;
+		for (uint32_t len = 1; len < n;) {
+			uint32_t step = len < n - len ? len : n - len;
+			ones &= ones >> step;
+			len += step;
+		}
+		ones &= at_a;
+		if (ones) return base | ctz32(ones);
+		p = base + 32;
+	}
+}
+
 /* First frame s in [lo, hi - n] with s % a == 0 and frames [s, s+n) all free, or NONE.
  * Each round skips to the next free frame (summary walk), aligns up, and checks the window; on an
- * obstacle z the next round starts after z, so rounds <= obstacles and, since s only grows to the
- * next multiple of a, <= (hi - lo) / a. */
+ * obstacle z the next round starts at the next aligned position after z, so rounds <= obstacles
+ * and <= (hi - lo) / a. */
 static uint32_t search_run(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
 {
+	if (n <= a && a <= 32) return search_in_words(n, a, lo, hi);
 	uint32_t p = lo;
 	for (;;) {
 		uint32_t f = find_next_set(0, p);
@@ -140,32 +194,27 @@ static uint32_t search_run(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
 		if (s + n > hi) return NONE;
 		uint32_t z = find_first_used((uint32_t)s, (uint32_t)s + n);
 		if (z == (uint32_t)s + n) return (uint32_t)s;
-		p = z + 1;
+		uint64_t next = ((uint64_t)z + a) & ~(uint64_t)(a - 1); /* next aligned start after z */
+		if (next >= hi) return NONE;
+		p = (uint32_t)next;
 	}
 }
 
 /* ---- bit updates (level 0 plus summaries) -------------------------------------------------- */
 
-static void mark_used(uint32_t from, uint32_t to)
+/* Clear (used) or set (free) the bits of frames [from, to), then fix the summaries once. */
+static void mark_range(uint32_t from, uint32_t to, bool free)
 {
+	bool flipped = false;
 	for (uint32_t f = from; f < to;) {
 		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
-		uint32_t old = pmm.lvl[0][w], now = old & ~bits_mask(lo, hi);
+		uint32_t old = pmm.lvl[0][w], m = bits_mask(lo, hi);
+		uint32_t now = free ? (old | m) : (old & ~m);
 		pmm.lvl[0][w] = now;
-		if (old && !now) summary_update(w);
+		flipped |= (old != 0) != (now != 0);
 		f = (w + 1) << 5;
 	}
-}
-
-static void mark_free(uint32_t from, uint32_t to)
-{
-	for (uint32_t f = from; f < to;) {
-		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
-		uint32_t old = pmm.lvl[0][w], now = old | bits_mask(lo, hi);
-		pmm.lvl[0][w] = now;
-		if (!old && now) summary_update(w);
-		f = (w + 1) << 5;
-	}
+	if (flipped && from < to) summary_update_range(from >> 5, (to - 1) >> 5);
 }
 
 /* ---- RAM ranges and reservations ------------------------------------------------------------ */
@@ -186,9 +235,8 @@ static const struct frame_range *ram_find(uint32_t f)
 /* The first reservation whose range holds frame f, or NULL. */
 static const struct pmm_reservation *res_find(uint32_t f)
 {
-	phys_addr_t pa = (phys_addr_t)f << PMM_FRAME_SHIFT;
 	for (size_t i = 0; i < pmm.nres; i++)
-		if (pa >= pmm.res[i].start && pa < pmm.res[i].end) return &pmm.res[i];
+		if (f >= pmm.res_frames[i].start && f < pmm.res_frames[i].end) return &pmm.res[i];
 	return NULL;
 }
 
@@ -196,14 +244,16 @@ static const struct pmm_reservation *res_find(uint32_t f)
 static uint32_t take_free(uint32_t from, uint32_t to)
 {
 	uint32_t taken = 0;
+	bool flipped = false;
 	for (uint32_t f = from; f < to;) {
 		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
 		uint32_t old = pmm.lvl[0][w], got = old & bits_mask(lo, hi);
 		taken += (uint32_t)__builtin_popcount(got);
 		pmm.lvl[0][w] = old & ~got;
-		if (old && !(old & ~got)) summary_update(w);
+		flipped |= old && !(old & ~got);
 		f = (w + 1) << 5;
 	}
+	if (flipped) summary_update_range(from >> 5, (to - 1) >> 5);
 	return taken;
 }
 
@@ -235,6 +285,8 @@ static void reserve(const char *name, phys_addr_t start, phys_addr_t end, void *
 	uint32_t taken = take_free(fs, fe);
 	pmm.free -= taken;
 	pmm.reserved += taken;
+	pmm.res_frames[pmm.nres] = (struct frame_range){ (uint32_t)(s >> PMM_FRAME_SHIFT),
+	                                                 (uint32_t)(e >> PMM_FRAME_SHIFT) };
 	pmm.res[pmm.nres++] = (struct pmm_reservation){ name, s, e, taken };
 	if (e > s)
 		mm_log("pmm: reserved %s [mem 0x%08llx-0x%08llx] %u frames\n", name, (unsigned long long)s,
@@ -364,6 +416,16 @@ uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, ui
 	uint32_t a = align >> PMM_FRAME_SHIFT, nn = (uint32_t)n;
 	uint32_t hi = pmm.nframes;
 	if (limit && (limit >> PMM_FRAME_SHIFT) < hi) hi = limit >> PMM_FRAME_SHIFT;
+	if (nn == 1 && a == 1 && hi <= pmm.normal_start + 1) {
+		/* One frame below a low limit (ISA DMA): the lowest free frame, if it is below. */
+		uint32_t f = find_next_set(0, 0);
+		if (f == NONE || f >= hi) return 0;
+		uint32_t w = f >> 5, word = pmm.lvl[0][w] & ~(1u << (f & 31));
+		pmm.lvl[0][w] = word;
+		if (!word) summary_update(w);
+		pmm.free--;
+		return f << PMM_FRAME_SHIFT;
+	}
 	uint32_t s = NONE;
 	if (pmm.normal_start && hi > pmm.normal_start) {
 		/* Above 16 MiB first, so ISA DMA memory stays for the requests that need it. */
@@ -376,7 +438,7 @@ uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, ui
 		s = search_run(nn, a, 0, hi);
 	}
 	if (s == NONE) return 0;
-	mark_used(s, s + nn);
+	mark_range(s, s + nn, false);
 	pmm.free -= nn;
 	return s << PMM_FRAME_SHIFT;
 }
@@ -407,13 +469,27 @@ static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
 			           ((w << 5) | ctz32(already)) << PMM_FRAME_SHIFT, NULL);
 		g = (w + 1) << 5;
 	}
-	mark_free(f, to);
+	mark_range(f, to, true);
 	pmm.free += (uint32_t)n;
 	if (f >= pmm.normal_start) pmm.hint = f >> 5;
 }
 
 void __attribute__((noinline)) pmm_free_frame(uint32_t pa)
 {
+	/* Fast path: a frame inside RAM, not free, in no reservation. Anything else goes through
+	 * free_run, which names the misuse. */
+	uint32_t f = pa >> PMM_FRAME_SHIFT, w = f >> 5, bit = 1u << (f & 31);
+	if ((pa & (PMM_FRAME_SIZE - 1)) == 0 && f < pmm.nframes) {
+		TOUCH(1);
+		uint32_t old = pmm.lvl[0][w];
+		if (!(old & bit) && ram_find(f) && !res_find(f)) {
+			pmm.lvl[0][w] = old | bit;
+			if (!old) summary_update(w);
+			pmm.free++;
+			if (f >= pmm.normal_start) pmm.hint = w;
+			return;
+		}
+	}
 	free_run("pmm_free_frame", __builtin_return_address(0), pa, 1);
 }
 

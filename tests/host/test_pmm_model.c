@@ -84,7 +84,9 @@ static void push_run(uint32_t pa, uint32_t n)
 {
 	if (nruns == runs_cap) {
 		runs_cap = runs_cap ? runs_cap * 2 : 1024;
-		runs = realloc(runs, runs_cap * sizeof *runs);
+		struct run *grown = realloc(runs, runs_cap * sizeof *runs);
+		assert_non_null(grown);
+		runs = grown;
 	}
 	runs[nruns++] = (struct run){ pa, n };
 }
