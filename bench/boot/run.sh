@@ -36,8 +36,9 @@ timed() {
 	if [ "$rc" != "$want" ]; then
 		echo "run.sh: QEMU exited $rc, wanted $want: $*" >&2; tail -n 5 "$OUT/serial.log" >&2; return 1
 	fi
-	echo "$e - $s" | bc -l
+	calc "$e - $s"
 }
+calc() { awk "BEGIN { printf \"%.6f\\n\", $1 }"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
 # med N RC QEMU-ARGS...: median of N timed runs
 med() { local n=$1; shift; for ((i = 0; i < n; i++)); do timed "$@"; done | median; }
@@ -60,15 +61,15 @@ t_ours=$(med $RUNS 33 -m 128 -drive file="$OUT/ours.img",format=raw,if=ide)
 t_qemu=$(med $RUNS 33 -m 128 -kernel "$KERNEL" -append "test=boot")
 t_grub=$(med $RUNS 33 -m 128 -cdrom "$iso" -boot d)
 echo "boot time, median of $RUNS (s): ours $t_ours, qemu -kernel $t_qemu, grub $t_grub"
-echo "ours / qemu-kernel = $(echo "$t_ours / $t_qemu" | bc -l | xargs printf %.2f) (target <= 1.25)," \
-     "ours / grub = $(echo "$t_ours / $t_grub" | bc -l | xargs printf %.2f) (target < 0.40)"
+echo "ours / qemu-kernel = $(calc "$t_ours / $t_qemu") (target <= 1.25)," \
+     "ours / grub = $(calc "$t_ours / $t_grub") (target < 0.40)"
 
 # --- load speed ----------------------------------------------------------------------------------
 make -s image IMAGE="$OUT/pad32.img" KERNEL="$TK/pad32.elf" >/dev/null
 make -s image IMAGE="$OUT/empty.img" KERNEL="$TK/entry.elf" >/dev/null
 bytes=$(stat -c %s "$TK/pad32.elf")
 sectors=$(( (bytes + 511) / 512 ))
-mib=$(echo "$bytes / 1048576" | bc -l)
+mib=$(calc "$bytes / 1048576")
 put_count() { # IMAGE COUNT: the limit sector's dword at 0x1B0
 	local v=$2
 	printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)))" |
@@ -94,9 +95,9 @@ for ctl in ide ahci; do
 		l1=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/limit.img"))
 		l0=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/limit0.img"))
 	}
-	ours=$(echo "$mib / ($o1 - $o0)" | bc -l | xargs printf %.1f)
-	limit=$(echo "$mib / ($l1 - $l0)" | bc -l | xargs printf %.1f)
-	echo "load $ctl: ours $o1 s (empty $o0 s), limit $l1 s (empty $l0 s); ours/limit = $(echo "$ours / $limit * 100" | bc -l | xargs printf %.0f)% (target >= 80%)"
+	ours=$(awk "BEGIN { printf \"%.1f\", $mib / ($o1 - $o0) }")
+	limit=$(awk "BEGIN { printf \"%.1f\", $mib / ($l1 - $l0) }")
+	echo "load $ctl: ours $o1 s (empty $o0 s), limit $l1 s (empty $l0 s); ours/limit = $(awk "BEGIN { printf \"%.0f\", 100 * $ours / $limit }")% (target >= 80%)"
 	eval "load_$ctl=\"ours=$ours limit=$limit\""
 done
 echo "BENCH load-ide $load_ide"
