@@ -88,6 +88,9 @@
 #define CFG_CMDLINE_OFF        16       /* NUL-terminated, at most LOADER_CMDLINE_MAX bytes */
 #define CFG_FORCE_E801         0x01     /* skip E820 (tests the E801 fallback) */
 #define CFG_FORCE_88           0x02     /* skip E820 and E801 (tests the AH=88h fallback) */
+#define CFG_POISON             0x04     /* fill each segment with 0xCC before loading it (tests
+                                           that bss is zeroed: an emulator's RAM starts zeroed) */
+#define LOADER_POISON_BYTE     0xCC
 
 /* --- the Multiboot information we hand over ------------------------------------------------- */
 #define LOADER_MBI_FLAGS       0x247    /* MB_INFO_MEMORY|BOOTDEV|CMDLINE|MEM_MAP|LOADER_NAME */

@@ -45,7 +45,8 @@ $(BUILD)/boot/bench-limit.bin: bench/boot/limit.asm $(NASM_INCS)
 	$(NASM) $(NASMFLAGS) -f bin -o $@ $<
 
 BOOT_TEST_KERNELS := $(BOOT_TK)/entry.elf $(BOOT_TK)/entry-high.elf $(BOOT_TK)/kludge.bin $(BOOT_TK)/pad32.elf
-TEST_PREREQS += $(BOOT_S1) $(BOOT_S2) $(BOOT_TEST_KERNELS)
+# The map comparison, controller and Bochs tests boot our kernel too (rule: mk/kernel.mk).
+TEST_PREREQS += $(BOOT_S1) $(BOOT_S2) $(BOOT_TEST_KERNELS) $(BUILD)/kernel/kernel.elf
 
 # --- bench ------------------------------------------------------------------------------------
 .PHONY: bench-boot

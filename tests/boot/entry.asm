@@ -46,8 +46,15 @@ _start:
 	pop dword [st_eflags]
 	mov eax, cr0
 	mov [st_cr0], eax
-	mov esp, stack_top
+	; bss zeroed? Scan it before the stack (inside it) is used. Not a given in an emulator's
+	; fresh RAM: the loader's A20 probe writes at 1 MiB + 0x510, inside this bss.
 	cld
+	mov edi, bss_zero_start
+	mov ecx, (stack_top - bss_zero_start) / 4
+	xor eax, eax
+	repe scasd
+	setz [st_bss_zero]
+	mov esp, stack_top
 	mov esi, s_tap
 	call puts
 
@@ -75,6 +82,10 @@ _start:
 	test ecx, EFLAGS_VM
 	setz al
 	mov esi, t_vm
+	call tap
+
+	mov al, [st_bss_zero]
+	mov esi, t_bss
 	call tap
 
 	; A20: 2 MiB and 3 MiB differ only in address bit 20.
@@ -282,6 +293,7 @@ t_pg		db "entry: CR0.PG = 0", 0
 t_if		db "entry: EFLAGS.IF = 0", 0
 t_vm		db "entry: EFLAGS.VM = 0", 0
 t_a20		db "entry: A20 on", 0
+t_bss		db "load: bss zeroed (p_memsz beyond p_filesz, or bss_end_addr)", 0
 t_cs		db "entry: CS flat 32-bit code", 0
 t_ds		db "entry: DS flat data", 0
 t_es		db "entry: ES flat data", 0
@@ -304,6 +316,8 @@ st_eax		resd 1
 st_ebx		resd 1
 st_eflags	resd 1
 st_cr0		resd 1
+st_bss_zero	resd 1
+bss_zero_start:
 gdtr		resb 8
 		resb 8192
 stack_top:

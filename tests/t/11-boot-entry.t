@@ -6,7 +6,9 @@
 # GDT), then the information flags; it prints TAP on COM1 and exits through isa-debug-exit
 # (33 = all passed). Booted through our loader as ELF, as an a.out-kludge flat binary (Multiboot
 # flag 16, no ELF headers at all), and with FORCE_CHS=1 (both stages skip INT 13h extensions and
-# read with AH=02h: the CHS fallback path, geometry from AH=08h).
+# read with AH=02h: the CHS fallback path, geometry from AH=08h). POISON=1 makes the loader fill
+# each segment with 0xCC before loading it, so that the kernel's "bss zeroed" check can fail
+# (QEMU's RAM starts zeroed).
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
@@ -21,14 +23,14 @@ boot_entry() { # DESCRIPTION KERNEL [MAKE VARS...]
 	kernel_tap "$log"
 	local fails plan
 	fails=$(grep -a -c '^not ok' "$log")
-	plan=$(grep -a -c '^1\.\.17' "$log")
+	plan=$(grep -a -c '^1\.\.18' "$log")
 	if [ "$rc" = 33 ] && [ "$fails" = 0 ] && [ "$plan" = 1 ] && grep -aq "${EXPECT:-.}" "$log"; then
-		tap_ok "$desc: all 17 entry-state checks passed (exit 33)"
+		tap_ok "$desc: all 18 entry-state checks passed (exit 33)"
 	else
 		tap_fail "$desc: rc $rc, $fails failed"; grep -a '^boot:' "$log" | tap_diag
 	fi
 }
-EXPECT='^boot: kernel ELF' boot_entry "ELF kernel via IDE, INT 13h extensions" "$TK/entry.elf"
-EXPECT='^boot: kernel a.out kludge' boot_entry "a.out-kludge kernel (flat binary)" "$TK/kludge.bin"
+EXPECT='^boot: kernel ELF' boot_entry "ELF kernel via IDE, INT 13h extensions, POISON=1" "$TK/entry.elf" POISON=1
+EXPECT='^boot: kernel a.out kludge' boot_entry "a.out-kludge kernel (flat binary), POISON=1" "$TK/kludge.bin" POISON=1
 EXPECT='^boot: disk 0x80, CHS' boot_entry "FORCE_CHS=1: both stages read with CHS" "$TK/entry.elf" FORCE_CHS=1
 tap_done

@@ -29,8 +29,8 @@ bochs_boot() { # NAME KERNEL CMDLINE DONE-REGEX WATCH(com1|out) -> $T_DIR/NAME.c
 bochs_boot entry "$BUILD/boot/tk/entry.elf" "" '^1\.\.' com1
 log="$T_DIR/entry.com1"
 kernel_tap "$log"
-if grep -aq '^1\.\.17' "$log" && [ "$(grep -a -c '^ok' "$log")" = 17 ] && ! grep -aq '^not ok' "$log"; then
-	tap_ok "Bochs: entry-state kernel through our loader, 17/17 checks"
+if grep -aq '^1\.\.18' "$log" && [ "$(grep -a -c '^ok' "$log")" = 18 ] && ! grep -aq '^not ok' "$log"; then
+	tap_ok "Bochs: entry-state kernel through our loader, 18/18 checks"
 else
 	tap_fail "Bochs: entry-state kernel"; grep -a '^boot:\|^MBR' "$log" | tap_diag; tail -n 3 "$T_DIR/entry.out" | tap_diag
 fi
