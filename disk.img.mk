@@ -5,6 +5,7 @@
 #   test knobs: FORCE_CHS=1 (stage 1 and 2 skip INT 13h extensions),
 #               MEMFALLBACK=e801|88 (stage 2 skips E820, or E820 and E801)
 #               POISON=1 (stage 2 fills each segment with 0xCC before loading it: bss zeroing test)
+#               A20TEST=bios|port92|kbc (A20 turned off first, then only that method and later ones)
 #
 # Nothing is counted by hand: the recipe measures stage 2 and the kernel, computes the LBAs and
 # the partition, and patches them into the MBR and the config block. The image is padded to a
@@ -18,6 +19,7 @@ BOOT_S2  := $(BUILD)/boot/stage2.bin
 FORCE_CHS ?=
 MEMFALLBACK ?=
 POISON ?=
+A20TEST ?=
 
 .PHONY: image-always
 image-always:
@@ -65,6 +67,11 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 		e801) cflags=$$(( $$(def CFG_FORCE_E801) ));; 88) cflags=$$(( $$(def CFG_FORCE_88) ));; \
 		"") ;; *) echo "disk.img.mk: MEMFALLBACK must be e801 or 88" >&2; exit 1;; esac; \
 	[ -z "$(POISON)" ] || cflags=$$(( cflags | $$(def CFG_POISON) )); \
+	case "$(A20TEST)" in \
+		bios) cflags=$$(( cflags | $$(def CFG_A20_START_OFF) ));; \
+		port92) cflags=$$(( cflags | $$(def CFG_A20_START_OFF) | $$(def CFG_A20_NO_BIOS) ));; \
+		kbc) cflags=$$(( cflags | $$(def CFG_A20_START_OFF) | $$(def CFG_A20_NO_BIOS) | $$(def CFG_A20_NO_PORT92) ));; \
+		"") ;; *) echo "disk.img.mk: A20TEST must be bios, port92 or kbc" >&2; exit 1;; esac; \
 	put_le "$$tmp" $$(( cfg + $$(def CFG_FLAGS_OFF) )) 4 $$cflags; \
 	printf '%s' "$$cmdline" | dd of="$$tmp" bs=1 seek=$$(( cfg + $$(def CFG_CMDLINE_OFF) )) conv=notrunc status=none; \
 	dd if=$(BOOT_S2) of="$$tmp" bs=512 seek=$$(( part + 1 )) conv=notrunc status=none; \

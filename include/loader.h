@@ -91,6 +91,9 @@
 #define CFG_POISON             0x04     /* fill each segment with 0xCC before loading it (tests
                                            that bss is zeroed: an emulator's RAM starts zeroed) */
 #define LOADER_POISON_BYTE     0xCC
+#define CFG_A20_START_OFF      0x08     /* turn A20 off first (port 92h), then enable it: tests */
+#define CFG_A20_NO_BIOS        0x10     /*   ... without INT 15h 2401h */
+#define CFG_A20_NO_PORT92      0x20     /*   ... without port 92h (leaves the KBC) */
 
 /* --- the Multiboot information we hand over ------------------------------------------------- */
 #define LOADER_MBI_FLAGS       0x247    /* MB_INFO_MEMORY|BOOTDEV|CMDLINE|MEM_MAP|LOADER_NAME */

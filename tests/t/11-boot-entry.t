@@ -8,14 +8,16 @@
 # flag 16, no ELF headers at all), and with FORCE_CHS=1 (both stages skip INT 13h extensions and
 # read with AH=02h: the CHS fallback path, geometry from AH=08h). POISON=1 makes the loader fill
 # each segment with 0xCC before loading it, so that the kernel's "bss zeroed" check can fail
-# (QEMU's RAM starts zeroed).
+# (QEMU's RAM starts zeroed). A20TEST=<method> makes the loader turn A20 off through port 92h and
+# skip the methods before <method>: each of INT 15h 2401h, port 92h and the 8042 must then turn
+# it on (the loader says which did) and the kernel's own A20 check must pass.
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
-tap_plan 3
+tap_plan 6
 boot_entry() { # DESCRIPTION KERNEL [MAKE VARS...]
 	local desc=$1 kernel=$2; shift 2
-	local img="$T_DIR/$(basename "$kernel").$#.img" log
+	local img="$T_DIR/boot$((T_COUNT + 1)).img" log
 	log="$img.log"
 	make -s -C "$ROOT" image IMAGE="$img" KERNEL="$kernel" CMDLINE="entry test" "$@" >"$img.make.log" 2>&1 \
 		|| tail -n 5 "$img.make.log" | tap_diag
@@ -33,4 +35,7 @@ boot_entry() { # DESCRIPTION KERNEL [MAKE VARS...]
 EXPECT='^boot: kernel ELF' boot_entry "ELF kernel via IDE, INT 13h extensions, POISON=1" "$TK/entry.elf" POISON=1
 EXPECT='^boot: kernel a.out kludge' boot_entry "a.out-kludge kernel (flat binary), POISON=1" "$TK/kludge.bin" POISON=1
 EXPECT='^boot: disk 0x80, CHS' boot_entry "FORCE_CHS=1: both stages read with CHS" "$TK/entry.elf" FORCE_CHS=1
+EXPECT='^boot: A20 on (BIOS INT 15h 2401h)' boot_entry "A20TEST=bios: A20 off first, on through INT 15h 2401h" "$TK/entry.elf" A20TEST=bios
+EXPECT='^boot: A20 on (port 92h)' boot_entry "A20TEST=port92: A20 off first, on through port 92h" "$TK/entry.elf" A20TEST=port92
+EXPECT='^boot: A20 on (keyboard controller)' boot_entry "A20TEST=kbc: A20 off first, on through the 8042" "$TK/entry.elf" A20TEST=kbc
 tap_done
