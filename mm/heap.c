@@ -122,6 +122,7 @@ static inline uintptr_t find_block_exact(struct heap *h, size_t size)
 /* A free block of at least `size` bytes, growing the heap when there is none; 0 when out of
  * memory. */
 static bool heap_grow(struct heap *h, size_t size);
+static void cache_flush(struct heap *h);
 static inline uintptr_t take_block(struct heap *h, size_t size)
 {
 	uintptr_t b = find_block(h, size);
@@ -129,6 +130,11 @@ static inline uintptr_t take_block(struct heap *h, size_t size)
 		return b;
 	if ((b = find_block_exact(h, size)))
 		return b;
+	if (h->cache_bytes) { /* cached blocks may coalesce into what is needed */
+		cache_flush(h);
+		if ((b = find_block(h, size)) || (b = find_block_exact(h, size)))
+			return b;
+	}
 	if (!heap_grow(h, size))
 		return 0;
 	if ((b = find_block(h, size)))
@@ -217,18 +223,19 @@ static bool heap_grow(struct heap *h, size_t size)
 	return true;
 }
 
-/* Give back the wholly free pages at the end when there are at least `threshold` bytes of them. */
-static size_t heap_shrink(struct heap *h, size_t threshold)
+/* Give back the wholly free pages at the end, keeping about `keep` bytes of free tail mapped
+ * (so that a heap oscillating around its end does not map and unmap on every call). */
+static size_t heap_shrink(struct heap *h, size_t keep)
 {
 	if (!blk_prev_is_free(h->sentinel))
 		return 0;
 	uintptr_t b = blk_prev(h->sentinel);
-	uintptr_t new_end = (b + BLK_HDR + HEAP_PAGE - 1) & ~(uintptr_t)(HEAP_PAGE - 1);
+	uintptr_t new_end = (b + BLK_HDR + keep + HEAP_PAGE - 1) & ~(uintptr_t)(HEAP_PAGE - 1);
 	if (new_end - BLK_HDR != b && new_end - BLK_HDR - b < BLK_MIN)
 		new_end += HEAP_PAGE;
 	if (new_end < h->min_end)
 		new_end = h->min_end;
-	if (new_end >= h->end || h->end - new_end < threshold)
+	if (new_end >= h->end)
 		return 0;
 	size_t bsize = blk_size(b);
 	list_remove(h, b, bsize);
@@ -249,7 +256,12 @@ static size_t heap_shrink(struct heap *h, size_t threshold)
 	return bytes;
 }
 
-size_t heap_trim(struct heap *h) { return heap_shrink(h, 1); }
+static void cache_flush(struct heap *h);
+size_t heap_trim(struct heap *h)
+{
+	cache_flush(h);
+	return heap_shrink(h, 0);
+}
 
 int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
 	      const struct heap_backend *backend)
@@ -275,7 +287,9 @@ int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
 	h->start = start;
 	h->max = max;
 	h->grow_min = 16 * HEAP_PAGE;
-	h->shrink_threshold = 64 * HEAP_PAGE;
+	h->shrink_threshold = 256 * HEAP_PAGE;
+	h->shrink_keep = 128 * HEAP_PAGE;
+	h->cache_limit = 64 << 10;
 	if (h->backend.grow(h->backend.ctx, start, initial) != 0) {
 		mm_log("heap: backend could not provide the initial 0x%lx bytes\n",
 		       (unsigned long)initial);
@@ -353,11 +367,47 @@ static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t size, size
 	return p;
 }
 
+/* Hand out a block from the small-block cache (it is still "used" for TLSF). */
+static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t req,
+			       uintptr_t caller)
+{
+	h->cache[size / HEAP_ALIGN] = *blk_next_free(b);
+	h->cache_bytes -= size;
+	h->cache_blocks--;
+	*blk_sizew(b) &= ~BLK_CACHED;
+	h->in_use += size;
+	if (h->in_use > h->peak_in_use)
+		h->peak_in_use = h->in_use;
+	h->live_blocks++;
+	h->allocs++;
+	uintptr_t p = blk_payload(b);
+	if (HEAP_DEBUG) {
+		uintptr_t bad = heap_find_not(p + BLK_W, HEAP_POISON_FREE, size - BLK_HDR - BLK_W);
+		if (bad)
+			mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) modified at "
+				 "0x%lx; freed at 0x%lx\n", (unsigned long)p, (unsigned long)size,
+				 (unsigned long)bad, (unsigned long)*blk_req(b));
+		*blk_caller(b) = caller;
+		*blk_req(b) = req;
+		*blk_magic(b) = HEAP_MAGIC_LIVE ^ p;
+		h->requested += req;
+		heap_fill(p + req, HEAP_POISON_REDZONE, b + size - (p + req));
+	}
+	(void)req;
+	(void)caller;
+	return (void *)p;
+}
+
 void *heap_alloc(struct heap *h, size_t n, uintptr_t caller)
 {
 	size_t size = adjust_request(n);
 	if (!size)
 		return NULL;
+	if (size <= HEAP_CACHE_MAX_BLOCK) {
+		uintptr_t c = h->cache[size / HEAP_ALIGN];
+		if (c)
+			return cache_take(h, c, size, n, caller);
+	}
 	uintptr_t b = take_block(h, size);
 	if (!b)
 		return NULL;
@@ -435,13 +485,42 @@ static inline uintptr_t checked_block(struct heap *h, void *ptr, uintptr_t calle
 				heap_panic_block("red zone overwritten", p, b, caller);
 			return b;
 		}
-		if (magic == HEAP_MAGIC_FREE && blk_is_free(b))
+		if (magic == HEAP_MAGIC_FREE && (blk_is_free(b) || blk_is_cached(b)))
 			heap_panic_block("double free", p, b, caller);
 		heap_panic_pointer(h, p, caller);
 	}
-	if (blk_is_free(b))
+	if (*blk_sizew(b) & (BLK_FREE | BLK_CACHED))
 		heap_panic_block("double free", p, 0, caller);
 	return b;
+}
+
+/* Return used block b to TLSF: coalesce with free neighbours, list it, maybe shrink. Its
+ * payload is poisoned already in debug builds. */
+static inline void release_block(struct heap *h, uintptr_t b)
+{
+	size_t size = blk_size(b);
+	merge_next(h, b, &size);
+	b = merge_prev(h, b, &size);
+	blk_set_free(b, size);
+	list_insert(h, b, size);
+	if (b + size == h->sentinel && size >= h->shrink_threshold)
+		heap_shrink(h, h->shrink_keep);
+}
+
+static void cache_flush(struct heap *h)
+{
+	for (int c = 0; c < (int)HEAP_CACHE_CLASSES; c++) {
+		uintptr_t b = h->cache[c];
+		while (b) {
+			uintptr_t next = *blk_next_free(b);
+			*blk_sizew(b) &= ~BLK_CACHED;
+			release_block(h, b);
+			b = next;
+		}
+		h->cache[c] = 0;
+	}
+	h->cache_bytes = 0;
+	h->cache_blocks = 0;
 }
 
 void heap_free(struct heap *h, void *ptr, uintptr_t caller)
@@ -459,12 +538,15 @@ void heap_free(struct heap *h, void *ptr, uintptr_t caller)
 		*blk_magic(b) = HEAP_MAGIC_FREE ^ blk_payload(b);
 		heap_fill(blk_payload(b), HEAP_POISON_FREE, size - BLK_HDR);
 	}
-	merge_next(h, b, &size);
-	b = merge_prev(h, b, &size);
-	blk_set_free(b, size);
-	list_insert(h, b, size);
-	if (b + size == h->sentinel && size >= h->shrink_threshold)
-		heap_shrink(h, h->shrink_threshold);
+	if (size <= HEAP_CACHE_MAX_BLOCK && h->cache_bytes + size <= h->cache_limit) {
+		*blk_sizew(b) |= BLK_CACHED;
+		*blk_next_free(b) = h->cache[size / HEAP_ALIGN];
+		h->cache[size / HEAP_ALIGN] = b;
+		h->cache_bytes += size;
+		h->cache_blocks++;
+		return;
+	}
+	release_block(h, b);
 }
 
 size_t heap_usable_size(struct heap *h, void *ptr)

@@ -49,6 +49,13 @@
 #define HEAP_FL_SHIFT  (HEAP_SL_LOG2 + 4)
 #define HEAP_FL_COUNT  (31 - HEAP_FL_SHIFT + 2)  /* sizes up to 2^32 - 1 */
 
+/* Small-block cache in front of TLSF (like a slab or glibc's tcache): freed blocks of up to
+ * HEAP_CACHE_MAX_BLOCK bytes go onto a LIFO list per exact block size, up to cache_limit
+ * bytes in all, and are handed out again without splitting or coalescing. They stay "used"
+ * for TLSF (flag BLK_CACHED), are flushed back when TLSF runs out and by heap_trim. */
+#define HEAP_CACHE_MAX_BLOCK 512u
+#define HEAP_CACHE_CLASSES   (HEAP_CACHE_MAX_BLOCK / HEAP_ALIGN + 1)
+
 /* Backend: grow makes [va, va + bytes) readable and writable (returns 0, or -1 when out of
  * memory); shrink gives [va, va + bytes) back. Both get page-aligned va and bytes. Neither may
  * call into this heap. */
@@ -63,10 +70,11 @@ struct heap_stats {
 	size_t requested;     /* bytes asked for by live blocks (HEAP_DEBUG only, else 0) */
 	size_t peak_in_use;   /* highest in_use seen */
 	size_t free;          /* bytes in free blocks */
+	size_t cached;        /* bytes in freed blocks held by the small-block cache */
 	size_t largest_free;  /* largest free block (bytes, header included) */
 	size_t pages_held;    /* pages currently obtained from the backend */
 	size_t peak_pages;    /* highest pages_held seen */
-	size_t live_blocks, free_blocks;
+	size_t live_blocks, free_blocks, cached_blocks;
 	uint64_t allocs, frees, grows, shrinks;
 };
 
@@ -75,7 +83,11 @@ struct heap {
 	uintptr_t first, sentinel;          /* first block; zero-size used block at end - header */
 	struct heap_backend backend;
 	size_t grow_min;                    /* smallest growth in bytes (page multiple) */
-	size_t shrink_threshold;            /* give pages back when a free tail is at least this */
+	size_t shrink_threshold;            /* give pages back when a free tail is at least this, */
+	size_t shrink_keep;                 /* ... keeping this much of it mapped (hysteresis) */
+	size_t cache_limit;                 /* most bytes the small-block cache may hold */
+	size_t cache_bytes, cache_blocks;
+	uintptr_t cache[HEAP_CACHE_CLASSES];
 	uint32_t fl_bitmap;
 	uint32_t sl_bitmap[HEAP_FL_COUNT];
 	uintptr_t lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
@@ -102,8 +114,8 @@ void  heap_free(struct heap *h, void *p, uintptr_t caller);
 /* Bytes the caller may use at p (the requested size with HEAP_DEBUG, else the capacity). */
 size_t heap_usable_size(struct heap *h, void *p);
 
-/* Give every wholly free page at the end (above the initial size) back to the backend now;
- * returns the bytes given back. */
+/* Flush the small-block cache and give every wholly free page at the end (above the initial
+ * size) back to the backend now; returns the bytes given back. */
 size_t heap_trim(struct heap *h);
 
 /* Walk and validate every block, every free list and both bitmaps (and, with HEAP_DEBUG, every

@@ -12,6 +12,7 @@
  *   release (HEAP_DEBUG=0), header = 1 word:   [size|flags][payload ...]
  *   debug   (HEAP_DEBUG=1), header = 4 words:  [caller][requested][magic][size|flags][payload ...]
  *   free block:  [header][next free][prev free][poison (debug) ...][footer = size]
+ *   cached block (BLK_CACHED, used for TLSF): [header][next cached][poison (debug) ...]
  *
  * In debug builds magic is HEAP_MAGIC_LIVE or HEAP_MAGIC_FREE xor'ed with the payload address
  * (so a stale copy elsewhere does not look valid), `requested` places the red zone, and in a
@@ -26,6 +27,7 @@
 #define BLK_HDR      ((HEAP_DEBUG ? 4 : 1) * BLK_W)
 #define BLK_FREE     ((uintptr_t)1)
 #define BLK_PREV_FREE ((uintptr_t)2)
+#define BLK_CACHED   ((uintptr_t)4)  /* freed, held by the small-block cache (used for TLSF) */
 #define BLK_FLAGS    ((uintptr_t)(HEAP_ALIGN - 1))
 /* A free block must hold its header, two links and a footer. */
 #define BLK_MIN      ((BLK_HDR + 3 * BLK_W + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1))
@@ -44,6 +46,7 @@ static inline uintptr_t *blk_magic(uintptr_t b) { return (uintptr_t *)(b + 2 * B
 
 static inline uintptr_t blk_size(uintptr_t b) { return *blk_sizew(b) & ~BLK_FLAGS; }
 static inline bool blk_is_free(uintptr_t b) { return (*blk_sizew(b) & BLK_FREE) != 0; }
+static inline bool blk_is_cached(uintptr_t b) { return (*blk_sizew(b) & BLK_CACHED) != 0; }
 static inline bool blk_prev_is_free(uintptr_t b) { return (*blk_sizew(b) & BLK_PREV_FREE) != 0; }
 static inline uintptr_t blk_payload(uintptr_t b) { return b + BLK_HDR; }
 static inline uintptr_t blk_from_payload(uintptr_t p) { return p - BLK_HDR; }

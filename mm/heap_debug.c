@@ -56,7 +56,7 @@ void heap_panic_block(const char *what, uintptr_t p, uintptr_t b, uintptr_t call
 			 (unsigned long)caller, cname, (unsigned long)coff);
 	uintptr_t site = *blk_caller(b);
 	const char *aname = heap_site_name(site, &aoff);
-	if (blk_is_free(b)) {
+	if (blk_is_free(b) || blk_is_cached(b)) {
 		uintptr_t freer = *blk_req(b);
 		const char *fname = heap_site_name(freer, &foff);
 		mm_panic("heap: %s: pointer 0x%lx, allocated at 0x%lx <%s+0x%lx>, "
@@ -79,7 +79,7 @@ void heap_panic_pointer(const struct heap *h, uintptr_t p, uintptr_t caller)
 			break; /* corrupt: heap_check will say where */
 		if (p < b || p >= b + size)
 			continue;
-		if (blk_is_free(b))
+		if (blk_is_free(b) || blk_is_cached(b))
 			heap_panic_block("double free (pointer into free memory)", p, 0, caller);
 		uintptr_t off, site = HEAP_DEBUG ? *blk_caller(b) : 0;
 		const char *name = heap_site_name(site, &off);
@@ -145,7 +145,7 @@ void heap_check(struct heap *h)
 	if (HEAP_DEBUG && (*blk_magic(h->sentinel) ^ blk_payload(h->sentinel)) != HEAP_MAGIC_END)
 		mm_panic("heap: check: end sentinel at 0x%lx overwritten\n",
 			 (unsigned long)h->sentinel);
-	size_t nfree = 0, free_bytes = 0, nlive = 0, live_bytes = 0;
+	size_t nfree = 0, free_bytes = 0, nlive = 0, live_bytes = 0, ncached = 0, cached_bytes = 0;
 	bool prev_free = false;
 	uintptr_t b = h->first;
 	while (b != h->sentinel) {
@@ -173,6 +173,22 @@ void heap_check(struct heap *h)
 			}
 			nfree++;
 			free_bytes += size;
+		} else if (blk_is_cached(b)) {
+			if (size > HEAP_CACHE_MAX_BLOCK)
+				check_fail("cached block too big for the cache", b, false);
+			if (HEAP_DEBUG) {
+				if ((*blk_magic(b) ^ p) != HEAP_MAGIC_FREE)
+					check_fail("corrupt cached block header", b, false);
+				uintptr_t bad = heap_find_not(p + BLK_W, HEAP_POISON_FREE,
+							      size - BLK_HDR - BLK_W);
+				if (bad)
+					mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) "
+						 "modified at 0x%lx; last freed at 0x%lx\n",
+						 (unsigned long)p, (unsigned long)size,
+						 (unsigned long)bad, (unsigned long)*blk_req(b));
+			}
+			ncached++;
+			cached_bytes += size;
 		} else {
 			if (HEAP_DEBUG) {
 				if ((*blk_magic(b) ^ p) != HEAP_MAGIC_LIVE)
@@ -196,6 +212,24 @@ void heap_check(struct heap *h)
 			 "%lu / %lu\n", (unsigned long)nlive, (unsigned long)live_bytes,
 			 (unsigned long)h->live_blocks, (unsigned long)h->in_use);
 	check_lists(h, nfree, free_bytes);
+	size_t count = 0, bytes = 0;
+	for (int c = 0; c < (int)HEAP_CACHE_CLASSES; c++)
+		for (uintptr_t cb = h->cache[c]; cb; cb = *blk_next_free(cb)) {
+			if (cb < h->first || cb >= h->sentinel ||
+			    (blk_payload(cb) & (HEAP_ALIGN - 1)))
+				mm_panic("heap: check: cache list %d links to 0x%lx, outside the heap\n",
+					 c, (unsigned long)cb);
+			if (!blk_is_cached(cb) || blk_size(cb) != (size_t)c * HEAP_ALIGN)
+				check_fail("block in the wrong cache list", cb, false);
+			bytes += blk_size(cb);
+			if (++count > ncached)
+				mm_panic("heap: check: cache lists hold more blocks than the heap\n");
+		}
+	if (count != ncached || bytes != cached_bytes || count != h->cache_blocks ||
+	    bytes != h->cache_bytes)
+		mm_panic("heap: check: cache lists hold %lu blocks / %lu bytes, the walk found "
+			 "%lu / %lu\n", (unsigned long)count, (unsigned long)bytes,
+			 (unsigned long)ncached, (unsigned long)cached_bytes);
 }
 
 void heap_stats(const struct heap *h, struct heap_stats *st)
@@ -208,6 +242,8 @@ void heap_stats(const struct heap *h, struct heap_stats *st)
 	st->peak_pages = h->peak_pages;
 	st->live_blocks = h->live_blocks;
 	st->free_blocks = h->free_blocks;
+	st->cached = h->cache_bytes;
+	st->cached_blocks = h->cache_blocks;
 	st->allocs = h->allocs;
 	st->frees = h->frees;
 	st->grows = h->grows;
@@ -228,12 +264,14 @@ void heap_print_stats(const struct heap *h)
 	struct heap_stats st;
 	heap_stats(h, &st);
 	mm_log("heap: [mem 0x%lx-0x%lx] %lu pages held (peak %lu), in use %lu bytes in %lu blocks "
-	       "(peak %lu), free %lu bytes in %lu blocks, largest free %lu\n",
+	       "(peak %lu), free %lu bytes in %lu blocks, largest free %lu, cached %lu bytes in %lu "
+	       "blocks\n",
 	       (unsigned long)h->start, (unsigned long)(h->end - 1), (unsigned long)st.pages_held,
 	       (unsigned long)st.peak_pages, (unsigned long)st.in_use,
 	       (unsigned long)st.live_blocks, (unsigned long)st.peak_in_use,
 	       (unsigned long)st.free, (unsigned long)st.free_blocks,
-	       (unsigned long)st.largest_free);
+	       (unsigned long)st.largest_free, (unsigned long)st.cached,
+	       (unsigned long)st.cached_blocks);
 	if (HEAP_DEBUG)
 		mm_log("heap: %lu bytes requested by live blocks; %lu allocs, %lu frees, %lu grows, "
 		       "%lu shrinks\n", (unsigned long)st.requested, (unsigned long)st.allocs,
@@ -244,7 +282,7 @@ size_t heap_report_leaks(const struct heap *h)
 {
 	size_t n = 0, bytes = 0;
 	for (uintptr_t b = h->first; b != h->sentinel; b += blk_size(b)) {
-		if (blk_is_free(b))
+		if (blk_is_free(b) || blk_is_cached(b))
 			continue;
 		uintptr_t p = blk_payload(b);
 		if (HEAP_DEBUG) {

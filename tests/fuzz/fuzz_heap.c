@@ -150,9 +150,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	heap_check(&heap);
 	struct heap_stats st;
 	heap_stats(&heap, &st);
-	if (st.live_blocks || st.in_use || st.free_blocks != 1)
+	if (st.live_blocks || st.in_use)
 		abort();
 	heap_trim(&heap);
+	heap_check(&heap);
+	heap_stats(&heap, &st);
+	if (st.free_blocks != 1 || st.cached_blocks)
+		abort();
 	if (arena.mapped_pages != INITIAL / HEAP_PAGE)
 		abort();
 	return 0;

@@ -150,7 +150,9 @@ static void test_huge_sizes_fail_cleanly(void **state)
 	heap_check(H);
 	heap_free(H, big, SITE);
 	heap_check(H);
-	assert_int_equal(A->mapped_pages, INITIAL / 4096); /* given back */
+	assert_true(A->mapped_pages <= (INITIAL + H->shrink_keep) / 4096 + 1); /* given back */
+	heap_trim(H);
+	assert_int_equal(A->mapped_pages, INITIAL / 4096);
 }
 
 static void test_every_alignment(void **state)
@@ -173,6 +175,7 @@ static void test_every_alignment(void **state)
 	assert_null(heap_alloc_aligned(H, 10, 0, SITE));
 	assert_null(heap_alloc_aligned(H, 10, 48, SITE));
 	assert_null(heap_alloc_aligned(H, 10, 8192, SITE));
+	heap_trim(H); /* flush the small-block cache: then everything is one free block */
 	struct heap_stats st;
 	heap_stats(H, &st);
 	assert_int_equal(st.live_blocks, 0);
@@ -233,6 +236,7 @@ static void test_realloc_in_place_and_moving(void **state)
 	heap_free(H, t, SITE);
 	heap_free(H, guard, SITE);
 	heap_check(H);
+	heap_trim(H);
 	struct heap_stats st;
 	heap_stats(H, &st);
 	assert_int_equal(st.live_blocks, 0);
@@ -241,6 +245,7 @@ static void test_realloc_in_place_and_moving(void **state)
 
 static void test_free_coalesces_both_sides(void **state)
 {
+	H->cache_limit = 0; /* TLSF alone */
 	void *a = heap_alloc(H, 100, SITE), *b = heap_alloc(H, 100, SITE);
 	void *c = heap_alloc(H, 100, SITE), *d = heap_alloc(H, 100, SITE);
 	struct heap_stats st;
@@ -277,11 +282,14 @@ static void test_grows_and_shrinks_through_backend(void **state)
 	heap_check(H);
 	for (int i = 0; i < N; i++)
 		heap_free(H, p[i], SITE);
-	/* The free tail is far above the threshold: freeing gave the pages back by itself. */
-	assert_int_equal(A->mapped_pages, initial);
+	/* The free tail is far above the threshold: freeing gave pages back by itself, keeping
+	 * shrink_keep bytes of it mapped. */
+	assert_true(A->mapped_pages <= initial + H->shrink_keep / 4096 + 1);
 	heap_stats(H, &st);
 	assert_true(st.shrinks > 0);
-	assert_int_equal(st.pages_held, initial);
+	assert_int_equal(st.pages_held, A->mapped_pages);
+	heap_trim(H);
+	assert_int_equal(A->mapped_pages, initial);
 	heap_check(H);
 	/* heap_trim gives back even a small free tail. */
 	void *q = heap_alloc(H, INITIAL + 10000, SITE);
@@ -307,6 +315,7 @@ static void test_out_of_memory(void **state)
 	/* The backend refusing works like the range ending. */
 	for (int i = 0; i < n; i++)
 		heap_free(&h, p[i], SITE);
+	heap_trim(&h);
 	a.fail_after = 0;
 	assert_null(heap_alloc(&h, 100000, SITE));
 	assert_non_null(p[0] = heap_alloc(&h, 1000, SITE));
@@ -337,6 +346,39 @@ static void test_stats_and_leak_report(void **state)
 	heap_print_stats(H);
 	heap_free(H, a, SITE);
 	assert_int_equal(heap_report_leaks(H), 0);
+}
+
+static void test_small_block_cache(void **state)
+{
+	struct heap_stats st;
+	void *a = heap_alloc(H, 100, SITE);
+	void *b = heap_alloc(H, 100, SITE);
+	heap_free(H, a, SITE);
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 1);
+	assert_true(st.cached > 0);
+	assert_int_equal(st.live_blocks, 1);
+	assert_ptr_equal(heap_alloc(H, 100, SITE), a); /* the same size comes from the cache */
+	assert_ptr_not_equal(heap_alloc(H, 200, SITE), a); /* other sizes do not */
+	heap_check(H);
+	/* The cache holds at most cache_limit bytes; the rest goes to TLSF. */
+	H->cache_limit = 1024;
+	void *p[64];
+	for (int i = 0; i < 64; i++)
+		p[i] = heap_alloc(H, 48, SITE);
+	for (int i = 0; i < 64; i++)
+		heap_free(H, p[i], SITE);
+	heap_stats(H, &st);
+	assert_true(st.cached <= 1024);
+	assert_true(st.cached_blocks > 0);
+	heap_check(H);
+	/* heap_trim flushes it. */
+	heap_trim(H);
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 0);
+	heap_free(H, b, SITE);
+	heap_report_leaks(H);
+	heap_check(H);
 }
 
 static void test_kmalloc_wrappers(void **state)
@@ -480,8 +522,11 @@ static void test_model_random(void **state)
 	struct heap_stats st;
 	heap_stats(H, &st);
 	assert_int_equal(st.live_blocks, 0);
+	heap_trim(H); /* flushes the cache: then one free block, and the initial pages only */
+	heap_check(H);
+	heap_stats(H, &st);
 	assert_int_equal(st.free_blocks, 1);
-	heap_trim(H);
+	assert_int_equal(st.cached_blocks, 0);
 	assert_int_equal(A->mapped_pages, INITIAL / 4096);
 	assert_true(max_live > SLOTS / 4);
 }
@@ -564,8 +609,18 @@ static void test_misuse_double_free(void **state)
 	heap_free(H, victim, SITE);
 	set_expect(victim);
 	expect_panic(do_free, H, "double free", true);
-	/* Once merged into a free neighbour the header is gone; still a double free. */
 	heap_free(H, keep, SITE);
+	heap_free(H, after, SITE);
+	/* Without the cache the block is coalesced; double free of one merged into its free
+	 * neighbour (header gone) is still reported. */
+	H->cache_limit = 0;
+	keep = misuse_site(H, 1000);
+	victim = misuse_site(H, 1000);
+	after = misuse_site(H, 1000);
+	heap_free(H, victim, SITE);
+	set_expect(victim);
+	expect_panic(do_free, H, "double free", true);
+	heap_free(H, keep, SITE); /* victim's block now merged into keep's */
 	expect_panic(do_free, H, "double free", false);
 	heap_free(H, after, SITE);
 	heap_check(H);
@@ -662,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_calloc_zeroes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_realloc_in_place_and_moving, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_coalesces_both_sides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small_block_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grows_and_shrinks_through_backend, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_leak_report, setup, teardown),
