@@ -9,8 +9,9 @@ $(BUILD)/boot/%.bin: boot/%.asm $(BOOT_INCS)
 
 # --- run ------------------------------------------------------------------------------------
 # With no display ($DISPLAY and $WAYLAND_DISPLAY unset) the serial console is this terminal
-# (Ctrl-A X quits QEMU).
-QEMU_DISPLAY = $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),-serial stdio,-nographic)
+# (Ctrl-A X quits QEMU, Ctrl-A C the monitor). Not -nographic: that also turns on SeaBIOS's serial
+# mirror of INT 10h, and the loader, which writes to both, would appear twice, interleaved.
+QEMU_DISPLAY = $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),-serial stdio,-display none -serial mon:stdio)
 .PHONY: run bochs
 run: deps-run $(IMAGE)
 	$(QEMU) -m $(MEM) -drive file=$(IMAGE),format=raw,if=ide $(QEMU_DISPLAY) \
