@@ -13,7 +13,7 @@
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
-tap_plan 5
+tap_plan 4
 img="$T_DIR/layout.img"
 make_image "$img" "$TK/entry.elf" "root=/dev/x quiet" || tail -n 5 "$img.make.log" | tap_diag
 check_layout() {
