@@ -4,8 +4,8 @@
  * 16550 registers at PORT_COM1 + offset (National Semiconductor PC16550D data sheet): the
  * divisor latch (DLAB=1) sets the rate as 115200 / divisor. Output polls the Line Status
  * Register's "transmitter holding register empty" bit, with a bounded wait so a missing or
- * stuck UART cannot hang the kernel. Presence is checked with the loopback test (MCR bit 4): a
- * byte written must come back.
+ * stuck UART cannot hang the kernel. Presence is checked with the scratch register: a byte written
+ * there must read back.
  */
 #include "kernel/console/serial.h"
 #include "kernel/arch/x86/io.h"
@@ -17,11 +17,11 @@
 #define UART_LCR       3
 #define UART_MCR       4
 #define UART_LSR       5
+#define UART_SCR       7   /* scratch register */
 #define UART_LCR_8N1   0x03
 #define UART_LCR_DLAB  0x80
 #define UART_FCR_ON    0xC7 /* enable, clear both FIFOs, 14-byte threshold */
 #define UART_MCR_DTR_RTS_OUT2 0x0B /* OUT2 gates the UART's IRQ line on PCs */
-#define UART_MCR_LOOP  0x10
 #define UART_LSR_DR    0x01 /* data ready */
 #define UART_LSR_THRE  0x20 /* transmit holding register empty */
 #define UART_IER_RDA   0x01 /* received data available */
@@ -42,10 +42,16 @@ void serial_init(void)
 	outb(PORT_COM1 + UART_IER, (uint8_t)(divisor >> 8));
 	outb(PORT_COM1 + UART_LCR, UART_LCR_8N1);
 	outb(PORT_COM1 + UART_FCR, UART_FCR_ON);
-	/* Loopback probe: no UART (or a broken one) and we stay silent instead of spinning. */
-	outb(PORT_COM1 + UART_MCR, UART_MCR_LOOP | UART_MCR_DTR_RTS_OUT2);
-	outb(PORT_COM1 + UART_DATA, UART_PROBE);
-	serial_ok = inb(PORT_COM1 + UART_DATA) == UART_PROBE;
+	/*
+	 * Presence probe through the scratch register (offset 7, a plain read/write byte on every
+	 * 16450/16550): no UART at the port and the reads float to 0xFF, so we stay silent instead of
+	 * spinning. (A loopback probe would need to wait a character time for its byte, and Bochs
+	 * sends a byte written in loopback mode out to the line anyway.)
+	 */
+	outb(PORT_COM1 + UART_SCR, UART_PROBE);
+	serial_ok = inb(PORT_COM1 + UART_SCR) == UART_PROBE;
+	outb(PORT_COM1 + UART_SCR, (uint8_t)~UART_PROBE);
+	serial_ok = serial_ok && inb(PORT_COM1 + UART_SCR) == (uint8_t)~UART_PROBE;
 	outb(PORT_COM1 + UART_MCR, UART_MCR_DTR_RTS_OUT2);
 }
 

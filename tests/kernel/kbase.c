@@ -4,7 +4,7 @@
  *   - VGA console: after more lines than the screen holds, the text has scrolled (the last line
  *     sits on the row above the cursor, the first lines are gone) and the hardware cursor (CRTC
  *     registers 0x0E/0x0F) is where the next character goes;
- *   - COM1 answered the loopback probe (QEMU always has a UART at 0x3F8);
+ *   - COM1 answered the presence probe (QEMU and Bochs have a UART at 0x3F8);
  *   - the command-line parser on synthetic lines (the real line is restored afterwards);
  *   - the memory-map walk on hand-made maps: entries larger than 20 bytes are skipped by their
  *     size field, and short or overlong entries and trailing bytes stop the walk with a reason.
@@ -70,7 +70,7 @@ static void kbase_check_vga(void)
 
 static void kbase_check_serial(void)
 {
-	ktap_ok(serial_present(), "COM1 answered the loopback probe");
+	ktap_ok(serial_present(), "COM1 answered the presence probe (scratch register)");
 }
 
 static void kbase_check_cmdline(void)
