@@ -28,7 +28,8 @@ static struct {
 	unsigned nlevels;
 	uint32_t nframes;                 /* bits in level 0 */
 	uint32_t usable, free, reserved;
-	uint32_t hint;                    /* a level-0 word index */
+	uint32_t hint;                    /* a level-0 word index: where the last alloc/free happened */
+	uint32_t low_hint;                /* every level-0 word below this one is empty */
 	uint32_t normal_start;            /* first frame above the ISA DMA limit, or 0 if none */
 	struct frame_range ram[MEMMAP_MAX_RANGES];
 	size_t nram;
@@ -63,94 +64,106 @@ pmm_misuse(const char *fn, void *caller, const char *what, uint32_t pa, const ch
 
 /* ---- summary maintenance ----------------------------------------------------------------- */
 
-/* Level-0 word w changed; make every summary level above it agree again. Stops as soon as a
- * level's word keeps its emptiness (nothing changes further up). */
-static void summary_update(uint32_t w)
+/* Word i of level k-1 may have changed between empty and non-empty: fix level k and above.
+ * Stops as soon as a level's word keeps its emptiness (nothing changes further up). */
+static void summary_fix(unsigned k, uint32_t i)
 {
-	for (unsigned k = 1; k < pmm.nlevels; k++) {
-		bool child_free = pmm.lvl[k - 1][w] != 0;
-		uint32_t pw = w >> 5, bit = 1u << (w & 31);
+	for (; k < pmm.nlevels; k++) {
+		bool child_free = pmm.lvl[k - 1][i] != 0;
+		uint32_t pw = i >> 5, bit = 1u << (i & 31);
 		TOUCH(1);
 		uint32_t old = pmm.lvl[k][pw];
 		uint32_t now = child_free ? (old | bit) : (old & ~bit);
 		if (now == old) return;
 		pmm.lvl[k][pw] = now;
 		if ((old != 0) == (now != 0)) return;
-		w = pw;
+		i = pw;
 	}
 }
 
-/* Level-0 words c0..c1 (inclusive) changed: recompute their parents' bits, level by level, as
- * long as some parent word changed between empty and non-empty. Used by the run operations, so a
- * 1024-frame run costs a few summary words instead of one walk per level-0 word. */
-static void summary_update_range(uint32_t c0, uint32_t c1)
-{
-	for (unsigned k = 1; k < pmm.nlevels; k++) {
-		bool changed = false;
-		uint32_t p0 = c0 >> 5, p1 = c1 >> 5;
-		for (uint32_t pw = p0; pw <= p1; pw++) {
-			TOUCH(1);
-			uint32_t old = pmm.lvl[k][pw], now = old;
-			uint32_t lo = pw == p0 ? (c0 & 31) : 0, hi = pw == p1 ? (c1 & 31) : 31;
-			for (uint32_t b = lo; b <= hi; b++) {
-				if (pmm.lvl[k - 1][(pw << 5) | b]) now |= 1u << b;
-				else now &= ~(1u << b);
-			}
-			if (now == old) continue;
-			pmm.lvl[k][pw] = now;
-			if ((old != 0) != (now != 0)) changed = true;
-		}
-		if (!changed) return;
-		c0 = p0;
-		c1 = p1;
-	}
-}
+static void summary_update(uint32_t w) { summary_fix(1, w); }
 
 static void summary_rebuild(void)
 {
 	for (unsigned k = 1; k < pmm.nlevels; k++) {
-		for (uint32_t i = 0; i < pmm.nwords[k]; i++) pmm.lvl[k][i] = 0;
-		for (uint32_t i = 0; i < pmm.nwords[k - 1]; i++)
-			if (pmm.lvl[k - 1][i]) pmm.lvl[k][i >> 5] |= 1u << (i & 31);
+		const uint32_t *child = pmm.lvl[k - 1];
+		uint32_t nchild = pmm.nwords[k - 1];
+		for (uint32_t i = 0; i < pmm.nwords[k]; i++) {
+			uint32_t v = 0, base = i << 5;
+			uint32_t n = nchild - base < 32 ? nchild - base : 32;
+			for (uint32_t b = 0; b < n; b++) v |= (uint32_t)(child[base + b] != 0) << b;
+			pmm.lvl[k][i] = v;
+		}
 	}
 }
 
 /* ---- searching --------------------------------------------------------------------------- */
 
-/* Index of the first set bit at or after p in level k, or NONE. Reads at most two words per level. */
-static uint32_t find_next_set(unsigned k, uint32_t p)
+/* Index of the first set bit at or after p in level k, or NONE. Climbs while the word in hand
+ * has nothing at or after the position (at most one word per level), then descends taking the
+ * lowest set bit (one word per level): at most about two words per level in all. */
+static inline __attribute__((always_inline)) uint32_t find_next_set(unsigned k, uint32_t p)
 {
-	uint32_t w = p >> 5;
-	if (p == NONE || w >= pmm.nwords[k]) return NONE;
-	TOUCH(1);
-	uint32_t word = pmm.lvl[k][w] & (~0u << (p & 31));
-	if (word) return (w << 5) | ctz32(word);
-	if (k + 1 == pmm.nlevels) {
-		for (w++; w < pmm.nwords[k]; w++) {
-			TOUCH(1);
-			if (pmm.lvl[k][w]) return (w << 5) | ctz32(pmm.lvl[k][w]);
+	uint32_t idx = p, t = 0;
+	if (p == NONE) return NONE;
+	for (;;) {
+		uint32_t w = idx >> 5;
+		if (w >= pmm.nwords[k]) { pmm.touched += t; return NONE; }
+		t++;
+		uint32_t word = pmm.lvl[k][w] & (~0u << (idx & 31));
+		if (word) { idx = (w << 5) | ctz32(word); break; }
+		if (k + 1 == pmm.nlevels) { /* the top level is one word (or a few): scan it */
+			for (w++; w < pmm.nwords[k] && (t++, !pmm.lvl[k][w]); w++) {}
+			if (w >= pmm.nwords[k]) { pmm.touched += t; return NONE; }
+			idx = (w << 5) | ctz32(pmm.lvl[k][w]);
+			break;
 		}
-		return NONE;
+		idx = w + 1;
+		k++;
 	}
-	uint32_t nw = find_next_set(k + 1, w + 1);
-	if (nw == NONE) return NONE;
-	TOUCH(1);
-	return (nw << 5) | ctz32(pmm.lvl[k][nw]);
+	while (k > 0) {
+		k--;
+		t++;
+		idx = (idx << 5) | ctz32(pmm.lvl[k][idx]);
+	}
+	pmm.touched += t;
+	return idx;
+}
+
+/* The first free frame at or after p. The low hint says every level-0 word below it is empty,
+ * so searches from low addresses (ISA DMA requests, fallbacks) start there; it moves up when a
+ * search proves more words empty and down when a frame below it is freed. */
+static inline __attribute__((always_inline)) uint32_t find_free(uint32_t p)
+{
+	bool from_hint = p <= (pmm.low_hint << 5);
+	if (from_hint) p = pmm.low_hint << 5;
+	uint32_t f = find_next_set(0, p);
+	if (from_hint) pmm.low_hint = f == NONE ? pmm.nwords[0] : f >> 5;
+	return f;
+}
+
+/* Bits of word w that lie in [from, to) (from < to, w between their words). */
+static inline uint32_t range_mask(uint32_t w, uint32_t from, uint32_t to)
+{
+	uint32_t lo = w == (from >> 5) ? (from & 31) : 0;
+	uint32_t hi = w == ((to - 1) >> 5) ? ((to - 1) & 31) + 1 : 32;
+	return bits_mask(lo, hi);
 }
 
 /* First frame in [from, to) whose bit is clear (not free), or to if all are free. */
 static uint32_t find_first_used(uint32_t from, uint32_t to)
 {
-	uint32_t f = from;
-	while (f < to) {
-		uint32_t w = f >> 5, lo = f & 31;
-		uint32_t hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
-		TOUCH(1);
-		uint32_t used = ~pmm.lvl[0][w] & bits_mask(lo, hi);
-		if (used) return (w << 5) | ctz32(used);
-		f = (w + 1) << 5;
+	if (from >= to) return to;
+	const uint32_t *bm = pmm.lvl[0];
+	uint32_t w = from >> 5, last = (to - 1) >> 5, t = 1, used;
+	used = ~bm[w] & range_mask(w, from, to);
+	if (!used && w < last) {
+		for (w++; w < last && bm[w] == ~0u; w++) t++;  /* whole words in the middle */
+		t++;
+		used = ~bm[w] & range_mask(w, from, to);
 	}
-	return to;
+	pmm.touched += t;
+	return used ? (w << 5) | ctz32(used) : to;
 }
 
 /* Windows of n frames aligned to a, with n <= a <= 32, never cross a word: test every candidate of
@@ -160,22 +173,33 @@ static uint32_t search_in_words(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi
 {
 	uint32_t at_a = 0;
 	for (uint32_t i = 0; i < 32; i += a) at_a |= 1u << i;
+	const uint32_t *bm = pmm.lvl[0];
 	uint32_t p = lo;
 	for (;;) {
-		uint32_t f = find_next_set(0, p);
+		uint32_t f = find_free(p);
 		if (f == NONE || f >= hi) return NONE;
-		uint32_t w = f >> 5, base = w << 5;
-		uint32_t word = pmm.lvl[0][w] & (~0u << (f & 31));
-		if (hi - base < 32) word &= (1u << (hi - base)) - 1;
-		uint32_t ones = word;
-		for (uint32_t len = 1; len < n;) {
-			uint32_t step = len < n - len ? len : n - len;
-			ones &= ones >> step;
-			len += step;
+		uint32_t w = f >> 5, t = 0;
+		uint32_t word = bm[w] & (~0u << (f & 31));
+		/* Test this word, then walk on while the following words have free frames; an empty
+		 * word sends us back to the summary (find_free) to skip the empty stretch. */
+		for (;;) {
+			uint32_t base = w << 5;
+			if (hi - base < 32) word &= (1u << (hi - base)) - 1;
+			uint32_t ones = word;
+			for (uint32_t len = 1; len < n;) {
+				uint32_t step = len < n - len ? len : n - len;
+				ones &= ones >> step;
+				len += step;
+			}
+			ones &= at_a;
+			if (ones) { pmm.touched += t; return base | ctz32(ones); }
+			if (++w >= pmm.nwords[0] || (w << 5) >= hi) { pmm.touched += t; return NONE; }
+			t++;
+			word = bm[w];
+			if (!word) break;
 		}
-		ones &= at_a;
-		if (ones) return base | ctz32(ones);
-		p = base + 32;
+		pmm.touched += t;
+		p = (w + 1) << 5;
 	}
 }
 
@@ -188,7 +212,7 @@ static uint32_t search_run(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
 	if (n <= a && a <= 32) return search_in_words(n, a, lo, hi);
 	uint32_t p = lo;
 	for (;;) {
-		uint32_t f = find_next_set(0, p);
+		uint32_t f = find_free(p);
 		if (f == NONE || f >= hi) return NONE;
 		uint64_t s = ((uint64_t)f + a - 1) & ~(uint64_t)(a - 1);
 		if (s + n > hi) return NONE;
@@ -202,19 +226,43 @@ static uint32_t search_run(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
 
 /* ---- bit updates (level 0 plus summaries) -------------------------------------------------- */
 
-/* Clear (used) or set (free) the bits of frames [from, to), then fix the summaries once. */
+/* Set level-1 bits [c0, c1] (children known non-empty) or clear them (children known empty),
+ * one read-modify-write per level-1 word, and carry emptiness changes further up. */
+static void summary_mark(uint32_t c0, uint32_t c1, bool nonempty)
+{
+	if (pmm.nlevels < 2 || c0 > c1) return;
+	for (uint32_t pw = c0 >> 5, last = c1 >> 5; pw <= last; pw++) {
+		uint32_t m = range_mask(pw, c0, c1 + 1);
+		TOUCH(1);
+		uint32_t old = pmm.lvl[1][pw], now = nonempty ? (old | m) : (old & ~m);
+		if (now == old) continue;
+		pmm.lvl[1][pw] = now;
+		if ((old != 0) != (now != 0)) summary_fix(2, pw);
+	}
+}
+
+/* One level-0 word: apply mask m (set when free, clear when used), fix summaries if it flipped. */
+static void mark_word(uint32_t w, uint32_t m, bool free)
+{
+	uint32_t old = pmm.lvl[0][w], now = free ? (old | m) : (old & ~m);
+	pmm.lvl[0][w] = now;
+	if ((old != 0) != (now != 0)) summary_update(w);
+}
+
+/* Clear (used) or set (free) the bits of frames [from, to): the edge words bit by mask, the whole
+ * words between them by plain stores, with their level-1 bits set or cleared in bulk. */
 static void mark_range(uint32_t from, uint32_t to, bool free)
 {
-	bool flipped = false;
-	for (uint32_t f = from; f < to;) {
-		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
-		uint32_t old = pmm.lvl[0][w], m = bits_mask(lo, hi);
-		uint32_t now = free ? (old | m) : (old & ~m);
-		pmm.lvl[0][w] = now;
-		flipped |= (old != 0) != (now != 0);
-		f = (w + 1) << 5;
+	if (from >= to) return;
+	uint32_t w0 = from >> 5, w1 = (to - 1) >> 5;
+	mark_word(w0, range_mask(w0, from, to), free);
+	if (w1 > w0 + 1) {
+		uint32_t *bm = pmm.lvl[0], v = free ? ~0u : 0;
+		for (uint32_t w = w0 + 1; w < w1; w++) bm[w] = v;
+		summary_mark(w0 + 1, w1 - 1, free);
 	}
-	if (flipped && from < to) summary_update_range(from >> 5, (to - 1) >> 5);
+	if (w1 > w0) mark_word(w1, range_mask(w1, from, to), free);
+	if (free && w0 < pmm.low_hint) pmm.low_hint = w0;
 }
 
 /* ---- RAM ranges and reservations ------------------------------------------------------------ */
@@ -244,16 +292,9 @@ static const struct pmm_reservation *res_find(uint32_t f)
 static uint32_t take_free(uint32_t from, uint32_t to)
 {
 	uint32_t taken = 0;
-	bool flipped = false;
-	for (uint32_t f = from; f < to;) {
-		uint32_t w = f >> 5, lo = f & 31, hi = (to - (f - lo)) >= 32 ? 32 : to - (f - lo);
-		uint32_t old = pmm.lvl[0][w], got = old & bits_mask(lo, hi);
-		taken += (uint32_t)__builtin_popcount(got);
-		pmm.lvl[0][w] = old & ~got;
-		flipped |= old && !(old & ~got);
-		f = (w + 1) << 5;
-	}
-	if (flipped) summary_update_range(from >> 5, (to - 1) >> 5);
+	for (uint32_t w = from >> 5; from < to && w <= (to - 1) >> 5; w++)
+		taken += (uint32_t)__builtin_popcount(pmm.lvl[0][w] & range_mask(w, from, to));
+	mark_range(from, to, false);
 	return taken;
 }
 
@@ -391,8 +432,8 @@ uint32_t pmm_alloc_frame(void)
 	TOUCH(1);
 	uint32_t word = pmm.lvl[0][w];
 	if (!word) {
-		uint32_t f = find_next_set(0, pmm.normal_start);
-		if (f == NONE) f = find_next_set(0, 0);
+		uint32_t f = pmm.normal_start ? find_free(pmm.normal_start) : NONE;
+		if (f == NONE) f = find_free(0);
 		if (f == NONE) return 0; /* unreachable while the counter is right; pmm_check says so */
 		w = f >> 5;
 		word = pmm.lvl[0][w];
@@ -416,9 +457,11 @@ uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, ui
 	uint32_t a = align >> PMM_FRAME_SHIFT, nn = (uint32_t)n;
 	uint32_t hi = pmm.nframes;
 	if (limit && (limit >> PMM_FRAME_SHIFT) < hi) hi = limit >> PMM_FRAME_SHIFT;
-	if (nn == 1 && a == 1 && hi <= pmm.normal_start + 1) {
-		/* One frame below a low limit (ISA DMA): the lowest free frame, if it is below. */
-		uint32_t f = find_next_set(0, 0);
+	if (nn == 1 && a == 1) {
+		/* One frame (below a limit: ISA DMA): above 16 MiB if allowed and possible, else the
+		 * lowest free frame, if it is below the limit. */
+		uint32_t f = pmm.normal_start && hi > pmm.normal_start ? find_free(pmm.normal_start) : NONE;
+		if (f == NONE || f >= hi) f = find_free(0);
 		if (f == NONE || f >= hi) return 0;
 		uint32_t w = f >> 5, word = pmm.lvl[0][w] & ~(1u << (f & 31));
 		pmm.lvl[0][w] = word;
@@ -455,20 +498,24 @@ static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
 	if (n > r->end - f) pmm_misuse(fn, caller, "frame is not usable RAM:", r->end << PMM_FRAME_SHIFT, NULL);
 	uint32_t to = f + (uint32_t)n;
 	for (size_t i = 0; i < pmm.nres; i++) {
-		const struct pmm_reservation *v = &pmm.res[i];
-		uint64_t vs = v->start >> PMM_FRAME_SHIFT, ve = v->end >> PMM_FRAME_SHIFT;
+		uint32_t vs = pmm.res_frames[i].start, ve = pmm.res_frames[i].end;
 		if (vs < to && f < ve)
 			pmm_misuse(fn, caller, "frame belongs to a reservation:",
-			           (uint32_t)(vs > f ? vs : f) << PMM_FRAME_SHIFT, v->name);
+			           (vs > f ? vs : f) << PMM_FRAME_SHIFT, pmm.res[i].name);
 	}
-	for (uint32_t g = f; g < to;) {
-		uint32_t w = g >> 5, lo = g & 31, hi = (to - (g - lo)) >= 32 ? 32 : to - (g - lo);
-		TOUCH(1);
-		uint32_t already = pmm.lvl[0][w] & bits_mask(lo, hi);
-		if (already) pmm_misuse(fn, caller, "double free of frame",
-			           ((w << 5) | ctz32(already)) << PMM_FRAME_SHIFT, NULL);
-		g = (w + 1) << 5;
+	const uint32_t *bm = pmm.lvl[0];
+	uint32_t any = 0, w0 = f >> 5, w1 = (to - 1) >> 5;
+	for (uint32_t w = w0 + 1; w < w1; w++) any |= bm[w]; /* middle words: one OR, then look */
+	any |= bm[w0] & range_mask(w0, f, to);
+	if (w1 > w0) any |= bm[w1] & range_mask(w1, f, to);
+	for (uint32_t w = w0; any && w <= w1; w++) {
+		uint32_t already = bm[w] & range_mask(w, f, to);
+		if (already) {
+			TOUCH(w - (f >> 5) + 1);
+			pmm_misuse(fn, caller, "double free of frame", ((w << 5) | ctz32(already)) << PMM_FRAME_SHIFT, NULL);
+		}
 	}
+	TOUCH(((to - 1) >> 5) - (f >> 5) + 1);
 	mark_range(f, to, true);
 	pmm.free += (uint32_t)n;
 	if (f >= pmm.normal_start) pmm.hint = f >> 5;
@@ -487,6 +534,7 @@ void __attribute__((noinline)) pmm_free_frame(uint32_t pa)
 			if (!old) summary_update(w);
 			pmm.free++;
 			if (f >= pmm.normal_start) pmm.hint = w;
+			if (w < pmm.low_hint) pmm.low_hint = w;
 			return;
 		}
 	}

@@ -17,6 +17,7 @@ static uint8_t *ram;
 static uint64_t ram_size;
 
 bool host_log_quiet;
+bool host_log_nocapture;
 static char log_buf[HOST_LOG_CAPACITY];
 static size_t log_len;
 
@@ -68,6 +69,7 @@ void *mm_phys_to_virt(uint32_t pa)
 
 void mm_log(const char *fmt, ...)
 {
+	if (host_log_quiet && host_log_nocapture) return;
 	va_list ap;
 	va_start(ap, fmt);
 	if (log_len < sizeof log_buf - 1) {

@@ -8,7 +8,8 @@
  *     host_ram_init(bytes) (which also discards the old contents). An address at or beyond the
  *     size is a bug in the code under test: mm_panic("mm_phys_to_virt: ...").
  *   mm_log: to stderr (unless host_log_quiet) and appended to a capture buffer (host_log_text(),
- *     cleared by host_log_clear(); keeps the first HOST_LOG_CAPACITY-1 bytes).
+ *     cleared by host_log_clear(); keeps the first HOST_LOG_CAPACITY-1 bytes). A benchmark sets
+ *     host_log_quiet and host_log_nocapture so that logging costs nothing.
  *   mm_panic: formats the message into host_panic_msg, counts it in host_panic_count, then
  *     - if a test armed a catcher (HOST_EXPECT_PANIC below, or host_panic_jmp set by hand),
  *       longjmps there (the catcher is disarmed first, so a second panic is not caught twice);
@@ -46,6 +47,7 @@ uint8_t *host_ram_base(void);
 uint64_t host_ram_size(void);
 
 extern bool host_log_quiet;
+extern bool host_log_nocapture; /* true: mm_log formats nothing at all when quiet (benchmarks) */
 const char *host_log_text(void);
 void host_log_clear(void);
 
