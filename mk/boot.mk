@@ -35,6 +35,9 @@ $(BOOT_TK)/entry.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
 	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 --defsym=PAD_SIZE=0 -o $@ $<
 $(BOOT_TK)/entry-high.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
 	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x40000000 --defsym=PAD_SIZE=0 -o $@ $<
+# Straddles the end of usable RAM at -m 128 (SeaBIOS: usable up to 0x7FDFFFF, then reserved).
+$(BOOT_TK)/entry-edge.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x7FDF000 --defsym=PAD_SIZE=0 -o $@ $<
 $(BOOT_TK)/pad32.elf: $(BOOT_TK)/entry.o tests/boot/kernel.ld
 	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 \
 	  --defsym=PAD_SIZE=0x2000000 -o $@ $<
@@ -45,7 +48,7 @@ $(BUILD)/boot/bench-limit.bin: bench/boot/limit.asm $(NASM_INCS)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -f bin -o $@ $<
 
-BOOT_TEST_KERNELS := $(BOOT_TK)/entry.elf $(BOOT_TK)/entry-high.elf $(BOOT_TK)/kludge.bin $(BOOT_TK)/pad32.elf
+BOOT_TEST_KERNELS := $(BOOT_TK)/entry.elf $(BOOT_TK)/entry-high.elf $(BOOT_TK)/entry-edge.elf $(BOOT_TK)/kludge.bin $(BOOT_TK)/pad32.elf
 # The map comparison, controller and Bochs tests boot our kernel too (rule: mk/kernel.mk).
 TEST_PREREQS += $(BOOT_S1) $(BOOT_S2) $(BOOT_TEST_KERNELS) $(BUILD)/kernel/kernel.elf
 

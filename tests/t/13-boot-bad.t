@@ -33,6 +33,7 @@ cases=(
 	"checksum||128|boot: error: Multiboot header checksum wrong"
 	"empty||128|boot: error: no kernel on the disk"
 	"outside-ram|$TK/entry-high.elf|128|boot: error: kernel not in usable RAM (E820 map): segment 0 at 0x40000000-0x"
+	"edge|$TK/entry-edge.elf|128|boot: error: kernel not in usable RAM (E820 map): segment 0 at 0x07FDF000-0x"
 	"flags||128|boot: error: Multiboot header requires flags 0x0020, which this loader does not support"
 	"machine||128|boot: error: ELF kernel is not for i386 (EM_386)"
 	"noelf||128|boot: error: kernel is not ELF and has no a.out-kludge Multiboot header"
