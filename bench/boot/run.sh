@@ -6,7 +6,8 @@
 #   ours         our disk image (IDE), made by `make image`
 #   qemu-kernel  qemu-system-i386 -kernel (QEMU's own Multiboot loader)
 #   grub         an El Torito ISO made by grub-mkrescue (GRUB 2, `multiboot` command, timeout 0)
-# BENCH_RUNS runs each (default 5), medians, ratios.
+# BENCH_RUNS runs each (default 7), medians, ratios. The variants take turns (ours, qemu, grub,
+# ours, ...) so that a change in the machine's load hits all of them alike.
 # Load speed: a kernel with one 32 MiB PT_LOAD (tests/boot, pad32.elf) through our loader, against
 # the emulated disk's own pace: bench/boot/limit.asm, a boot sector that only reads the same
 # number of sectors with AH=42h, 127 at a time. Both are timed against an empty run of the same
@@ -18,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-i386}
-RUNS=${BENCH_RUNS:-5}
+RUNS=${BENCH_RUNS:-7}
 RUNS_LOAD=${BENCH_RUNS_LOAD:-3}
 OUT="$BUILD/bench/boot"
 mkdir -p "$OUT"
@@ -40,8 +41,16 @@ timed() {
 }
 calc() { awk "BEGIN { printf \"%.6f\\n\", $1 }"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
-# med N RC QEMU-ARGS...: median of N timed runs
-med() { local n=$1; shift; for ((i = 0; i < n; i++)); do timed "$@"; done | median; }
+# turns N NAME... : run each variant's command (cmd_NAME, a function) N times in turn; the
+# times go to $OUT/NAME.times, the medians to the variables med_NAME.
+turns() {
+	local n=$1 name i; shift
+	for name in "$@"; do : > "$OUT/$name.times"; done
+	for ((i = 0; i < n; i++)); do
+		for name in "$@"; do "cmd_$name" >> "$OUT/$name.times"; done
+	done
+	for name in "$@"; do printf -v "med_$name" '%s' "$(median < "$OUT/$name.times")"; done
+}
 
 # --- boot time -----------------------------------------------------------------------------------
 make -s image IMAGE="$OUT/ours.img" KERNEL="$KERNEL" CMDLINE="test=boot" >/dev/null
@@ -57,9 +66,11 @@ menuentry "kernel" {
 }
 CFG
 grub-mkrescue -o "$iso" "$OUT/iso" >"$OUT/grub-mkrescue.log" 2>&1
-t_ours=$(med $RUNS 33 -m 128 -drive file="$OUT/ours.img",format=raw,if=ide)
-t_qemu=$(med $RUNS 33 -m 128 -kernel "$KERNEL" -append "test=boot")
-t_grub=$(med $RUNS 33 -m 128 -cdrom "$iso" -boot d)
+cmd_ours() { timed 33 -m 128 -drive file="$OUT/ours.img",format=raw,if=ide; }
+cmd_qemu() { timed 33 -m 128 -kernel "$KERNEL" -append "test=boot"; }
+cmd_grub() { timed 33 -m 128 -cdrom "$iso" -boot d; }
+turns "$RUNS" ours qemu grub
+t_ours=$med_ours t_qemu=$med_qemu t_grub=$med_grub
 echo "boot time, median of $RUNS (s): ours $t_ours, qemu -kernel $t_qemu, grub $t_grub"
 echo "ours / qemu-kernel = $(calc "$t_ours / $t_qemu") (target <= 1.25)," \
      "ours / grub = $(calc "$t_ours / $t_grub") (target < 0.40)"
@@ -90,11 +101,13 @@ for ctl in ide ahci; do
 	}
 	# shellcheck disable=SC2046
 	{
-		o1=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/pad32.img"))
-		o0=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/empty.img"))
-		l1=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/limit.img"))
-		l0=$(med $RUNS_LOAD 33 -m 128 $(drive "$OUT/limit0.img"))
+		cmd_o1() { timed 33 -m 128 $(drive "$OUT/pad32.img"); }
+		cmd_o0() { timed 33 -m 128 $(drive "$OUT/empty.img"); }
+		cmd_l1() { timed 33 -m 128 $(drive "$OUT/limit.img"); }
+		cmd_l0() { timed 33 -m 128 $(drive "$OUT/limit0.img"); }
 	}
+	turns "$RUNS_LOAD" o1 o0 l1 l0
+	o1=$med_o1 o0=$med_o0 l1=$med_l1 l0=$med_l0
 	ours=$(awk "BEGIN { printf \"%.1f\", $mib / ($o1 - $o0) }")
 	limit=$(awk "BEGIN { printf \"%.1f\", $mib / ($l1 - $l0) }")
 	echo "load $ctl: ours $o1 s (empty $o0 s), limit $l1 s (empty $l0 s); ours/limit = $(awk "BEGIN { printf \"%.0f\", 100 * $ours / $limit }")% (target >= 80%)"
