@@ -228,6 +228,8 @@ msg_crlf:	msg `\r\n`
 	times LOADER_S1_FIELDS - ($ - $$) db 0
 s1_count	dw 0                            ; patched by disk.img.mk
 s1_flags	db 0                            ; patched by disk.img.mk (FORCE_CHS)
+	times ((s1_count - $$) == LOADER_S1_COUNT_OFF) - 1 db 0   ; the fields where loader.h says
+	times ((s1_flags - $$) == LOADER_S1_FLAGS_OFF) - 1 db 0
 	times MBR_DISK_SIG_OFF - ($ - $$) db 0
 	times MBR_SIG_OFF - ($ - $$) db 0       ; disk signature and partition table: disk.img.mk
 	db 0x55, 0xAA
