@@ -7,11 +7,14 @@
 #      type, below 4 GiB, equals `pmm: usable=`; free + reserved = usable; the `pmm: reserved`
 #      lines add up to reserved; the `sanitised:` lines are well formed, and at 4096 the log says
 #      how much RAM above 4 GiB was left out (QEMU puts 1 GiB there).
+# Then the same through our own loader (disk image from `make image`, the map from its E820 walk)
+# at -m 128 and 4096: the suite passes and the accounting holds against the map it passed.
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
 SIZES=(16 128 512 3072 4096)
-tap_plan $((2 * ${#SIZES[@]}))
+LOADER_SIZES=(128 4096)
+tap_plan $((2 * ${#SIZES[@]} + 1 + 2 * ${#LOADER_SIZES[@]}))
 if [ ! -f "$KERNEL" ]; then
 	for i in $(seq $((2 * ${#SIZES[@]}))); do tap_fail "kernel.elf not built ($KERNEL)"; done
 	exit 0
@@ -74,24 +77,43 @@ print('usable=%d (recomputed from %d BIOS-e820 lines) free=%d reserved=%d in %d 
 PY
 }
 
-for mem in "${SIZES[@]}"; do
-	log="$T_DIR/m$mem.log"
-	rc=$(qemu_run "$log" 240 -m "$mem" -kernel "$KERNEL" -append "test=pmm")
+# check_boot LABEL LOG RC MEM: the suite's result and the log's accounting (two checks).
+check_boot() {
+	local label=$1 log=$2 rc=$3 mem=$4
 	kernel_tap "$log"
 	n_ok=$(grep -a -c '^ok ' "$log")
 	n_not=$(grep -a -c '^not ok ' "$log")
 	plan=$(grep -a -o -m1 '^1\.\.[0-9]*' "$log" | cut -d. -f3)
 	if [ "$rc" = 33 ] && [ "$n_not" = 0 ] && [ "$n_ok" -gt 10 ] && [ "${plan:-x}" = "$n_ok" ] &&
 		grep -a -q '^# suite pmm$' "$log"; then
-		tap_ok "-m $mem: suite pmm: $n_ok checks passed, exit status 33"
+		tap_ok "$label: suite pmm: $n_ok checks passed, exit status 33"
 	else
-		tap_fail "-m $mem: suite pmm: exit status $rc (want 33), $n_ok ok, $n_not not ok, plan ${plan:-none}"
+		tap_fail "$label: suite pmm: exit status $rc (want 33), $n_ok ok, $n_not not ok, plan ${plan:-none}"
 		grep -a -m3 'PANIC' "$log" | tap_diag
 	fi
 	if out=$(check_log "$log" "$mem" 2>&1); then
-		tap_ok "-m $mem: boot log accounting: $out"
+		tap_ok "$label: boot log accounting: $out"
 	else
-		tap_fail "-m $mem: boot log accounting: $out"
+		tap_fail "$label: boot log accounting: $out"
 	fi
+}
+
+for mem in "${SIZES[@]}"; do
+	log="$T_DIR/m$mem.log"
+	rc=$(qemu_run "$log" 240 -m "$mem" -kernel "$KERNEL" -append "test=pmm")
+	check_boot "-m $mem" "$log" "$rc" "$mem"
 done
+
+img="$T_DIR/x.img"
+if make_image "$img" "$KERNEL" "test=pmm"; then
+	tap_ok "make image with our loader, CMDLINE=test=pmm"
+	for mem in "${LOADER_SIZES[@]}"; do
+		log="$T_DIR/loader-m$mem.log"
+		rc=$(qemu_boot_image "$log" 240 "$img" "$mem")
+		check_boot "our loader, -m $mem" "$log" "$rc" "$mem"
+	done
+else
+	tap_fail "make image with our loader failed"; tail -n 5 "$img.make.log" | tap_diag
+	for mem in "${LOADER_SIZES[@]}"; do tap_fail "our loader, -m $mem: no image"; tap_fail "our loader, -m $mem: no image"; done
+fi
 tap_done
