@@ -7,6 +7,8 @@
 #      type, below 4 GiB, equals `pmm: usable=`; free + reserved = usable; the `pmm: reserved`
 #      lines add up to reserved; the `sanitised:` lines are well formed, and at 4096 the log says
 #      how much RAM above 4 GiB was left out (QEMU puts 1 GiB there).
+# Then with two Multiboot modules (-initrd, -m 64): both modules, their strings and the module
+# table are reserved, the bitmap is placed clear of them, and the suite passes.
 # Then the same through our own loader (disk image from `make image`, the map from its E820 walk)
 # at -m 128 and 4096: the suite passes and the accounting holds against the map it passed.
 source "$(dirname "$0")/../lib.sh"
@@ -14,7 +16,7 @@ source "$(dirname "$0")/../lib.sh"
 KERNEL="$BUILD/kernel/kernel.elf"
 SIZES=(16 128 512 3072 4096)
 LOADER_SIZES=(128 4096)
-tap_plan $((2 * ${#SIZES[@]} + 1 + 2 * ${#LOADER_SIZES[@]}))
+tap_plan $((2 * ${#SIZES[@]} + 3 + 1 + 2 * ${#LOADER_SIZES[@]}))
 if [ ! -f "$KERNEL" ]; then
 	for i in $(seq $((2 * ${#SIZES[@]}))); do tap_fail "kernel.elf not built ($KERNEL)"; done
 	exit 0
@@ -103,6 +105,21 @@ for mem in "${SIZES[@]}"; do
 	rc=$(qemu_run "$log" 240 -m "$mem" -kernel "$KERNEL" -append "test=pmm")
 	check_boot "-m $mem" "$log" "$rc" "$mem"
 done
+
+head -c 300000 /dev/urandom >"$T_DIR/modA.bin"
+printf 'xyz' >"$T_DIR/modB.bin"
+log="$T_DIR/modules.log"
+rc=$(qemu_run "$log" 120 -m 64 -kernel "$KERNEL" -append "test=pmm" \
+	-initrd "$T_DIR/modA.bin first module,$T_DIR/modB.bin")
+check_boot "-m 64 with 2 modules" "$log" "$rc" 64
+tap_check "-m 64 with 2 modules: reservations modules, 2 x module (75 frames), 2 x module-string" python3 -c '
+import re, sys
+l = [x for x in open(sys.argv[1], "rb").read().decode("latin-1").splitlines() if x.startswith("pmm: reserved ")]
+mods = [int(re.search(r"(\d+) frames$", x).group(1)) for x in l if x.startswith("pmm: reserved module [")]
+strs = [x for x in l if x.startswith("pmm: reserved module-string [")]
+tab = [x for x in l if x.startswith("pmm: reserved modules [")]
+sys.exit(0 if sorted(mods) == [1, 74] and len(strs) == 2 and len(tab) == 1 else "modules: %s" % l)
+' "$log"
 
 img="$T_DIR/x.img"
 if make_image "$img" "$KERNEL" "test=pmm"; then
