@@ -34,7 +34,7 @@
 #include "tests/host/test_heap_arena.h"
 
 #define REPS       7
-#define ARENA_SPAN (1u << 30)
+#define ARENA_SPAN (256u << 20)
 
 /* --- contestants ----------------------------------------------------------------------------- */
 
@@ -60,7 +60,7 @@ static void heap_setup(struct heap *h, struct heap_arena *a,
 		       int (*init)(struct heap *, uintptr_t, uintptr_t, size_t,
 				   const struct heap_backend *))
 {
-	if (heap_arena_open(a, ARENA_SPAN) != 0 ||
+	if (heap_arena_open_premapped(a, ARENA_SPAN) != 0 ||
 	    init(h, a->base, a->base + ARENA_SPAN, 64 << 10, &a->backend) != 0) {
 		fprintf(stderr, "bench: cannot set up our heap\n");
 		exit(1);
@@ -301,6 +301,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	calibrate();
+	/* Optional argument: run only the traces whose name contains it (quick experiments). */
+	const char *only = argc > 1 ? argv[1] : NULL;
 	struct alloc allocs[] = {
 		{ "ours", ours_malloc, ours_free, ours_reset, ours_footprint, true, false },
 		{ "ours-debug", dbg_malloc, dbg_free, dbg_reset, dbg_footprint, true, false },
@@ -328,6 +330,10 @@ int main(int argc, char **argv)
 	struct result res[9][NA];
 	for (int ti = 0; ti < nt; ti++) {
 		struct bench_trace *t = &traces[ti];
+		if (only && !strstr(t->name, only)) {
+			memset(res[ti], 0, sizeof(res[ti]));
+			continue;
+		}
 		slots = calloc(t->n_slots, sizeof(*slots));
 		lat = calloc(t->n_ops, sizeof(*lat));
 		uint32_t *sorted = calloc(t->n_ops, sizeof(*sorted));
@@ -362,6 +368,8 @@ int main(int argc, char **argv)
 			       res[ti][k].ns_op, res[ti][k].p999_ns, res[ti][k].max_ns,
 			       res[ti][k].footprint_ratio);
 		}
+		printf("# %s: our heap grew %lu and shrank %lu times so far\n", t->name,
+		       (unsigned long)ours_heap.grows, (unsigned long)ours_heap.shrinks);
 		fflush(stdout);
 		free(slots);
 		free(lat);
