@@ -12,6 +12,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
+#include "kernel/heap_setup.h"
 #include "kernel/ktest.h"
 #include "kernel/main.h"
 #include "kernel/monitor/monitor.h"
@@ -54,6 +55,10 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	 * unmapped, heap tables made; CR3, CR0.PG|WP (docs/paging.md). fault=<kind> faults here. */
 	paging_init();
 	tss_sync_cr3(); /* the double-fault task must switch to the directory paging_init loaded */
+
+	/* Heap: kmalloc & co. over KHEAP_START.., frames mapped on demand (docs/heap.md).
+	 * heapfault=<kind> commits one misuse here. */
+	heap_setup();
 
 	/* trap=<name>: one CPU exception on purpose, to see the report (after paging, so that
 	 * trap=stack runs into the unmapped guard page). */

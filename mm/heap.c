@@ -400,7 +400,7 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 		uintptr_t bad = heap_find_not(p + BLK_W, HEAP_POISON_FREE, size - BLK_HDR - BLK_W);
 		if (bad)
 			mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) modified at "
-				 "0x%lx; freed at 0x%lx\n", (unsigned long)p, (unsigned long)size,
+				 "0x%lx; freed at 0x%lx", (unsigned long)p, (unsigned long)size,
 				 (unsigned long)bad, (unsigned long)*blk_req(b));
 		*blk_caller(b) = caller;
 		*blk_req(b) = req;

@@ -52,7 +52,7 @@ void heap_panic_block(const char *what, uintptr_t p, uintptr_t b, uintptr_t call
 	const char *cname = heap_site_name(caller, &coff);
 	const char *by = caller ? "detected in a call from" : "found by heap_check, caller";
 	if (!HEAP_DEBUG || !b)
-		mm_panic("heap: %s: pointer 0x%lx, %s 0x%lx <%s+0x%lx>\n", what, (unsigned long)p, by,
+		mm_panic("heap: %s: pointer 0x%lx, %s 0x%lx <%s+0x%lx>", what, (unsigned long)p, by,
 			 (unsigned long)caller, cname, (unsigned long)coff);
 	uintptr_t site = *blk_caller(b);
 	const char *aname = heap_site_name(site, &aoff);
@@ -60,13 +60,13 @@ void heap_panic_block(const char *what, uintptr_t p, uintptr_t b, uintptr_t call
 		uintptr_t freer = *blk_req(b);
 		const char *fname = heap_site_name(freer, &foff);
 		mm_panic("heap: %s: pointer 0x%lx, allocated at 0x%lx <%s+0x%lx>, "
-			 "freed at 0x%lx <%s+0x%lx>, %s 0x%lx <%s+0x%lx>\n",
+			 "freed at 0x%lx <%s+0x%lx>, %s 0x%lx <%s+0x%lx>",
 			 what, (unsigned long)p, (unsigned long)site, aname, (unsigned long)aoff,
 			 (unsigned long)freer, fname, (unsigned long)foff, by, (unsigned long)caller,
 			 cname, (unsigned long)coff);
 	}
 	mm_panic("heap: %s: pointer 0x%lx, %lu bytes, allocated at 0x%lx <%s+0x%lx>, "
-		 "%s 0x%lx <%s+0x%lx>\n",
+		 "%s 0x%lx <%s+0x%lx>",
 		 what, (unsigned long)p, (unsigned long)*blk_req(b), (unsigned long)site, aname,
 		 (unsigned long)aoff, by, (unsigned long)caller, cname, (unsigned long)coff);
 }
@@ -87,7 +87,7 @@ void heap_panic_pointer(const struct heap *h, uintptr_t p, uintptr_t caller)
 		const char *cname = heap_site_name(caller, &coff);
 		mm_panic("heap: invalid free (interior pointer): pointer 0x%lx is %lu bytes into live "
 			 "block 0x%lx allocated at 0x%lx <%s+0x%lx>, detected in a call from 0x%lx "
-			 "<%s+0x%lx>\n", (unsigned long)p, (unsigned long)(p - blk_payload(b)),
+			 "<%s+0x%lx>", (unsigned long)p, (unsigned long)(p - blk_payload(b)),
 			 (unsigned long)blk_payload(b), (unsigned long)site, name, (unsigned long)off,
 			 (unsigned long)caller, cname, (unsigned long)coff);
 	}
@@ -105,16 +105,16 @@ static void check_lists(struct heap *h, size_t walked_free, size_t walked_bytes)
 	size_t count = 0, bytes = 0;
 	for (int fl = 0; fl < HEAP_FL_COUNT; fl++) {
 		if (!(h->fl_bitmap & (1u << fl)) != !h->sl_bitmap[fl])
-			mm_panic("heap: check: first-level bitmap bit %d disagrees with its lists\n", fl);
+			mm_panic("heap: check: first-level bitmap bit %d disagrees with its lists", fl);
 		for (int sl = 0; sl < HEAP_SL_COUNT; sl++) {
 			uintptr_t b = h->lists[fl][sl], prev = 0;
 			if (!(h->sl_bitmap[fl] & (1u << sl)) != !b)
-				mm_panic("heap: check: bitmap bit (%d,%d) disagrees with its list\n", fl,
+				mm_panic("heap: check: bitmap bit (%d,%d) disagrees with its list", fl,
 					 sl);
 			for (; b; prev = b, b = *blk_next_free(b)) {
 				if (b < h->first || b >= h->sentinel || (blk_payload(b) & (HEAP_ALIGN - 1)))
 					mm_panic("heap: check: free list (%d,%d) links to 0x%lx, outside "
-						 "the heap\n", fl, sl, (unsigned long)b);
+						 "the heap", fl, sl, (unsigned long)b);
 				int f, s;
 				heap_mapping(blk_size(b), &f, &s);
 				if (!blk_is_free(b) || f != fl || s != sl)
@@ -124,14 +124,14 @@ static void check_lists(struct heap *h, size_t walked_free, size_t walked_bytes)
 				bytes += blk_size(b);
 				if (++count > walked_free)
 					mm_panic("heap: check: free lists hold more blocks than the heap "
-						 "(%lu), a cycle?\n", (unsigned long)walked_free);
+						 "(%lu), a cycle?", (unsigned long)walked_free);
 			}
 		}
 	}
 	if (count != walked_free || bytes != walked_bytes || count != h->free_blocks ||
 	    bytes != h->free_bytes)
 		mm_panic("heap: check: free lists hold %lu blocks / %lu bytes, the walk found %lu / "
-			 "%lu, the counters say %lu / %lu\n", (unsigned long)count,
+			 "%lu, the counters say %lu / %lu", (unsigned long)count,
 			 (unsigned long)bytes, (unsigned long)walked_free,
 			 (unsigned long)walked_bytes, (unsigned long)h->free_blocks,
 			 (unsigned long)h->free_bytes);
@@ -141,9 +141,9 @@ void heap_check(struct heap *h)
 {
 	if (h->sentinel != h->end - BLK_HDR || blk_size(h->sentinel) != 0 ||
 	    blk_is_free(h->sentinel))
-		mm_panic("heap: check: end sentinel at 0x%lx corrupt\n", (unsigned long)h->sentinel);
+		mm_panic("heap: check: end sentinel at 0x%lx corrupt", (unsigned long)h->sentinel);
 	if (HEAP_DEBUG && (*blk_magic(h->sentinel) ^ blk_payload(h->sentinel)) != HEAP_MAGIC_END)
-		mm_panic("heap: check: end sentinel at 0x%lx overwritten\n",
+		mm_panic("heap: check: end sentinel at 0x%lx overwritten",
 			 (unsigned long)h->sentinel);
 	size_t nfree = 0, free_bytes = 0, nlive = 0, live_bytes = 0, ncached = 0, cached_bytes = 0;
 	bool prev_free = false;
@@ -167,7 +167,7 @@ void heap_check(struct heap *h)
 							      blk_poison_end(b) - blk_poison_start(b));
 				if (bad)
 					mm_panic("heap: use after free: free block 0x%lx (%lu bytes) "
-						 "modified at 0x%lx; last freed at 0x%lx\n",
+						 "modified at 0x%lx; last freed at 0x%lx",
 						 (unsigned long)p, (unsigned long)size,
 						 (unsigned long)bad, (unsigned long)*blk_req(b));
 			}
@@ -183,7 +183,7 @@ void heap_check(struct heap *h)
 							      size - BLK_HDR - BLK_W);
 				if (bad)
 					mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) "
-						 "modified at 0x%lx; last freed at 0x%lx\n",
+						 "modified at 0x%lx; last freed at 0x%lx",
 						 (unsigned long)p, (unsigned long)size,
 						 (unsigned long)bad, (unsigned long)*blk_req(b));
 			}
@@ -206,10 +206,10 @@ void heap_check(struct heap *h)
 		b += size;
 	}
 	if (blk_prev_is_free(h->sentinel) != prev_free)
-		mm_panic("heap: check: sentinel's prev-free flag is wrong\n");
+		mm_panic("heap: check: sentinel's prev-free flag is wrong");
 	if (nlive != h->live_blocks || live_bytes != h->in_use)
 		mm_panic("heap: check: the walk found %lu live blocks / %lu bytes, the counters say "
-			 "%lu / %lu\n", (unsigned long)nlive, (unsigned long)live_bytes,
+			 "%lu / %lu", (unsigned long)nlive, (unsigned long)live_bytes,
 			 (unsigned long)h->live_blocks, (unsigned long)h->in_use);
 	check_lists(h, nfree, free_bytes);
 	size_t count = 0, bytes = 0;
@@ -217,18 +217,18 @@ void heap_check(struct heap *h)
 		for (uintptr_t cb = h->cache[c]; cb; cb = *blk_next_free(cb)) {
 			if (cb < h->first || cb >= h->sentinel ||
 			    (blk_payload(cb) & (HEAP_ALIGN - 1)))
-				mm_panic("heap: check: cache list %d links to 0x%lx, outside the heap\n",
+				mm_panic("heap: check: cache list %d links to 0x%lx, outside the heap",
 					 c, (unsigned long)cb);
 			if (!blk_is_cached(cb) || blk_size(cb) != (size_t)c * HEAP_ALIGN)
 				check_fail("block in the wrong cache list", cb, false);
 			bytes += blk_size(cb);
 			if (++count > ncached)
-				mm_panic("heap: check: cache lists hold more blocks than the heap\n");
+				mm_panic("heap: check: cache lists hold more blocks than the heap");
 		}
 	if (count != ncached || bytes != cached_bytes || count != h->cache_blocks ||
 	    bytes != h->cache_bytes)
 		mm_panic("heap: check: cache lists hold %lu blocks / %lu bytes, the walk found "
-			 "%lu / %lu\n", (unsigned long)count, (unsigned long)bytes,
+			 "%lu / %lu", (unsigned long)count, (unsigned long)bytes,
 			 (unsigned long)ncached, (unsigned long)cached_bytes);
 }
 

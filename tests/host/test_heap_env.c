@@ -26,6 +26,7 @@ void mm_panic(const char *fmt, ...)
 	fputs("PANIC: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	fputc('\n', stderr);
 	fflush(stderr);
 	abort();
 }
