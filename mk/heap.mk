@@ -12,9 +12,11 @@ HEAP_HOST_DIR  := $(BUILD)/host/heap
 HEAP_FUZZ_DIR  := $(BUILD)/fuzz
 HEAP_BENCH_DIR := $(BUILD)/bench
 HEAP_SRCS      := mm/heap.c mm/heap_debug.c mm/heap_kmalloc.c tests/host/test_heap_arena.c
-HEAP_HDRS      := mm/heap.h mm/heap_block.h mm/kmalloc.h mm/mm_env.h tests/host/test_heap_arena.h
-# The heap's host programs need only logging, panics and symbol names from the environment.
-HEAP_ENV       := tests/host/test_heap_env.c
+HEAP_HDRS      := mm/heap.h mm/heap_block.h mm/kmalloc.h mm/mm_env.h tests/host/test_heap_arena.h \
+                  tests/host/host_env.h
+# The heap's host programs need only logging, panics (printed, then abort: the misuse tests
+# read them from a child process) and symbol names: the shared host env provides them.
+HEAP_ENV       := tests/host/host_env.c
 HEAP_HCFLAGS   := $(filter-out -MMD -MP,$(HCFLAGS))
 HEAP_HOST_TESTS := $(HEAP_HOST_DIR)/test_heap_debug $(HEAP_HOST_DIR)/test_heap_release
 HEAP_FUZZER    := $(HEAP_FUZZ_DIR)/fuzz_heap
