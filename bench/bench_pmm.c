@@ -231,12 +231,6 @@ static void measure(const char *name, enum op op, uint32_t free_frames)
 	if (pool_n < 1) pool_n = 1;
 	if (op == OP_SINGLE)
 		for (uint32_t i = 0; i < pool_n; i++) { pool_ours[i] = pmm_alloc_frame(); pool_base[i] = base_alloc_frame(); }
-	if (getenv("BENCH_PMM_DEBUG") && op == OP_RUN16) {
-		uint32_t x = pmm_alloc_frames(16, 64 * 1024, 0), y = base_alloc_frames(16, 64 * 1024, 0);
-		fprintf(stderr, "%s: ours 0x%08x baseline 0x%08x\n", name, x, y);
-		if (x) pmm_free_frames(x, 16);
-		if (y) base_free_frames(y, 16);
-	}
 	/* warm-up, which also sizes the repetitions */
 	double t0 = now_ns();
 	run_ours(op, 16);

@@ -35,7 +35,9 @@ static struct {
 	size_t nram;
 	struct pmm_reservation res[PMM_MAX_RESERVATIONS];
 	struct frame_range res_frames[PMM_MAX_RESERVATIONS]; /* the same ranges in frame numbers */
+	struct frame_range res_span;      /* all reservations lie inside it: most frees skip the list */
 	size_t nres;
+	size_t ram_last;                  /* the usable range the last lookup found (frees cluster) */
 	uint32_t bitmap_pa, bitmap_bytes;
 	uint64_t touched;
 } pmm;
@@ -270,12 +272,17 @@ static void mark_range(uint32_t from, uint32_t to, bool free)
 /* The usable range holding frame f, or NULL (binary search: ranges are sorted and disjoint). */
 static const struct frame_range *ram_find(uint32_t f)
 {
+	if (pmm.ram_last < pmm.nram && f >= pmm.ram[pmm.ram_last].start && f < pmm.ram[pmm.ram_last].end)
+		return &pmm.ram[pmm.ram_last];
 	size_t lo = 0, hi = pmm.nram;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (f < pmm.ram[mid].start) hi = mid;
 		else if (f >= pmm.ram[mid].end) lo = mid + 1;
-		else return &pmm.ram[mid];
+		else {
+			pmm.ram_last = mid;
+			return &pmm.ram[mid];
+		}
 	}
 	return NULL;
 }
@@ -283,6 +290,7 @@ static const struct frame_range *ram_find(uint32_t f)
 /* The first reservation whose range holds frame f, or NULL. */
 static const struct pmm_reservation *res_find(uint32_t f)
 {
+	if (f < pmm.res_span.start || f >= pmm.res_span.end) return NULL;
 	for (size_t i = 0; i < pmm.nres; i++)
 		if (f >= pmm.res_frames[i].start && f < pmm.res_frames[i].end) return &pmm.res[i];
 	return NULL;
@@ -328,6 +336,9 @@ static void reserve(const char *name, phys_addr_t start, phys_addr_t end, void *
 	pmm.reserved += taken;
 	pmm.res_frames[pmm.nres] = (struct frame_range){ (uint32_t)(s >> PMM_FRAME_SHIFT),
 	                                                 (uint32_t)(e >> PMM_FRAME_SHIFT) };
+	if (pmm.nres == 0 || pmm.res_frames[pmm.nres].start < pmm.res_span.start)
+		pmm.res_span.start = pmm.res_frames[pmm.nres].start;
+	if (pmm.res_frames[pmm.nres].end > pmm.res_span.end) pmm.res_span.end = pmm.res_frames[pmm.nres].end;
 	pmm.res[pmm.nres++] = (struct pmm_reservation){ name, s, e, taken };
 	if (e > s)
 		mm_log("pmm: reserved %s [mem 0x%08llx-0x%08llx] %u frames\n", name, (unsigned long long)s,
