@@ -5,9 +5,9 @@
 # qemu-exit, QEMU headless), then reads physical.svg and virtual.svg back and compares them with
 # the log QEMU captured: one box per map line of each type (sanitised lines if the kernel printed
 # them, else BIOS-e820), one box per `pmm: reserved` line, the identity range of the `paging: on`
-# line, and a monotonic address axis. tests/t/61-memmap.t covers the tool's details on recorded logs.
+# line, the heap range of the `heap: ready` line, and a monotonic address axis. tests/t/61-memmap.t covers the tool's details on recorded logs.
 source "$(dirname "$0")/../lib.sh"
-tap_plan 4
+tap_plan 5
 
 rm -f "$T_DIR"/*
 if make -s -C "$ROOT" memmap MEMMAP_DIR="$T_DIR" >"$T_DIR/make.log" 2>&1; then
@@ -60,6 +60,13 @@ if pg and pg[0]:
 else:
     res(len([r for r in vboxes if r.get("class") == "vm-region"]) >= 5 and not ident,
         "virtual.svg: layout regions drawn; no paging line in this kernel's log, nothing marked mapped")
+hp = [re.match(r"heap: ready \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]", l) for l in log if l.startswith("heap: ready ")]
+hbox = [(int(r.get("data-start"), 16), int(r.get("data-end"), 16)) for r in vboxes if r.get("class") == "mapped-heap"]
+if hp and hp[0]:
+    s, e = int(hp[0][1], 16), int(hp[0][2], 16) + 1
+    res(hbox == [(s, e)], "virtual.svg: heap [0x%x, 0x%x) as in the heap line" % (s, e), hbox)
+else:
+    res(not hbox, "virtual.svg: no heap line in this kernel's log, no heap box", hbox)
 PY
-T_COUNT=4
+T_COUNT=5
 tap_done
