@@ -22,8 +22,8 @@ include mk/common.mk
 -include $(sort $(filter-out mk/common.mk,$(wildcard mk/*.mk)))
 include disk.img.mk
 
-.PHONY: image all test bench clean check-tests
-image: $(IMAGE)
+.PHONY: image all test bench clean
+image: deps-build $(IMAGE)
 all: image
 
 # The test suite: every tests/t/*.t prints TAP; prove runs them and decides.
