@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deps.sh - make sure the tools a make target needs are on this machine.
 #
-# Usage: tools/deps.sh GROUP...   (groups: build run bochs host test bench gdb usb pictures)
+# Usage: tools/deps.sh GROUP...   (groups: build run bochs host test bench grub gdb usb pictures)
+# test and bench include grub: the GRUB 2 boot test and the boot benchmark make a GRUB ISO.
 # Each group lists "test:package" pairs: the test is a command name on PATH or an absolute file
 # path; the package is the Debian package that provides it. Missing packages are installed with
 # apt-get when we run as root (one 'apt-get update' first); otherwise we print exactly what is
@@ -10,6 +11,7 @@ set -euo pipefail
 
 declare -A want=()
 add() { for pair in "$@"; do want["${pair%%:*}"]="${pair#*:}"; done; }
+add_grub() { add grub-mkrescue:grub-common /usr/lib/grub/i386-pc/boot.img:grub-pc-bin xorriso:xorriso mformat:mtools; }
 
 libgcc32=$(ls /usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a 2>/dev/null | head -n1 || true)
 for group in "$@"; do
@@ -22,10 +24,9 @@ for group in "$@"; do
 	           /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so:bochs-term ;;
 	host)  add clang:clang /usr/include/cmocka.h:libcmocka-dev pkg-config:pkg-config \
 	           /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev ;;
-	test)  add cppcheck:cppcheck prove:perl timeout:coreutils script:bsdutils expect:expect ;;
-	bench) add /usr/include/jemalloc/jemalloc.h:libjemalloc-dev /usr/include/mimalloc.h:libmimalloc-dev \
-	           grub-mkrescue:grub-common /usr/lib/grub/i386-pc/boot.img:grub-pc-bin \
-	           xorriso:xorriso mformat:mtools ;;
+	test)  add cppcheck:cppcheck prove:perl timeout:coreutils script:bsdutils expect:expect; add_grub ;;
+	bench) add /usr/include/jemalloc/jemalloc.h:libjemalloc-dev /usr/include/mimalloc.h:libmimalloc-dev; add_grub ;;
+	grub)  add_grub ;;
 	gdb)   add gdb:gdb ;;
 	usb)   add lsblk:util-linux blockdev:util-linux sha256sum:coreutils losetup:mount ;;
 	pictures) add rsvg-convert:librsvg2-bin ;;   # optional: PNG copies of make memmap's SVGs
