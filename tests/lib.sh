@@ -57,3 +57,25 @@ qemu_boot_image() {
 kernel_tap() {
 	grep -a -E '^(ok|not ok|1\.\.|#|TAP version)' "$1" | sed 's/^/    /'
 }
+
+# cmocka_check DESCRIPTION BINARY [ERE]: run a cmocka test binary with TAP output, show its TAP as
+# a subtest (other output as comments), and pass only when it exited 0 (cmocka's status is the
+# number of failed tests; a sanitizer report also makes it non-zero), printed a plan of at least
+# one test and no `not ok`, and, when ERE is given, printed a line matching it.
+cmocka_check() {
+	local desc=$1 bin=$2 want=${3:-}
+	local log="$T_DIR/$(basename "$bin").tap"
+	if [ ! -x "$bin" ]; then
+		tap_fail "$desc: $bin not built (make test-prereqs)"
+		return
+	fi
+	local rc=0
+	CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$log" 2>&1 || rc=$?
+	sed -E '/^(ok|not ok|1\.\.|#)/!s/^/# /; s/^/    /' "$log"
+	if [ "$rc" -eq 0 ] && grep -q '^1\.\.[1-9]' "$log" && ! grep -q '^not ok' "$log" &&
+		{ [ -z "$want" ] || grep -E -q "$want" "$log"; }; then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc (exit $rc; output in $log)"
+	fi
+}

@@ -6,19 +6,6 @@
 source "$(dirname "$0")/../lib.sh"
 
 tap_plan 1
-bin="$BUILD/host/kernel/test_printf"
-out="$T_DIR/test_printf.tap"
-if [ ! -x "$bin" ]; then
-	tap_fail "test_printf: $bin not built (make test-prereqs)"
-	tap_done
-fi
-rc=0
-CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >"$out" 2>&1 || rc=$?
-sed 's/^/    /' "$out"
-if [ "$rc" -eq 0 ] && grep -q '^1\.\.[1-9]' "$out" && ! grep -q '^not ok' "$out" &&
-	grep -q '^ok .* test_sweep$' "$out"; then
-	tap_ok "test_printf (kernel formatter matches the host snprintf)"
-else
-	tap_fail "test_printf (exit $rc)"
-fi
+cmocka_check "test_printf (kernel formatter matches the host snprintf)" \
+	"$BUILD/host/kernel/test_printf" '^ok .* test_sweep$'
 tap_done
