@@ -10,9 +10,9 @@
  *
  * Back-pressure: when the queue is full the handler stops reading, so the bytes wait in the UART's
  * 16-byte FIFO (and an emulator like QEMU stops sending while the FIFO is full) instead of being
- * dropped; the reader drains the FIFO into the queue on every call (serial_input_getc), before
- * taking a byte and after. The reader only sleeps when the queue is empty, and then the FIFO is
- * empty too, so the next byte raises a fresh edge.
+ * dropped; the reader drains the FIFO into the queue on every call (serial_input_getc) before
+ * taking a byte. The reader only sleeps when the queue is empty right after a drain, so the FIFO
+ * was empty then too, and the next byte raises a fresh interrupt.
  */
 #include "kernel/drivers/serial_input.h"
 #include "kernel/arch/x86/irq.h"
@@ -51,10 +51,11 @@ bool serial_input_init(void)
 
 int serial_input_getc(void)
 {
+	/* Drain first, never after taking: a byte drained after finding the queue empty would sit
+	 * in the queue while the caller sleeps, and since it left the FIFO before the UART's
+	 * character-timeout interrupt, nothing would ever wake the caller for it. */
 	serial_drain();
-	int c = input_ring_get(&serial_ring);
-	serial_drain();
-	return c;
+	return input_ring_get(&serial_ring);
 }
 
 uint32_t serial_input_received(void)

@@ -51,6 +51,10 @@ class MonitorSession:
             args += ["-drive", "file=%s,format=raw,if=ide" % image]
         else:
             args += ["-kernel", kernel, "-append", append]
+        # Port 0xE9 as a second record of the kernel's output: if COM1 ever goes quiet, the .e9
+        # file still shows what the kernel printed (kprintf writes to every console).
+        self.e9_path = (log + ".e9") if log else os.path.join(self.sockdir, "e9.log")
+        args += ["-debugcon", "file:" + self.e9_path]
         args += list(extra)
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, bufsize=0)
@@ -82,9 +86,44 @@ class MonitorSession:
                 return out
             left = deadline - time.monotonic()
             if left <= 0:
-                raise MonitorError("timeout waiting for %r; last output: %r"
-                                   % (text, self.buf[self.pos:][-400:]))
+                raise MonitorError("timeout waiting for %r; last output: %r; port 0xE9 ends: %r%s"
+                                   % (text, self.buf[self.pos:][-400:], self._e9_tail(),
+                                      self._machine_state()))
             self._read_some(min(left, 0.5))
+
+    def _machine_state(self):
+        """For a hung kernel: where the CPU is, the PIC, and COM1's LSR/IER/IIR (QEMU monitor)."""
+        if self.proc.poll() is not None:
+            return ""
+        try:
+            regs = self.hmp_command("info registers")
+            eip = re.search(r"EIP=\S+ EFL=\S+", regs)
+            hlt = re.search(r"HLT=\d", regs)
+            parts = [eip.group(0) if eip else "?", hlt.group(0) if hlt else "?"]
+            for port, name in ((0x3FD, "LSR"), (0x3F9, "IER"), (0x3FA, "IIR")):
+                out = self.hmp_command("i /b 0x%x" % port)
+                parts.append("%s=%s" % (name, out.split("=")[-1].split()[0] if "=" in out else "?"))
+            try:
+                import fcntl
+                import termios
+                import struct as _struct
+                n = _struct.unpack("i", fcntl.ioctl(self.proc.stdin.fileno(), termios.FIONREAD,
+                                                    b"\0\0\0\0"))[0]
+                parts.append("unread-in-pipe=%d" % n)
+            except OSError as e:
+                parts.append("unread-in-pipe=? (%s)" % e)
+            pic = self.hmp_command("info pic")
+            parts.append(" ".join(pic.split()[:40]))
+            return "; machine: " + " ".join(parts)
+        except Exception as e:  # the diagnosis must never hide the original failure
+            return "; machine: (%s)" % e
+
+    def _e9_tail(self):
+        try:
+            with open(self.e9_path, "rb") as f:
+                return f.read()[-300:].decode("latin-1")
+        except OSError:
+            return ""
 
     def wait_regex(self, pattern, timeout=10):
         deadline = time.monotonic() + timeout
@@ -198,10 +237,11 @@ class MonitorSession:
         if self.log_path:
             with open(self.log_path, "w", encoding="latin-1") as f:
                 f.write(self.buf)
-        try:
-            os.unlink(self.hmp_path)
-        except OSError:
-            pass
+        for path in (self.hmp_path, os.path.join(self.sockdir, "e9.log")):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
         os.rmdir(self.sockdir)
 
     def __enter__(self):
