@@ -174,7 +174,8 @@ class MonitorSession:
             if not chunk:
                 break
             data += chunk
-        return data.decode("latin-1")
+        # The monitor echoes with readline escapes (cursor moves); keep the text only.
+        return re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\r", "", data.decode("latin-1"))
 
     def sendkeys(self, text):
         """Type text on the emulated PS/2 keyboard (QEMU sendkey), one key per character."""
