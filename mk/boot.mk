@@ -13,9 +13,12 @@ $(BUILD)/boot/%.bin: boot/%.asm $(BOOT_INCS)
 # mirror of INT 10h, and the loader, which writes to both, would appear twice, interleaved.
 QEMU_DISPLAY = $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY)),-serial stdio,-display none -serial mon:stdio)
 .PHONY: run bochs
+# The monitor's `halt` leaves QEMU with status 33 (a normal end); 35 means the kernel panicked.
 run: deps-run $(IMAGE)
-	$(QEMU) -m $(MEM) -drive file=$(IMAGE),format=raw,if=ide $(QEMU_DISPLAY) \
-	  -device isa-debug-exit,iobase=0xf4,iosize=4 -no-reboot
+	@rc=0; $(QEMU) -m $(MEM) -drive file=$(IMAGE),format=raw,if=ide $(QEMU_DISPLAY) \
+	  $(QEMU_EXIT_DEVICE) -no-reboot || rc=$$?; \
+	case $$rc in 0|33) ;; 35) echo "run: the kernel stopped after a panic (QEMU status 35)" >&2; exit 1 ;; \
+	  *) echo "run: QEMU exited with status $$rc" >&2; exit $$rc ;; esac
 
 # Bochs with the project's bochsrc (disk.img, port_e9_hack, magic_break). The display: sdl2 with
 # a display, else term (VGA text in this terminal); BOCHS_DISPLAY='rfb, options="timeout=0"'

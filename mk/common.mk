@@ -43,6 +43,11 @@ $(BUILD)/inc/%.inc: include/%.h
 	  | grep -v -e '^#define __' -e '^#define [A-Za-z0-9_]*(' -e '^#define INCLUDE_' \
 	  | sed 's/^#define /%define /' | sort > $@.tmp && mv $@.tmp $@
 
+# QEMU's isa-debug-exit device on the port include/x86.h names: the kernel leaves QEMU through it
+# with status (value << 1) | 1 (33 pass, 35 fail).
+QEMU_EXIT_PORT   := $(shell awk '$$2 == "PORT_QEMU_EXIT" { print $$3 }' include/x86.h)
+QEMU_EXIT_DEVICE := -device isa-debug-exit,iobase=$(QEMU_EXIT_PORT),iosize=4
+
 TEST_PREREQS  :=
 BENCH_TARGETS :=
 # `make fuzz` runs every harness in FUZZ_TARGETS for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=600).

@@ -27,13 +27,12 @@ usb: deps-usb $(IMAGE)
 MEMMAP_DIR     ?= $(BUILD)/memmap
 MEMMAP_CMDLINE ?= nomonitor qemu-exit
 MEMMAP_TIMEOUT ?= 20
-QEMU_EXIT_PORT := $(shell awk '$$2 == "PORT_QEMU_EXIT" { print $$3 }' include/x86.h)
 memmap: deps-run
 	@mkdir -p $(MEMMAP_DIR)
 	rm -f $(MEMMAP_DIR)/disk.img $(MEMMAP_DIR)/boot.log
 	$(MAKE) --no-print-directory image IMAGE=$(MEMMAP_DIR)/disk.img KERNEL=$(KERNEL) CMDLINE="$(MEMMAP_CMDLINE)"
 	@rc=0; timeout -k 5 $(MEMMAP_TIMEOUT) $(QEMU) -display none -no-reboot -monitor none -m $(MEM) \
-	  -serial file:$(MEMMAP_DIR)/boot.log -device isa-debug-exit,iobase=$(QEMU_EXIT_PORT),iosize=4 \
+	  -serial file:$(MEMMAP_DIR)/boot.log $(QEMU_EXIT_DEVICE) \
 	  -drive file=$(MEMMAP_DIR)/disk.img,format=raw,if=ide </dev/null || rc=$$?; \
 	case $$rc in \
 	33) echo "memmap: boot log in $(MEMMAP_DIR)/boot.log" ;; \
@@ -83,7 +82,7 @@ gdb: deps-gdb $(IMAGE) $(KERNEL) $(GDB_FILES)
 	@echo "gdb: try: loader-breaks, kernel-breaks, continue, where16, cpu-state (docs/debugging.md)"
 	@setsid $(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -no-shutdown \
 	  -display $(if $(DISPLAY),default,none) -monitor none -serial file:$(GDB_DIR)/serial.log \
-	  -device isa-debug-exit,iobase=$(QEMU_EXIT_PORT),iosize=4 \
+	  $(QEMU_EXIT_DEVICE) \
 	  -drive file=$(IMAGE),format=raw,if=ide & qpid=$$!; \
 	trap 'kill $$qpid 2>/dev/null' EXIT; \
 	gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL)
@@ -92,4 +91,4 @@ gdb: deps-gdb $(IMAGE) $(KERNEL) $(GDB_FILES)
 qemu-gdb: deps-gdb $(IMAGE) $(GDB_FILES)
 	@echo "qemu-gdb: attach with: gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL)"
 	$(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -display none -monitor none -serial stdio \
-	  -device isa-debug-exit,iobase=$(QEMU_EXIT_PORT),iosize=4 -drive file=$(IMAGE),format=raw,if=ide
+	  $(QEMU_EXIT_DEVICE) -drive file=$(IMAGE),format=raw,if=ide
