@@ -387,6 +387,7 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 			       uintptr_t caller)
 {
 	h->cache[size / HEAP_ALIGN] = *blk_next_free(b);
+	h->cache_class_bytes[size / HEAP_ALIGN] -= size;
 	h->cache_bytes -= size;
 	h->cache_blocks--;
 	*blk_sizew(b) &= ~BLK_CACHED;
@@ -539,6 +540,7 @@ static void cache_flush(struct heap *h)
 			b = next;
 		}
 		h->cache[c] = 0;
+		h->cache_class_bytes[c] = 0;
 	}
 	h->cache_bytes = 0;
 	h->cache_blocks = 0;
@@ -559,10 +561,12 @@ void heap_free(struct heap *h, void *ptr, uintptr_t caller)
 		*blk_magic(b) = HEAP_MAGIC_FREE ^ blk_payload(b);
 		heap_fill(blk_payload(b), HEAP_POISON_FREE, size - BLK_HDR);
 	}
-	if (size <= HEAP_CACHE_MAX_BLOCK && h->cache_bytes + size <= h->cache_limit) {
+	if (size <= HEAP_CACHE_MAX_BLOCK && h->cache_bytes + size <= h->cache_limit &&
+	    h->cache_class_bytes[size / HEAP_ALIGN] + size <= h->cache_limit / HEAP_CACHE_SHARE) {
 		*blk_sizew(b) |= BLK_CACHED;
 		*blk_next_free(b) = h->cache[size / HEAP_ALIGN];
 		h->cache[size / HEAP_ALIGN] = b;
+		h->cache_class_bytes[size / HEAP_ALIGN] += size;
 		h->cache_bytes += size;
 		h->cache_blocks++;
 		return;

@@ -213,7 +213,8 @@ void heap_check(struct heap *h)
 			 (unsigned long)h->live_blocks, (unsigned long)h->in_use);
 	check_lists(h, nfree, free_bytes);
 	size_t count = 0, bytes = 0;
-	for (int c = 0; c < (int)HEAP_CACHE_CLASSES; c++)
+	for (int c = 0; c < (int)HEAP_CACHE_CLASSES; c++) {
+		size_t class_bytes = bytes;
 		for (uintptr_t cb = h->cache[c]; cb; cb = *blk_next_free(cb)) {
 			if (cb < h->first || cb >= h->sentinel ||
 			    (blk_payload(cb) & (HEAP_ALIGN - 1)))
@@ -225,6 +226,11 @@ void heap_check(struct heap *h)
 			if (++count > ncached)
 				mm_panic("heap: check: cache lists hold more blocks than the heap");
 		}
+		if (bytes - class_bytes != h->cache_class_bytes[c])
+			mm_panic("heap: check: cache list %d holds %lu bytes, its counter says %lu",
+				 c, (unsigned long)(bytes - class_bytes),
+				 (unsigned long)h->cache_class_bytes[c]);
+	}
 	if (count != ncached || bytes != cached_bytes || count != h->cache_blocks ||
 	    bytes != h->cache_bytes)
 		mm_panic("heap: check: cache lists hold %lu blocks / %lu bytes, the walk found "

@@ -362,9 +362,10 @@ static void test_small_block_cache(void **state)
 	assert_ptr_equal(heap_alloc(H, 100, SITE), a); /* the same size comes from the cache */
 	assert_ptr_not_equal(heap_alloc(H, 200, SITE), a); /* other sizes do not */
 	heap_check(H);
-	/* The cache holds at most cache_limit bytes; the rest goes to TLSF. */
-	H->cache_limit = 1024;
-	void *p[64];
+	/* Each size's list holds at most cache_limit / HEAP_CACHE_SHARE bytes; the rest goes to
+	 * TLSF, and other sizes still find room. */
+	H->cache_limit = 1024 * HEAP_CACHE_SHARE;
+	void *p[64], *q = heap_alloc(H, 300, SITE);
 	for (int i = 0; i < 64; i++)
 		p[i] = heap_alloc(H, 48, SITE);
 	for (int i = 0; i < 64; i++)
@@ -372,6 +373,11 @@ static void test_small_block_cache(void **state)
 	heap_stats(H, &st);
 	assert_true(st.cached <= 1024);
 	assert_true(st.cached_blocks > 0);
+	assert_true(st.cached_blocks < 64);
+	size_t before = st.cached_blocks;
+	heap_free(H, q, SITE);
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, before + 1); /* a full list does not block others */
 	heap_check(H);
 	/* heap_trim flushes it. */
 	heap_trim(H);
