@@ -30,6 +30,7 @@ static struct {
 	uint32_t usable, free, reserved;
 	uint32_t hint;                    /* a level-0 word index: where the last alloc/free happened */
 	uint32_t low_hint;                /* every level-0 word below this one is empty */
+	uint32_t run_hint;                /* frame where the last run above 16 MiB was found */
 	uint32_t normal_start;            /* first frame above the ISA DMA limit, or 0 if none */
 	struct frame_range ram[MEMMAP_MAX_RANGES];
 	size_t nram;
@@ -482,8 +483,16 @@ uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, ui
 	}
 	uint32_t s = NONE;
 	if (pmm.normal_start && hi > pmm.normal_start) {
-		/* Above 16 MiB first, so ISA DMA memory stays for the requests that need it. */
-		s = search_run(nn, a, pmm.normal_start, hi);
+		/* Above 16 MiB first, so ISA DMA memory stays for the requests that need it; there,
+		 * from where the last run was found (next fit: a freed run is found again at once, and
+		 * a full region below it is not walked every time), then from 16 MiB. */
+		uint32_t h = pmm.run_hint & ~(a - 1), upto = hi;
+		if (h > pmm.normal_start && h < hi) {
+			s = search_run(nn, a, h, hi);
+			if ((uint64_t)h + nn - 1 < hi) upto = h + nn - 1; /* windows starting below h */
+		}
+		if (s == NONE) s = search_run(nn, a, pmm.normal_start, upto);
+		if (s != NONE) pmm.run_hint = s;
 		if (s == NONE) {
 			uint64_t lowhi = (uint64_t)pmm.normal_start + nn - 1;
 			s = search_run(nn, a, 0, lowhi < hi ? (uint32_t)lowhi : hi);
