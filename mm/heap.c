@@ -355,15 +355,12 @@ static inline void trim_used(struct heap *h, uintptr_t b, size_t size, size_t ke
 	list_insert(h, r, rsize);
 }
 
-/* Turn the (removed from its list) free block b into a used block of at least `size` bytes. */
-static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t size, size_t req,
+/* The used block b (bsize bytes) goes to a caller: count it, and in debug builds record the
+ * allocation site and requested size, stamp the live magic and fill the red zone after the
+ * request. Returns the payload address. */
+static inline uintptr_t mark_live(struct heap *h, uintptr_t b, size_t bsize, size_t req,
 				  uintptr_t caller)
 {
-	size_t bsize = blk_size(b);
-	*blk_sizew(b) &= ~BLK_FREE;
-	*blk_sizew(b + bsize) &= ~BLK_PREV_FREE;
-	trim_used(h, b, bsize, size, false);
-	bsize = blk_size(b);
 	h->in_use += bsize;
 	if (h->in_use > h->peak_in_use)
 		h->peak_in_use = h->in_use;
@@ -382,6 +379,17 @@ static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t size, size
 	return p;
 }
 
+/* Turn the (removed from its list) free block b into a used block of at least `size` bytes. */
+static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t size, size_t req,
+				  uintptr_t caller)
+{
+	size_t bsize = blk_size(b);
+	*blk_sizew(b) &= ~BLK_FREE;
+	*blk_sizew(b + bsize) &= ~BLK_PREV_FREE;
+	trim_used(h, b, bsize, size, false);
+	return mark_live(h, b, blk_size(b), req, caller);
+}
+
 /* Hand out a block from the small-block cache (it is still "used" for TLSF). */
 static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t req,
 			       uintptr_t caller)
@@ -391,27 +399,15 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 	h->cache_bytes -= size;
 	h->cache_blocks--;
 	*blk_sizew(b) &= ~BLK_CACHED;
-	h->in_use += size;
-	if (h->in_use > h->peak_in_use)
-		h->peak_in_use = h->in_use;
-	h->live_blocks++;
-	h->allocs++;
-	uintptr_t p = blk_payload(b);
 	if (HEAP_DEBUG) {
+		uintptr_t p = blk_payload(b);
 		uintptr_t bad = heap_find_not(p + BLK_W, HEAP_POISON_FREE, size - BLK_HDR - BLK_W);
 		if (bad)
 			mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) modified at "
 				 "0x%lx; freed at 0x%lx", (unsigned long)p, (unsigned long)size,
 				 (unsigned long)bad, (unsigned long)*blk_req(b));
-		*blk_caller(b) = caller;
-		*blk_req(b) = req;
-		*blk_magic(b) = HEAP_MAGIC_LIVE ^ p;
-		h->requested += req;
-		heap_fill(p + req, HEAP_POISON_REDZONE, b + size - (p + req));
 	}
-	(void)req;
-	(void)caller;
-	return (void *)p;
+	return (void *)mark_live(h, b, size, req, caller);
 }
 
 void *heap_alloc(struct heap *h, size_t n, uintptr_t caller)
