@@ -79,3 +79,31 @@ cmocka_check() {
 		tap_fail "$desc (exit $rc; output in $log)"
 	fi
 }
+
+# bochs_boot NAME KERNEL CMDLINE DONE-REGEX WATCH(com1|out) [MAKE VARS...]: build an image of
+# KERNEL with CMDLINE through the project's recipe, boot it in Bochs headless (a copy of ./bochsrc
+# with the image, COM1 and log paths changed; rfb display with timeout=0; tests/boot/bochs-run.rc
+# continues at once) and stop Bochs when DONE-REGEX appears in the watched output or after 120 s
+# (Bochs has no isa-debug-exit). COM1 lands in $T_DIR/NAME.com1, port 0xE9 and the debugger in
+# $T_DIR/NAME.out, Bochs's log in $T_DIR/NAME.bochs.log.
+bochs_boot() { # NAME KERNEL CMDLINE DONE-REGEX WATCH(com1|out) [MAKE VARS] -> $T_DIR/NAME.com1, .out
+	local name=$1 kernel=$2 cmdline=$3 done=$4 watch="$T_DIR/$1.$5" img="$T_DIR/$1.img" pid i
+	shift 5
+	make -s -C "$ROOT" image IMAGE="$img" KERNEL="$kernel" CMDLINE="$cmdline" "$@" >"$img.make.log" 2>&1 \
+		|| tail -n 5 "$img.make.log" | tap_diag
+	rm -f "$T_DIR/$name.com1" "$img.lock"   # a killed Bochs leaves its image lock behind
+	sed -e "s|^ata0-master: .*|ata0-master: type=disk, path=\"$img\", mode=flat|" \
+	    -e "s|^com1: .*|com1: enabled=1, mode=file, dev=\"$T_DIR/$name.com1\"|" \
+	    -e "s|^log: .*|log: $T_DIR/$name.bochs.log|" "$ROOT/bochsrc" > "$T_DIR/$name.bochsrc"
+	timeout -k 5 120 bochs -q -f "$T_DIR/$name.bochsrc" -rc "$ROOT/tests/boot/bochs-run.rc" \
+		'display_library: rfb, options="timeout=0"' </dev/null >"$T_DIR/$name.out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 240; i++)); do
+		grep -aqE "$done" "$watch" 2>/dev/null && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.5
+	done
+	sleep 0.5   # let the last lines of the other output reach their file
+	kill $pid 2>/dev/null; wait $pid 2>/dev/null
+	rm -f "$img.lock"
+}

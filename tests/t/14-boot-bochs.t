@@ -14,25 +14,6 @@
 source "$(dirname "$0")/../lib.sh"
 
 tap_plan 3
-bochs_boot() { # NAME KERNEL CMDLINE DONE-REGEX WATCH(com1|out) [MAKE VARS] -> $T_DIR/NAME.com1, .out
-	local name=$1 kernel=$2 cmdline=$3 done=$4 watch="$T_DIR/$1.$5" img="$T_DIR/$1.img" pid i
-	shift 5
-	make -s -C "$ROOT" image IMAGE="$img" KERNEL="$kernel" CMDLINE="$cmdline" "$@" >"$img.make.log" 2>&1 \
-		|| tail -n 5 "$img.make.log" | tap_diag
-	rm -f "$T_DIR/$name.com1" "$img.lock"   # a killed Bochs leaves its image lock behind
-	sed -e "s|^ata0-master: .*|ata0-master: type=disk, path=\"$img\", mode=flat|" \
-	    -e "s|^com1: .*|com1: enabled=1, mode=file, dev=\"$T_DIR/$name.com1\"|" \
-	    -e "s|^log: .*|log: $T_DIR/$name.bochs.log|" "$ROOT/bochsrc" > "$T_DIR/$name.bochsrc"
-	timeout -k 5 120 bochs -q -f "$T_DIR/$name.bochsrc" -rc "$ROOT/tests/boot/bochs-run.rc" \
-		'display_library: rfb, options="timeout=0"' </dev/null >"$T_DIR/$name.out" 2>&1 &
-	pid=$!
-	for ((i = 0; i < 240; i++)); do
-		grep -aqE "$done" "$watch" 2>/dev/null && break
-		kill -0 $pid 2>/dev/null || break
-		sleep 0.5
-	done
-	kill $pid 2>/dev/null; wait $pid 2>/dev/null
-}
 bochs_boot entry "$BUILD/boot/tk/entry.elf" "" '^1\.\.' com1
 log="$T_DIR/entry.com1"
 kernel_tap "$log"
