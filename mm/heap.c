@@ -399,14 +399,8 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 	h->cache_bytes -= size;
 	h->cache_blocks--;
 	*blk_sizew(b) &= ~BLK_CACHED;
-	if (HEAP_DEBUG) {
-		uintptr_t p = blk_payload(b);
-		uintptr_t bad = heap_find_not(p + BLK_W, HEAP_POISON_FREE, size - BLK_HDR - BLK_W);
-		if (bad)
-			mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) modified at "
-				 "0x%lx; freed at 0x%lx", (unsigned long)p, (unsigned long)size,
-				 (unsigned long)bad, (unsigned long)*blk_req(b));
-	}
+	if (HEAP_DEBUG)
+		heap_check_poison(b, size, blk_payload(b) + BLK_W, b + size);
 	return (void *)mark_live(h, b, size, req, caller);
 }
 

@@ -101,6 +101,11 @@ static inline void heap_fill(uintptr_t at, int byte, size_t n)
 /* Address of the first byte in [at, at+n) that is not `byte`, or 0. */
 uintptr_t heap_find_not(uintptr_t at, int byte, size_t n);
 
+/* Debug builds: the poison of the free or cached block b ([from, to), size bytes) must be intact;
+ * a modified byte is a use after free, and the panic names the block, the byte and the last
+ * free site (heap_debug.c). */
+void heap_check_poison(uintptr_t b, size_t size, uintptr_t from, uintptr_t to);
+
 /* Report helpers shared by heap.c and heap_debug.c (heap_debug.c). */
 const char *heap_site_name(uintptr_t addr, uintptr_t *off);
 void heap_panic_block(const char *what, uintptr_t p, uintptr_t b, uintptr_t caller)

@@ -33,6 +33,15 @@ uintptr_t heap_find_not(uintptr_t at, int byte, size_t n)
 	return 0;
 }
 
+void heap_check_poison(uintptr_t b, size_t size, uintptr_t from, uintptr_t to)
+{
+	uintptr_t bad = heap_find_not(from, HEAP_POISON_FREE, to - from);
+	if (bad)
+		mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) modified at 0x%lx; "
+			 "last freed at 0x%lx", (unsigned long)blk_payload(b), (unsigned long)size,
+			 (unsigned long)bad, (unsigned long)*blk_req(b));
+}
+
 const char *heap_site_name(uintptr_t addr, uintptr_t *off)
 {
 	*off = 0;
@@ -163,13 +172,7 @@ void heap_check(struct heap *h)
 			if (HEAP_DEBUG) {
 				if ((*blk_magic(b) ^ p) != HEAP_MAGIC_FREE)
 					check_fail("corrupt free block header", b, false);
-				uintptr_t bad = heap_find_not(blk_poison_start(b), HEAP_POISON_FREE,
-							      blk_poison_end(b) - blk_poison_start(b));
-				if (bad)
-					mm_panic("heap: use after free: free block 0x%lx (%lu bytes) "
-						 "modified at 0x%lx; last freed at 0x%lx",
-						 (unsigned long)p, (unsigned long)size,
-						 (unsigned long)bad, (unsigned long)*blk_req(b));
+				heap_check_poison(b, size, blk_poison_start(b), blk_poison_end(b));
 			}
 			nfree++;
 			free_bytes += size;
@@ -179,13 +182,7 @@ void heap_check(struct heap *h)
 			if (HEAP_DEBUG) {
 				if ((*blk_magic(b) ^ p) != HEAP_MAGIC_FREE)
 					check_fail("corrupt cached block header", b, false);
-				uintptr_t bad = heap_find_not(p + BLK_W, HEAP_POISON_FREE,
-							      size - BLK_HDR - BLK_W);
-				if (bad)
-					mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) "
-						 "modified at 0x%lx; last freed at 0x%lx",
-						 (unsigned long)p, (unsigned long)size,
-						 (unsigned long)bad, (unsigned long)*blk_req(b));
+				heap_check_poison(b, size, p + BLK_W, b + size);
 			}
 			ncached++;
 			cached_bytes += size;
