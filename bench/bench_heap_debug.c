@@ -22,5 +22,6 @@
 #define heap_site_name      dbg_heap_site_name
 #define heap_panic_block    dbg_heap_panic_block
 #define heap_panic_pointer  dbg_heap_panic_pointer
+#define heap_check_poison   dbg_heap_check_poison
 #include "mm/heap.c"
 #include "mm/heap_debug.c"

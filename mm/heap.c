@@ -200,9 +200,19 @@ static bool heap_grow(struct heap *h, size_t size)
 	size_t need = want > have ? want - have : 0;
 	/* Grow by at least grow_min and 1/32 of what is held: geometric growth keeps the
 	 * number of backend calls logarithmic in the heap size, the overshoot near 3%. */
-	size_t chunk = (h->end - h->start) / 32;
+	size_t held = h->end - h->start, chunk = held / 32;
 	if (chunk < h->grow_min)
 		chunk = h->grow_min;
+	/* Below the recent high-water mark (pages given back by a shrink since the last
+	 * heap_trim) grow back in one step of up to the heap's own size, never above that mark:
+	 * a heap that shrank and fills again then costs one backend call, not one per 1/32. */
+	if (h->end < h->recent_end) {
+		size_t back = h->recent_end - h->end;
+		if (back > held)
+			back = held;
+		if (chunk < back)
+			chunk = back;
+	}
 	if (need < chunk)
 		need = chunk;
 	need = (need + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
@@ -218,6 +228,8 @@ static bool heap_grow(struct heap *h, size_t size)
 	uintptr_t b = h->sentinel;
 	bool prev_free = have != 0;
 	h->end += need;
+	if (h->end > h->recent_end)
+		h->recent_end = h->end;
 	h->pages_held += need / HEAP_PAGE;
 	if (h->pages_held > h->peak_pages)
 		h->peak_pages = h->pages_held;
@@ -275,7 +287,9 @@ static void cache_flush(struct heap *h);
 size_t heap_trim(struct heap *h)
 {
 	cache_flush(h);
-	return heap_shrink(h, 0);
+	size_t bytes = heap_shrink(h, 0);
+	h->recent_end = h->end; /* an explicit trim forgets the high-water mark */
+	return bytes;
 }
 
 int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
@@ -310,7 +324,7 @@ int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
 		       (unsigned long)initial);
 		return -1;
 	}
-	h->end = h->min_end = start + initial;
+	h->end = h->min_end = h->recent_end = start + initial;
 	h->pages_held = h->peak_pages = initial / HEAP_PAGE;
 	/* The first payload is the first 16-aligned address with room for a header before it. */
 	h->first = ((start + BLK_HDR + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1)) - BLK_HDR;
@@ -509,12 +523,12 @@ static inline void release_block(struct heap *h, uintptr_t b)
 	b = merge_prev(h, b, &size);
 	blk_set_free(b, size);
 	list_insert(h, b, size);
-	/* Shrink when the free tail is at least shrink_threshold and a quarter of the heap, down
-	 * to a tail of max(shrink_keep, an eighth of the heap): between a shrink and the next
-	 * grow or shrink lie at least an eighth of the heap's bytes of allocation or free. */
-	if (b + size == h->sentinel && size >= h->shrink_threshold &&
-	    size >= (h->end - h->start) / 4) {
-		size_t keep = (h->end - h->start) / 8;
+	/* Shrink when the free tail is at least shrink_threshold and at least the U bytes below
+	 * it (so the heap is twice what it uses), down to a spare tail of max(shrink_keep, U/2).
+	 * The next grow is then at 1.5 U in use, the next shrink at 0.75 U: a factor 2 of
+	 * hysteresis, so a heap whose use wanders does not map and unmap on every turn. */
+	if (b + size == h->sentinel && size >= h->shrink_threshold && size >= b - h->start) {
+		size_t keep = (b - h->start) / 2;
 		heap_shrink(h, keep > h->shrink_keep ? keep : h->shrink_keep);
 	}
 }

@@ -85,11 +85,15 @@ struct heap_stats {
 
 struct heap {
 	uintptr_t start, end, max, min_end; /* mapped range [start, end); never below min_end */
+	uintptr_t recent_end;               /* highest end since heap_trim: a grow below it maps
+					     * back up to min(recent_end - end, end - start) */
 	uintptr_t first, sentinel;          /* first block; zero-size used block at end - header */
 	struct heap_backend backend;
 	size_t grow_min;                    /* smallest growth in bytes (page multiple) */
-	size_t shrink_threshold;            /* give pages back when a free tail is at least this, */
-	size_t shrink_keep;                 /* ... keeping this much of it mapped (hysteresis) */
+	size_t shrink_threshold;            /* give pages back when the free tail is at least this
+					     * and at least the bytes below it, */
+	size_t shrink_keep;                 /* ... keeping max(this, half the bytes below it)
+					     * mapped as a spare (hysteresis) */
 	size_t cache_limit;                 /* most bytes the small-block cache may hold (and
 					     * cache_limit / HEAP_CACHE_SHARE per list) */
 	size_t cache_bytes, cache_blocks;

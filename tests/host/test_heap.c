@@ -300,6 +300,69 @@ static void test_grows_and_shrinks_through_backend(void **state)
 	heap_check(H);
 }
 
+/* The shrink policy (heap.c, release_block and heap_grow): a shrink keeps a spare free tail of
+ * at least shrink_keep bytes mapped, allocations use that spare without calling the backend,
+ * and growing again below the recent high-water mark takes ONE backend call that maps back up to
+ * that mark and not above it; heap_trim forgets the mark. Counts, not times. */
+static void test_shrink_keeps_spare_and_regrows_once(void **state)
+{
+	enum { N = 64, KEEP = 24, BLOCK = 64 << 10 };
+	void *p[N];
+	H->cache_limit = 0; /* TLSF alone: the freed blocks coalesce into one free tail */
+	for (int i = 0; i < N; i++)
+		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
+	size_t high = A->mapped_pages;
+	uintptr_t high_end = A->base + high * HEAP_PAGE;
+	struct heap_stats st;
+	heap_stats(H, &st);
+	uint64_t shrinks0 = st.shrinks;
+	/* Free the top N - KEEP blocks, newest first: the free tail grows past the threshold. */
+	for (int i = N - 1; i >= KEEP; i--)
+		heap_free(H, p[i], SITE);
+	heap_stats(H, &st);
+	assert_true(st.shrinks > shrinks0);
+	assert_int_equal(st.pages_held, A->mapped_pages);
+	assert_true(A->mapped_pages < high);
+	/* The tail from p[KEEP]'s block to the end is the spare: at least shrink_keep, and below
+	 * what would trigger another shrink. */
+	uintptr_t tail = (uintptr_t)p[KEEP] - 64; /* its header is below the payload */
+	uintptr_t end = A->base + A->mapped_pages * HEAP_PAGE;
+	size_t below = tail - A->base;
+	size_t trigger = below > H->shrink_threshold ? below : H->shrink_threshold;
+	assert_true(end - tail >= H->shrink_keep);
+	assert_true(end - tail < trigger + HEAP_PAGE);
+	assert_true(st.largest_free >= H->shrink_keep);
+	heap_check(H);
+	/* Allocations that fit in the spare take no backend call. */
+	size_t grows = A->grow_calls;
+	int fit = (int)((end - tail) / (BLOCK + 64)) - 1, i = KEEP;
+	assert_true(fit >= 1);
+	for (; i < KEEP + fit; i++)
+		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
+	assert_int_equal(A->grow_calls, grows);
+	/* Filling up to the former size again: one grow maps back exactly to the former end
+	 * (it is less than the heap's own size away, the most one grow maps back). */
+	assert_true(high_end - end <= end - A->base);
+	for (; i < N; i++)
+		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
+	assert_int_equal(A->grow_calls, grows + 1);
+	assert_int_equal(A->mapped_pages, high);
+	assert_int_equal(A->base + A->mapped_pages * HEAP_PAGE, high_end);
+	heap_check(H);
+	/* After heap_trim the mark is gone: growing from the initial size takes several steps. */
+	for (i = 0; i < N; i++)
+		heap_free(H, p[i], SITE);
+	heap_trim(H);
+	grows = A->grow_calls;
+	for (i = 0; i < N; i++)
+		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
+	assert_true(A->grow_calls > grows + 1);
+	assert_true(A->mapped_pages <= high);
+	for (i = 0; i < N; i++)
+		heap_free(H, p[i], SITE);
+	heap_check(H);
+}
+
 static void test_out_of_memory(void **state)
 {
 	(void)state;
@@ -726,6 +789,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_free_coalesces_both_sides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_small_block_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grows_and_shrinks_through_backend, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_shrink_keeps_spare_and_regrows_once, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_leak_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_misuse_double_free, setup, teardown),
