@@ -104,6 +104,7 @@ static void test_alloc_is_aligned_and_disjoint(void **state)
 	for (int i = 1; i < 200; i += 2)
 		heap_free(H, p[i], SITE);
 	heap_check(H);
+	heap_trim(H); /* flush the small-block cache: its blocks do not coalesce */
 	struct heap_stats st;
 	heap_stats(H, &st);
 	assert_int_equal(st.live_blocks, 0);
@@ -451,6 +452,37 @@ static void test_small_block_cache(void **state)
 	heap_check(H);
 }
 
+/* An allocation whose own cache list is empty takes a cached block of the next size up (16
+ * bytes more), not one two sizes up, and not a TLSF block. */
+static void test_cache_next_size(void **state)
+{
+	struct heap_stats st;
+	void *keep = heap_alloc(H, 32, SITE); /* keeps x from being the last block */
+	void *x = heap_alloc(H, 100 + HEAP_ALIGN, SITE);
+	void *guard = heap_alloc(H, 32, SITE);
+	heap_free(H, x, SITE);
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 1);
+	uint64_t allocs = st.allocs;
+	assert_ptr_equal(heap_alloc(H, 100, SITE), x);
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 0);
+	assert_int_equal(st.allocs, allocs + 1);
+	assert_true(heap_usable_size(H, x) >= 100);
+	heap_check(H);
+	/* Two sizes down: x stays cached. */
+	heap_free(H, x, SITE);
+	void *y = heap_alloc(H, 100 - HEAP_ALIGN, SITE);
+	assert_ptr_not_equal(y, x);
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 1);
+	heap_check(H);
+	heap_free(H, y, SITE);
+	heap_free(H, guard, SITE);
+	heap_free(H, keep, SITE);
+	heap_check(H);
+}
+
 static void test_kmalloc_wrappers(void **state)
 {
 	(void)state;
@@ -788,6 +820,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_realloc_in_place_and_moving, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_coalesces_both_sides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_small_block_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_next_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grows_and_shrinks_through_backend, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_keeps_spare_and_regrows_once, setup,
