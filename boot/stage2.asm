@@ -15,6 +15,12 @@
 
 	bits 16
 	org LOADER_STAGE2_ADDR
+	; Code and read-only data in .text (the file); every variable in .bss, a page of its own at
+	; LOADER_VARS_ADDR that holds no code (include/loader.h says why).
+	section .text
+	section .bss nobits vstart=LOADER_VARS_ADDR
+vars_start:
+	section .text
 
 stage2_main:
 	cli
@@ -25,6 +31,10 @@ stage2_main:
 	mov sp, LOADER_STACK_TOP
 	sti
 	cld
+	mov di, vars_start                      ; .bss is not in the file: zero it
+	mov cx, vars_end - vars_start
+	xor al, al
+	rep stosb
 	call serial_init
 	mov si, msg_hello
 	call say
@@ -48,6 +58,13 @@ stage2_main:
 	call crlf
 
 	call a20_enable
+	call pm_detect_mmx
+	mov si, msg_copy_movsd
+	cmp byte [pm_mmx], 0
+	je .copy
+	mov si, msg_copy_mmx
+.copy:	call say
+	call crlf
 
 	mov ax, LOADER_INFO_SEG
 	mov fs, ax
@@ -73,17 +90,23 @@ msg_disk	db "disk 0x", 0
 msg_disk_edd	db ", INT 13h extensions", 0
 msg_disk_chs_mode db ", CHS", 0
 msg_go		db "starting kernel", 0
+msg_copy_mmx	db "copies above 1 MiB: MMX", 0
+msg_copy_movsd	db "copies above 1 MiB: REP MOVSD", 0
 msg_disk_read	db "boot: error: disk read failed, BIOS status 0x", 0
 msg_disk_geom	db "boot: error: no disk geometry (INT 13h AH=08h), BIOS status 0x", 0
 msg_disk_chs	db "boot: error: sector beyond the CHS limit (1024 cylinders)", 13, 10, 0
 
-disk_drive	db 0
-disk_ext	db 0
-disk_status	db 0
-disk_spt	dw 0
-disk_heads	dw 0
+	section .bss
+disk_drive	resb 1
+disk_ext	resb 1
+disk_status	resb 1
+disk_spt	resw 1
+disk_heads	resw 1
+vars_end:
+	section .text
 
 stage2_end:
 	; The build fails here if stage 2 outgrows 0x8000-0xFFFF (stage 1's single read, the
-	; bounce buffer at 0x10000).
+	; bounce buffer at 0x10000), or its variables their page.
 	times ((stage2_end - stage2_main) <= LOADER_STAGE2_MAX) - 1 db 0
+	times ((vars_end - vars_start) <= LOADER_VARS_MAX) - 1 db 0

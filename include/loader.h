@@ -16,7 +16,8 @@
  * Real-mode memory (physical; all of it below 1 MiB, where no kernel we accept is loaded):
  *   0x00000-0x004FF  IVT and BIOS data area (never touched)
  *   0x00500-0x005FF  stage 1 variables: the boot drive (LOADER_BOOT_DRIVE), CHS geometry
- *   0x00600-0x07BFF  stack (grows down from 0x7C00)
+ *   0x00600-0x05FFF  stack (grows down from 0x6000)
+ *   0x06000-0x06FFF  stage 2's variables (its .bss, zeroed by stage 2 at entry)
  *   0x07C00-0x07DFF  stage 1 (the MBR as the BIOS loaded it)
  *   0x07E00-0x07FFF  config block (read by stage 1 together with stage 2)
  *   0x08000-0x0FFFF  stage 2 code and data (at most 32 KiB: the build checks it)
@@ -28,6 +29,12 @@
  *   0x22300-0x2231F  the one fixed E820 buffer (every INT 15h E820h call uses it)
  *   0x30000-0x3FFFF  kernel head: the first 128 sectors of the kernel file (Multiboot header, ELF
  *                    header and program headers are read from here)
+ * Stack and variables live in pages that hold no code: a store into a 4 KiB page that holds code
+ * costs a self-modifying-code check (Intel 64 and IA-32 Optimization Reference Manual, "Mixing
+ * Code and Data": keep writable data off code pages), and under QEMU's TCG every such store takes
+ * the slow path that looks for translated blocks to throw away. With the stack under the MBR's
+ * page and the variables among stage 2's code, the 32 MiB AHCI load of `make bench-boot` took
+ * about a third longer (docs/boot.md).
  */
 #ifndef INCLUDE_LOADER_H
 #define INCLUDE_LOADER_H
@@ -37,7 +44,9 @@
 
 /* --- memory -------------------------------------------------------------------------------- */
 #define LOADER_BOOT_DRIVE      0x0500   /* byte: stage 1 leaves the BIOS boot drive here */
-#define LOADER_STACK_TOP       0x7C00
+#define LOADER_STACK_TOP       0x6000   /* below every page that holds loader code */
+#define LOADER_VARS_ADDR       0x6000   /* stage 2's .bss: one page, no code in it */
+#define LOADER_VARS_MAX        0x1000
 #define LOADER_MBR_ADDR        0x7C00
 #define LOADER_CONFIG_ADDR     0x7E00
 #define LOADER_STAGE2_ADDR     0x8000

@@ -41,6 +41,7 @@
 /* CPUID leaf 1 EDX feature bits (SDM 2A, CPUID). */
 #define CPUID_EDX_PSE   0x00000008
 #define CPUID_EDX_PGE   0x00002000
+#define CPUID_EDX_MMX   0x00800000
 
 /* PC I/O ports. */
 #define PORT_COM1       0x3F8
