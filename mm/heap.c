@@ -204,12 +204,15 @@ static bool heap_grow(struct heap *h, size_t size)
 	if (chunk < h->grow_min)
 		chunk = h->grow_min;
 	/* Below the recent high-water mark (pages given back by a shrink since the last
-	 * heap_trim) grow back in one step of up to the heap's own size, never above that mark:
-	 * a heap that shrank and fills again then costs one backend call, not one per 1/32. */
+	 * heap_trim) grow back in one step of up to half the heap's size, never above that
+	 * mark: a heap that shrank and fills again then costs one backend call, not one per
+	 * 1/32. Half, not more: a full heap of U bytes grown to 1.5 U has the spare a shrink
+	 * keeps (U / 2), while growing to 2 U would meet the shrink rule (a free tail as large
+	 * as what is used) at the next free at the top, and the heap would oscillate. */
 	if (h->end < h->recent_end) {
 		size_t back = h->recent_end - h->end;
-		if (back > held)
-			back = held;
+		if (back > held / 2)
+			back = held / 2;
 		if (chunk < back)
 			chunk = back;
 	}

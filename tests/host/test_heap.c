@@ -307,7 +307,7 @@ static void test_grows_and_shrinks_through_backend(void **state)
  * that mark and not above it; heap_trim forgets the mark. Counts, not times. */
 static void test_shrink_keeps_spare_and_regrows_once(void **state)
 {
-	enum { N = 64, KEEP = 24, BLOCK = 64 << 10 };
+	enum { N = 64, BLOCK = 64 << 10 };
 	void *p[N];
 	H->cache_limit = 0; /* TLSF alone: the freed blocks coalesce into one free tail */
 	for (int i = 0; i < N; i++)
@@ -317,38 +317,43 @@ static void test_shrink_keeps_spare_and_regrows_once(void **state)
 	struct heap_stats st;
 	heap_stats(H, &st);
 	uint64_t shrinks0 = st.shrinks;
-	/* Free the top N - KEEP blocks, newest first: the free tail grows past the threshold. */
-	for (int i = N - 1; i >= KEEP; i--)
-		heap_free(H, p[i], SITE);
-	heap_stats(H, &st);
-	assert_true(st.shrinks > shrinks0);
+	/* Free from the top, newest first, until the free tail triggers the first shrink: it
+	 * must come once the tail is as large as what lies below it, not before. */
+	int top = N;
+	do {
+		heap_free(H, p[--top], SITE);
+		heap_stats(H, &st);
+	} while (st.shrinks == shrinks0 && top > 0);
+	assert_int_equal(st.shrinks, shrinks0 + 1);
+	uintptr_t tail = (uintptr_t)p[top] - 64; /* the tail block's header is below p[top] */
+	size_t below = tail - A->base;
+	assert_true(high_end - tail >= below);
+	assert_true(high_end - tail >= H->shrink_threshold);
+	/* ... and not later: one free earlier the tail was smaller than what lay below it. */
+	assert_true(high_end - tail - (BLOCK + 64) < below + (BLOCK + 64));
 	assert_int_equal(st.pages_held, A->mapped_pages);
 	assert_true(A->mapped_pages < high);
-	/* The tail from p[KEEP]'s block to the end is the spare: at least shrink_keep, and below
-	 * what would trigger another shrink. */
-	uintptr_t tail = (uintptr_t)p[KEEP] - 64; /* its header is below the payload */
+	/* The spare left mapped: max(shrink_keep, half of what lies below), to a page. */
 	uintptr_t end = A->base + A->mapped_pages * HEAP_PAGE;
-	size_t below = tail - A->base;
-	size_t trigger = below > H->shrink_threshold ? below : H->shrink_threshold;
-	assert_true(end - tail >= H->shrink_keep);
-	assert_true(end - tail < trigger + HEAP_PAGE);
-	assert_true(st.largest_free >= H->shrink_keep);
+	size_t keep = below / 2 > H->shrink_keep ? below / 2 : H->shrink_keep;
+	assert_true(end - tail >= keep);
+	assert_true(end - tail < keep + 2 * HEAP_PAGE);
+	assert_true(st.largest_free >= keep);
 	heap_check(H);
 	/* Allocations that fit in the spare take no backend call. */
 	size_t grows = A->grow_calls;
-	int fit = (int)((end - tail) / (BLOCK + 64)) - 1, i = KEEP;
+	int fit = (int)((end - tail) / (BLOCK + 64)) - 1, i = top;
 	assert_true(fit >= 1);
-	for (; i < KEEP + fit; i++)
+	for (; i < top + fit; i++)
 		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
 	assert_int_equal(A->grow_calls, grows);
 	/* Filling up to the former size again: one grow maps back exactly to the former end
-	 * (it is less than the heap's own size away, the most one grow maps back). */
-	assert_true(high_end - end <= end - A->base);
+	 * (it is at most half the heap's size away, the most one grow maps back). */
+	assert_true(high_end - end <= (end - A->base) / 2);
 	for (; i < N; i++)
 		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
 	assert_int_equal(A->grow_calls, grows + 1);
 	assert_int_equal(A->mapped_pages, high);
-	assert_int_equal(A->base + A->mapped_pages * HEAP_PAGE, high_end);
 	heap_check(H);
 	/* After heap_trim the mark is gone: growing from the initial size takes several steps. */
 	for (i = 0; i < N; i++)
