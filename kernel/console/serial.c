@@ -5,7 +5,11 @@
  * divisor latch (DLAB=1) sets the rate as 115200 / divisor. Output polls the Line Status
  * Register's "transmitter holding register empty" bit, with a bounded wait so a missing or
  * stuck UART cannot hang the kernel. Presence is checked with the scratch register: a byte written
- * there must read back.
+ * there must read back. A transmitter that once stays busy for the whole wait is marked stalled:
+ * from then on each character gets one look at THRE and is dropped if the UART is still busy, so a
+ * stuck line costs microseconds per message instead of a long wait per character, and the first
+ * character the UART takes again ends the stall. Input does not depend on the transmitter: the
+ * monitor keeps reading COM1 whatever happened to output.
  */
 #include "kernel/console/serial.h"
 #include "kernel/arch/x86/io.h"
@@ -30,7 +34,8 @@
 #define UART_TX_SPINS  100000
 #define UART_PROBE     0xAE
 
-static bool serial_ok;
+static bool serial_ok;         /* a UART answers at PORT_COM1 */
+static bool serial_tx_stalled; /* the last bounded wait for THRE ran out */
 
 void serial_init(void)
 {
@@ -65,14 +70,16 @@ void serial_write(const char *s, size_t len)
 	if (!serial_ok)
 		return;
 	while (len--) {
-		unsigned spins = UART_TX_SPINS;
+		unsigned spins = serial_tx_stalled ? 1 : UART_TX_SPINS;
 
 		while (!(inb(PORT_COM1 + UART_LSR) & UART_LSR_THRE) && --spins)
 			;
 		if (spins == 0) {
-			serial_ok = false; /* stuck transmitter: stop using it rather than crawl */
-			return;
+			serial_tx_stalled = true; /* drop this character; the next one looks once */
+			s++;
+			continue;
 		}
+		serial_tx_stalled = false;
 		outb(PORT_COM1 + UART_DATA, (uint8_t)*s++);
 	}
 }
