@@ -482,6 +482,36 @@ static void test_run_next_fit(void **state)
 	assert_int_equal(pmm_check(), 0);
 }
 
+/* Single-frame alloc and free write the level-1 and level-2 summary bits of their word whether
+ * or not the word went empty or non-empty (no branch on it to mispredict: summary_write_low), so
+ * at 4 GiB and 99% full (random) every free and every alloc through the hint reads exactly three
+ * words: the frame's word, its level-1 word and its level-2 word. (Before: 1 or 2, depending on
+ * the word's state: the mispredicted branch made pmm-4g-90-clustered-single-pool 13.7 ns, now 8.5.) */
+static void test_single_frame_fixed_cost(void **state)
+{
+	(void)state;
+	fill_4g(false);
+	static uint32_t held[1u << 20];
+	uint32_t n = 0;
+	for (uint32_t f = (uint32_t)(16 * MiB / 4096); f < pmm_frames_covered(); f++)
+		if (pmm_frame_state(f << 12) == PMM_FRAME_ALLOCATED) held[n++] = f << 12;
+	assert_true(n > 700000);
+	srand(5);
+	for (int i = 0; i < 2000; i++) {
+		uint32_t k = (uint32_t)rand() % n;
+		uint64_t before = pmm_words_touched();
+		pmm_free_frame(held[k]);
+		uint64_t free_cost = pmm_words_touched() - before;
+		before = pmm_words_touched();
+		held[k] = pmm_alloc_frame();  /* the hint: the word just freed into */
+		uint64_t alloc_cost = pmm_words_touched() - before;
+		if (free_cost != 3 || alloc_cost != 3)
+			fail_msg("op %d: free touched %llu words, alloc %llu (want 3 and 3)", i,
+			         (unsigned long long)free_cost, (unsigned long long)alloc_cost);
+	}
+	assert_int_equal(pmm_check(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_cost_4g_99_random),
 		cmocka_unit_test(test_cost_16m_empty),
 		cmocka_unit_test(test_run_next_fit),
+		cmocka_unit_test(test_single_frame_fixed_cost),
 	};
 	return cmocka_run_group_tests_name("pmm", tests, NULL, NULL);
 }
