@@ -90,7 +90,7 @@ struct heap_stats {
 struct heap {
 	uintptr_t start, end, max, min_end; /* mapped range [start, end); never below min_end */
 	uintptr_t recent_end;               /* highest end since heap_trim: a grow below it maps
-					     * back up to min(recent_end - end, end - start) */
+					     * up to min(recent_end - end, (end - start) / 2) */
 	uintptr_t first, sentinel;          /* first block; zero-size used block at end - header */
 	struct heap_backend backend;
 	size_t grow_min;                    /* smallest growth in bytes (page multiple) */
