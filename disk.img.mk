@@ -2,6 +2,8 @@
 # Multiboot v1 kernel, laid out as include/loader.h describes, built with dd.
 #
 #   make image [KERNEL=<Multiboot v1 ELF32 or a.out-kludge kernel>] [CMDLINE="<text>"] [IMAGE=<path>]
+#              [MODULES="<file> [args];<file> [args];..."]  (Multiboot modules, at most 16; each
+#              module's string is its entry as written, path and arguments, as GRUB's `module`)
 #   test knobs: FORCE_CHS=1 (stage 1 and 2 skip INT 13h extensions),
 #               MEMFALLBACK=e801|88 (stage 2 skips E820, or E820 and E801)
 #               POISON=1 (stage 2 fills each segment with 0xCC before loading it: bss zeroing test)
@@ -20,6 +22,7 @@ FORCE_CHS ?=
 MEMFALLBACK ?=
 POISON ?=
 A20TEST ?=
+MODULES ?=
 
 .PHONY: image-always
 image-always:
@@ -43,8 +46,22 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 	s2_sectors=$$(( ($$(stat -c %s $(BOOT_S2)) + 511) / 512 )); \
 	k_bytes=$$(stat -L -c %s "$$kernel"); k_sectors=$$(( (k_bytes + 511) / 512 )); \
 	k_lba=$$(( part + 1 + s2_sectors )); \
+	mods='$(subst ','\'',$(MODULES))'; mod_files=(); mod_strs=(); \
+	if [ -n "$$mods" ]; then IFS=';' read -r -a mod_strs <<<"$$mods"; fi; \
+	[ $${#mod_strs[@]} -le $$(( $$(def LOADER_MODS_MAX) )) ] || \
+		{ echo "disk.img.mk: more than $$(( $$(def LOADER_MODS_MAX) )) MODULES" >&2; exit 1; }; \
+	strs_room=$$(( $$(def LOADER_MODBLK_SECTORS) * 512 - $$(def MODBLK_STRINGS_OFF) )); strs_len=0; \
+	for m in "$${mod_strs[@]}"; do f=$${m%% *}; \
+		[ -f "$$f" ] || { echo "disk.img.mk: module '$$f' not found" >&2; exit 1; }; \
+		mod_files+=("$$f"); strs_len=$$(( strs_len + $${#m} + 1 )); done; \
+	[ $$strs_len -le $$strs_room ] || \
+		{ echo "disk.img.mk: MODULES strings take $$strs_len bytes, the module block has room for $$strs_room" >&2; exit 1; }; \
+	next=$$(( k_lba + k_sectors )); mb_lba=0; \
+	if [ $${#mod_files[@]} -gt 0 ]; then mb_lba=$$next; next=$$(( next + $$(def LOADER_MODBLK_SECTORS) )); fi; \
+	mod_lbas=(); for f in "$${mod_files[@]}"; do mod_lbas+=($$next); \
+		next=$$(( next + ($$(stat -L -c %s "$$f") + 511) / 512 )); done; \
 	align=$$(( $$(def LOADER_IMAGE_ALIGN) )); \
-	total=$$(( ((k_lba + k_sectors + align - 1) / align) * align )); \
+	total=$$(( ((next + align - 1) / align) * align )); \
 	tmp="$@.tmp"; rm -f "$$tmp"; \
 	dd if=/dev/zero of="$$tmp" bs=512 count=0 seek=$$total status=none; \
 	dd if=$(BOOT_S1) of="$$tmp" conv=notrunc status=none; \
@@ -76,5 +93,16 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 	printf '%s' "$$cmdline" | dd of="$$tmp" bs=1 seek=$$(( cfg + $$(def CFG_CMDLINE_OFF) )) conv=notrunc status=none; \
 	dd if=$(BOOT_S2) of="$$tmp" bs=512 seek=$$(( part + 1 )) conv=notrunc status=none; \
 	[ $$k_bytes -eq 0 ] || dd if="$$kernel" of="$$tmp" bs=512 seek=$$k_lba conv=notrunc status=none; \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_MODS_LBA_OFF) )) 4 $$mb_lba; \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_MODS_COUNT_OFF) )) 4 $${#mod_files[@]}; \
+	soff=$$(( $$(def MODBLK_STRINGS_OFF) )); \
+	for i in "$${!mod_files[@]}"; do f=$${mod_files[$$i]}; m=$${mod_strs[$$i]}; \
+		e=$$(( mb_lba * 512 + i * $$(def MODBLK_ENTRY_SIZE) )); \
+		put_le "$$tmp" $$e 4 $${mod_lbas[$$i]}; \
+		put_le "$$tmp" $$(( e + 4 )) 4 $$(stat -L -c %s "$$f"); \
+		put_le "$$tmp" $$(( e + 8 )) 4 $$soff; \
+		printf '%s' "$$m" | dd of="$$tmp" bs=1 seek=$$(( mb_lba * 512 + soff )) conv=notrunc status=none; \
+		soff=$$(( soff + $${#m} + 1 )); \
+		dd if="$$f" of="$$tmp" bs=512 seek=$${mod_lbas[$$i]} conv=notrunc status=none; done; \
 	mv "$$tmp" "$@"; \
-	echo "image $@: stage2 $$s2_sectors sectors at LBA $$(( part + 1 )), kernel $$k_bytes bytes at LBA $$k_lba, $$(( total / 2048 )) MiB"
+	echo "image $@: stage2 $$s2_sectors sectors at LBA $$(( part + 1 )), kernel $$k_bytes bytes at LBA $$k_lba,$${mod_files[*]:+ $${#mod_files[@]} modules from LBA $$mb_lba,} $$(( total / 2048 )) MiB"

@@ -4,7 +4,7 @@
 ; left the boot drive at LOADER_BOOT_DRIVE. The boot, in order (one include file per job):
 ;   console (print.inc) -> config block check -> disk probe (disk.inc) -> A20 (a20.inc) ->
 ;   memory map (memory.inc) -> kernel header checks and load (kernel.inc, pmode.inc for the
-;   copies above 1 MiB) -> Multiboot information (mbinfo.inc) -> protected mode and the jump
+;   copies above 1 MiB) -> modules (modules.inc) -> Multiboot information (mbinfo.inc) -> protected mode and the jump
 ;   (pmode.inc).
 ; Every step prints one short line on the screen and COM1; every failure says which check failed
 ; and halts (docs/boot.md lists the messages).
@@ -12,6 +12,7 @@
 %include "x86.inc"
 %include "loader.inc"
 %include "multiboot.inc"
+%include "mmu.inc"
 
 	bits 16
 	org LOADER_STAGE2_ADDR
@@ -70,6 +71,7 @@ stage2_main:
 	mov fs, ax
 	call memory_detect
 	call kernel_load
+	call modules_load
 	call mbi_build
 	mov si, msg_go
 	call say
@@ -81,6 +83,7 @@ stage2_main:
 %include "a20.inc"
 %include "memory.inc"
 %include "kernel.inc"
+%include "modules.inc"
 %include "mbinfo.inc"
 %include "pmode.inc"
 

@@ -11,6 +11,8 @@
  *   PART_START              config block (struct below): kernel position, size, command line
  *   PART_START+1 ..         stage 2 (boot/stage2.asm), STAGE2 sectors
  *   then                    the kernel file exactly as given (any Multiboot v1 kernel), padded to a sector
+ *   then (MODULES given)    the module block (LOADER_MODBLK_SECTORS: a table of LBA, size and string
+ *                           offset per module, then the strings), then each module file, padded to a sector
  *   the image is padded to a whole MiB; partition 1 (active) runs from PART_START to the end.
  *
  * Real-mode memory (physical; all of it below 1 MiB, where no kernel we accept is loaded):
@@ -27,6 +29,9 @@
  *   0x22000-0x221FF  kernel command line (copied from the config block)
  *   0x22200-0x222FF  boot loader name
  *   0x22300-0x2231F  the one fixed E820 buffer (every INT 15h E820h call uses it)
+ *   0x22400-0x224FF  Multiboot module list (up to 16 entries of 16 bytes; mods_addr)
+ *   0x23000-0x237FF  module block as read from the disk: its table, and the module strings the
+ *                    module list points at
  *   0x30000-0x3FFFF  kernel head: the first 128 sectors of the kernel file (Multiboot header, ELF
  *                    header and program headers are read from here)
  * Stack and variables live in pages that hold no code: a store into a 4 KiB page that holds code
@@ -63,6 +68,13 @@
 #define LOADER_CMDLINE_MAX     256      /* bytes including the terminating NUL */
 #define LOADER_NAME_ADDR       0x22200
 #define LOADER_E820_BUF        0x22300
+#define LOADER_MODS_ADDR       0x22400  /* struct multiboot_module[LOADER_MODS_MAX] */
+#define LOADER_MODS_MAX        16
+#define LOADER_MODBLK_ADDR     0x23000  /* the module block, LOADER_MODBLK_SECTORS long */
+#define LOADER_MODBLK_SEG      0x2300
+#define LOADER_MODBLK_SECTORS  4
+#define MODBLK_ENTRY_SIZE      12       /* dword LBA, dword bytes, dword string offset in the block */
+#define MODBLK_STRINGS_OFF     192      /* the strings start here: after LOADER_MODS_MAX entries */
 #define LOADER_HEAD_ADDR       0x30000
 #define LOADER_HEAD_SEG        0x3000
 #define LOADER_HEAD_SECTORS    128
@@ -95,6 +107,8 @@
 #define CFG_KERNEL_BYTES_OFF   8        /* dword: size of the kernel file; 0 = no kernel */
 #define CFG_FLAGS_OFF          12       /* dword: CFG_FORCE_* testing knobs */
 #define CFG_CMDLINE_OFF        16       /* NUL-terminated, at most LOADER_CMDLINE_MAX bytes */
+#define CFG_MODS_LBA_OFF       272      /* dword: LBA of the module block (0: no modules) */
+#define CFG_MODS_COUNT_OFF     276      /* dword: number of modules (at most LOADER_MODS_MAX) */
 #define CFG_FORCE_E801         0x01     /* skip E820 (tests the E801 fallback) */
 #define CFG_FORCE_88           0x02     /* skip E820 and E801 (tests the AH=88h fallback) */
 #define CFG_POISON             0x04     /* fill each segment with 0xCC before loading it (tests
@@ -105,7 +119,9 @@
 #define CFG_A20_NO_PORT92      0x20     /*   ... without port 92h (leaves the KBC) */
 
 /* --- the Multiboot information we hand over ------------------------------------------------- */
-#define LOADER_MBI_FLAGS       0x247    /* MB_INFO_MEMORY|BOOTDEV|CMDLINE|MEM_MAP|LOADER_NAME */
+#define LOADER_MBI_FLAGS       0x24F    /* MB_INFO_MEMORY|BOOTDEV|CMDLINE|MODS|MEM_MAP|LOADER_NAME
+                                           (QEMU's -kernel sets the same; MODS with mods_count 0
+                                           when there are none) */
 #define LOADER_MMAP_ENTRY_SIZE 20       /* the size field: a 20-byte E820 entry, as QEMU and GRUB */
 #define LOADER_BOOTDEV_LOW     0x0000FFFF /* part1 = 0 (our partition), part2 = part3 = unused */
 

@@ -15,6 +15,8 @@
 
 static uint32_t boot_magic;
 static uint32_t boot_mbi_address;
+#define BOOTINFO_MODS_PRINT_MAX 64 /* a loader's absurd mods_count must not flood the console */
+
 static struct multiboot_info boot_info;
 
 void bootinfo_save(uint32_t magic, const struct multiboot_info *mbi)
@@ -132,6 +134,18 @@ void bootinfo_print(void)
 			(unsigned)mbi->mem_upper);
 	if (mbi->flags & MB_INFO_BOOTDEV)
 		kprintf("multiboot: boot_device=0x%08x\n", (unsigned)mbi->boot_device);
+	if (mbi->flags & MB_INFO_MODS) {
+		const struct multiboot_module *mods = (const void *)(uintptr_t)mbi->mods_addr;
+
+		kprintf("multiboot: mods_count=%u\n", (unsigned)mbi->mods_count);
+		for (uint32_t i = 0; i < mbi->mods_count && i < BOOTINFO_MODS_PRINT_MAX; i++)
+			kprintf("multiboot: module %u at 0x%08x, %u bytes, \"%s\"\n", (unsigned)i,
+				(unsigned)mods[i].mod_start, (unsigned)(mods[i].mod_end - mods[i].mod_start),
+				mods[i].string ? (const char *)(uintptr_t)mods[i].string : "");
+		if (mbi->mods_count > BOOTINFO_MODS_PRINT_MAX)
+			kprintf("multiboot: (%u more modules not listed)\n",
+				(unsigned)(mbi->mods_count - BOOTINFO_MODS_PRINT_MAX));
+	}
 	if (!(mbi->flags & MB_INFO_MEM_MAP)) {
 		kprintf("multiboot: no memory map (flag 6 clear)\n");
 		return;
