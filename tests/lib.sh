@@ -53,6 +53,23 @@ qemu_boot_image() {
 	qemu_run "$log" "$secs" -m "$mem" -drive "file=$img,format=raw,if=ide" "$@"
 }
 
+# qemu_to_prompt LOG SOCK QEMU-ARGS...: start QEMU in the background (serial console in LOG, its
+# monitor on the Unix socket SOCK), wait until our kernel's monitor prompt appears in LOG (60 s at
+# most, or until QEMU ends). QEMU_PID is its pid; the caller sends `quit` or kills it.
+qemu_to_prompt() {
+	local log=$1 sock=$2 i; shift 2
+	rm -f "$log" "$sock"
+	timeout -k 5 120 "$QEMU" -display none -no-reboot -serial file:"$log" \
+		-monitor unix:"$sock",server,nowait "$@" </dev/null >"$log.stdout" 2>&1 &
+	QEMU_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -q '^mon> ' "$log" 2>/dev/null && return 0
+		kill -0 "$QEMU_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # kernel_tap LOG: the kernel's TAP lines from a serial log, indented as a subtest.
 kernel_tap() {
 	grep -a -E '^(ok|not ok|1\.\.|#|TAP version)' "$1" | sed 's/^/    /'

@@ -15,18 +15,10 @@ img="$T_DIR/copy.img"
 make_image "$img" "$KERNEL" "" || tail -n 5 "$img.make.log" | tap_diag
 
 boot_and_compare() { # CPU-ARGS METHOD-TEXT NAME
-	local cpu=$1 method=$2 name=$3 log="$T_DIR/$3.log" sock="$T_DIR/$3.mon" pid i
-	rm -f "$log" "$sock" "$T_DIR/$name".seg*
+	local cpu=$1 method=$2 name=$3 log="$T_DIR/$3.log" sock="$T_DIR/$3.mon"
+	rm -f "$T_DIR/$name".seg*
 	# shellcheck disable=SC2086
-	timeout -k 5 120 "$QEMU" -display none -no-reboot -m 128 $cpu \
-		-drive file="$img",format=raw,if=ide -serial file:"$log" \
-		-monitor unix:"$sock",server,nowait </dev/null >"$log.stdout" 2>&1 &
-	pid=$!
-	for ((i = 0; i < 600; i++)); do
-		grep -q '^mon> ' "$log" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	qemu_to_prompt "$log" "$sock" -m 128 $cpu -drive file="$img",format=raw,if=ide
 	if grep -q "^boot: copies above 1 MiB: $method" "$log"; then
 		tap_ok "$name: stage 2 copies with $method"
 	else
@@ -69,7 +61,7 @@ sys.exit(1 if bad else 0)
 PY
 	) && tap_ok "$name: kernel text and rodata in memory equal the ELF file ($out)" ||
 		{ tap_fail "$name: kernel text and rodata in memory equal the ELF file"; echo "$out" | tap_diag; tail -n 5 "$log" | tap_diag; }
-	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null
 }
 
 boot_and_compare "" "MMX" default-cpu

@@ -22,16 +22,9 @@ make -s -C "$ROOT" image IMAGE="$img" KERNEL="$KERNEL" CMDLINE="" MODULES="$mods
 
 # --- 1. our loader: boot to the monitor prompt, then read the modules back through QEMU's monitor
 log="$T_DIR/ours.log" sock="$T_DIR/mon.sock"
-rm -f "$log" "$sock" "$T_DIR"/dump.*
-timeout -k 5 120 "$QEMU" -display none -no-reboot -m 128 -drive file="$img",format=raw,if=ide \
-	-serial file:"$log" -monitor unix:"$sock",server,nowait </dev/null >"$log.stdout" 2>&1 &
-qpid=$!
-trap 'kill $qpid 2>/dev/null; wait $qpid 2>/dev/null' EXIT
-for ((i = 0; i < 600; i++)); do
-	grep -q '^mon> ' "$log" 2>/dev/null && break
-	kill -0 "$qpid" 2>/dev/null || break
-	sleep 0.1
-done
+rm -f "$T_DIR"/dump.*
+qemu_to_prompt "$log" "$sock" -m 128 -drive file="$img",format=raw,if=ide
+trap 'kill $QEMU_PID 2>/dev/null; wait $QEMU_PID 2>/dev/null' EXIT
 out=$(python3 - "$log" "$sock" "$T_DIR" "$KERNEL" "$m1" "$m2" "$m3" <<'PY'
 import os, re, socket, struct, sys, time
 log, sock, tdir, kernel = sys.argv[1:5]; files = sys.argv[5:]
@@ -76,7 +69,7 @@ print('; '.join(errs) if errs else ', '.join('%d bytes at 0x%x' % (n, a) for _, 
 sys.exit(1 if errs else 0)
 PY
 ) && ok=1 || ok=0
-kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null
+kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null
 if grep -q '^boot: module 1 at 0x' "$log"; then tap_ok "stage 2 reports each module it loads"
 else tap_fail "stage 2 reports each module it loads"; grep '^boot:' "$log" | tap_diag; fi
 if grep -q '^multiboot: flags=0x0000024f' "$log"; then tap_ok "flags 0x24f (bit 3: modules)"
