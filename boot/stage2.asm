@@ -4,8 +4,8 @@
 ; left the boot drive at LOADER_BOOT_DRIVE. The boot, in order (one include file per job):
 ;   console (print.inc) -> config block check -> disk probe (disk.inc) -> A20 (a20.inc) ->
 ;   memory map (memory.inc) -> kernel header checks and load (kernel.inc, pmode.inc for the
-;   copies above 1 MiB) -> modules (modules.inc) -> Multiboot information (mbinfo.inc) -> protected mode and the jump
-;   (pmode.inc).
+;   copies above 1 MiB) -> modules (modules.inc) -> Multiboot information (mbinfo.inc) ->
+;   protected mode and the jump (pmode.inc).
 ; Every step prints one short line on the screen and COM1; every failure says which check failed
 ; and halts (docs/boot.md lists the messages).
 
