@@ -46,6 +46,10 @@
 /* PC I/O ports. */
 #define PORT_COM1       0x3F8
 #define PORT_E9         0xE9    /* Bochs port_e9_hack and QEMU isa-debugcon console */
+#define PORT_PIT_CH0    0x40    /* 8254 PIT channel 0 data (IRQ 0) */
+#define PORT_PIT_CMD    0x43    /* 8254 mode/command */
+#define PIT_CMD_CH0_RATE 0x34   /* channel 0, lobyte/hibyte, mode 2 (rate generator) */
+#define PIT_INPUT_HZ    1193182 /* the 8254's input clock */
 #define PORT_QEMU_EXIT  0xF4    /* QEMU -device isa-debug-exit,iobase=0xf4,iosize=4 */
 #define PORT_SYSCTL_A   0x92    /* PS/2 system control port A: bit 1 fast A20, bit 0 RESET */
 #define PORT_KBC_DATA   0x60

@@ -287,11 +287,19 @@ static size_t heap_shrink(struct heap *h, size_t keep)
 }
 
 static void cache_flush(struct heap *h);
-size_t heap_trim(struct heap *h)
+static size_t trim(struct heap *h)
 {
 	cache_flush(h);
 	size_t bytes = heap_shrink(h, 0);
 	h->recent_end = h->end; /* an explicit trim forgets the high-water mark */
+	return bytes;
+}
+
+size_t heap_trim(struct heap *h)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	size_t bytes = trim(h);
+	mm_irq_restore(fl);
 	return bytes;
 }
 
@@ -421,7 +429,7 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 	return (void *)mark_live(h, b, size, req, caller);
 }
 
-void *heap_alloc(struct heap *h, size_t n, uintptr_t caller)
+static inline __attribute__((always_inline)) void *alloc(struct heap *h, size_t n, uintptr_t caller)
 {
 	size_t size = adjust_request(n);
 	if (!size)
@@ -441,7 +449,16 @@ void *heap_alloc(struct heap *h, size_t n, uintptr_t caller)
 	return (void *)use_block(h, b, size, n, caller);
 }
 
-void *heap_alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t caller)
+/* The public entry points: interrupts kept off around the work (mm_irq_save in mm_env.h). */
+void *heap_alloc(struct heap *h, size_t n, uintptr_t caller)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	void *p = alloc(h, n, caller);
+	mm_irq_restore(fl);
+	return p;
+}
+
+static void *alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t caller)
 {
 	if (align == 0 || (align & (align - 1)) || align > HEAP_MAX_ALIGN) {
 		mm_log("heap: alignment %lu is not a power of two up to %u\n", (unsigned long)align,
@@ -478,6 +495,14 @@ void *heap_alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t calle
 		b = nb;
 	}
 	return (void *)use_block(h, b, size, n, caller);
+}
+
+void *heap_alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t caller)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	void *p = alloc_aligned(h, n, align, caller);
+	mm_irq_restore(fl);
+	return p;
 }
 
 void *heap_calloc(struct heap *h, size_t n, size_t size, uintptr_t caller)
@@ -557,7 +582,7 @@ static void cache_flush(struct heap *h)
 	h->cache_blocks = 0;
 }
 
-void heap_free(struct heap *h, void *ptr, uintptr_t caller)
+static inline __attribute__((always_inline)) void free_block(struct heap *h, void *ptr, uintptr_t caller)
 {
 	if (!ptr)
 		return;
@@ -585,13 +610,28 @@ void heap_free(struct heap *h, void *ptr, uintptr_t caller)
 	release_block(h, b);
 }
 
-size_t heap_usable_size(struct heap *h, void *ptr)
+void heap_free(struct heap *h, void *ptr, uintptr_t caller)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	free_block(h, ptr, caller);
+	mm_irq_restore(fl);
+}
+
+static size_t usable_size(struct heap *h, void *ptr)
 {
 	uintptr_t b = checked_block(h, ptr, HEAP_CALLER);
 	return HEAP_DEBUG ? *blk_req(b) : blk_size(b) - BLK_HDR;
 }
 
-void *heap_realloc(struct heap *h, void *ptr, size_t n, uintptr_t caller)
+size_t heap_usable_size(struct heap *h, void *ptr)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	size_t n = usable_size(h, ptr);
+	mm_irq_restore(fl);
+	return n;
+}
+
+static void *realloc_block(struct heap *h, void *ptr, size_t n, uintptr_t caller)
 {
 	if (!ptr)
 		return heap_alloc(h, n, caller);
@@ -643,5 +683,13 @@ void *heap_realloc(struct heap *h, void *ptr, size_t n, uintptr_t caller)
 		((uint8_t *)q)[i] = ((const uint8_t *)ptr)[i];
 #endif
 	heap_free(h, ptr, caller);
+	return q;
+}
+
+void *heap_realloc(struct heap *h, void *ptr, size_t n, uintptr_t caller)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	void *q = realloc_block(h, ptr, n, caller);
+	mm_irq_restore(fl);
 	return q;
 }

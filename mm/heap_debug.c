@@ -146,7 +146,7 @@ static void check_lists(struct heap *h, size_t walked_free, size_t walked_bytes)
 			 (unsigned long)h->free_bytes);
 }
 
-void heap_check(struct heap *h)
+static void check(struct heap *h)
 {
 	if (h->sentinel != h->end - BLK_HDR || blk_size(h->sentinel) != 0 ||
 	    blk_is_free(h->sentinel))
@@ -235,7 +235,14 @@ void heap_check(struct heap *h)
 			 (unsigned long)ncached, (unsigned long)cached_bytes);
 }
 
-void heap_stats(const struct heap *h, struct heap_stats *st)
+void heap_check(struct heap *h)
+{
+	mm_irqflags_t fl = mm_irq_save(); /* a consistent heap: no handler allocates meanwhile */
+	check(h);
+	mm_irq_restore(fl);
+}
+
+static void stats(const struct heap *h, struct heap_stats *st)
 {
 	st->in_use = h->in_use;
 	st->requested = h->requested;
@@ -262,6 +269,13 @@ void heap_stats(const struct heap *h, struct heap_stats *st)
 	}
 }
 
+void heap_stats(const struct heap *h, struct heap_stats *st)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	stats(h, st);
+	mm_irq_restore(fl);
+}
+
 void heap_print_stats(const struct heap *h)
 {
 	struct heap_stats st;
@@ -281,7 +295,7 @@ void heap_print_stats(const struct heap *h)
 		       (unsigned long)st.frees, (unsigned long)st.grows, (unsigned long)st.shrinks);
 }
 
-size_t heap_report_leaks(const struct heap *h)
+static size_t report_leaks(const struct heap *h)
 {
 	size_t n = 0, bytes = 0;
 	for (uintptr_t b = h->first; b != h->sentinel; b += blk_size(b)) {
@@ -303,5 +317,13 @@ size_t heap_report_leaks(const struct heap *h)
 		n++;
 	}
 	mm_log("heap: %lu live blocks, %lu bytes\n", (unsigned long)n, (unsigned long)bytes);
+	return n;
+}
+
+size_t heap_report_leaks(const struct heap *h)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	size_t n = report_leaks(h);
+	mm_irq_restore(fl);
 	return n;
 }

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "x86.h" /* EFLAGS_IF */
+
 typedef uint64_t phys_addr_t; /* physical addresses in maps (the BIOS reports RAM above 4 GiB) */
 
 /* Logging: printf-style, with standard C conversions (%llx with a cast for 64-bit values). */
@@ -32,5 +34,38 @@ void mm_invlpg(uint32_t va);
 
 /* Symbol lookup for reports: the name of the function containing addr, or NULL. */
 const char *mm_symbol_name(uintptr_t addr, uintptr_t *offset);
+
+/*
+ * Interrupt exclusion for the allocators' public entry points (pmm_alloc_frame & co.,
+ * heap_alloc & co.), so that an interrupt handler may allocate and free while the interrupted
+ * code is inside the frame allocator or the heap. The kernel runs on one CPU, so keeping
+ * interrupts off is the whole lock: save EFLAGS, CLI, and on the way out set IF again only if
+ * it was set (Intel SDM Vol. 3A 6.8.1, masking maskable interrupts). Nesting is safe (an inner
+ * pair finds IF clear and leaves it clear). On the host (tests, fuzzers, benchmarks: one
+ * thread, no interrupts) both compile to nothing. Inline, so the fast paths pay a PUSHF/POP/CLI
+ * and one test, and the host builds nothing at all.
+ */
+typedef unsigned long mm_irqflags_t;
+
+static inline __attribute__((always_inline)) mm_irqflags_t mm_irq_save(void)
+{
+#if !__STDC_HOSTED__ && defined(__i386__)
+	mm_irqflags_t f;
+	__asm__ volatile("pushfl; popl %0; cli" : "=r"(f) : : "memory");
+	return f;
+#else
+	return 0;
+#endif
+}
+
+static inline __attribute__((always_inline)) void mm_irq_restore(mm_irqflags_t f)
+{
+#if !__STDC_HOSTED__ && defined(__i386__)
+	if (f & EFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+#else
+	(void)f;
+#endif
+}
 
 #endif

@@ -474,7 +474,7 @@ static uint32_t __attribute__((noinline)) alloc_move_hint(void)
 	return f >> 5;
 }
 
-uint32_t pmm_alloc_frame(void)
+static inline __attribute__((always_inline)) uint32_t alloc_frame(void)
 {
 	if (!pmm.free) return 0;
 	uint32_t w = pmm.hint;
@@ -493,7 +493,15 @@ uint32_t pmm_alloc_frame(void)
 	return f << PMM_FRAME_SHIFT;
 }
 
-uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, uint32_t limit)
+uint32_t pmm_alloc_frame(void)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	uint32_t pa = alloc_frame();
+	mm_irq_restore(fl);
+	return pa;
+}
+
+static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uint32_t align, uint32_t limit)
 {
 	if (align == 0) align = PMM_FRAME_SIZE;
 	if (align < PMM_FRAME_SIZE || (align & (align - 1)))
@@ -540,6 +548,15 @@ uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, ui
 	return s << PMM_FRAME_SHIFT;
 }
 
+/* noinline, and the body inlined into it: __builtin_return_address(0) there is our caller. */
+uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, uint32_t limit)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	uint32_t pa = alloc_frames(n, align, limit);
+	mm_irq_restore(fl);
+	return pa;
+}
+
 /* ---- freeing ------------------------------------------------------------------------------- */
 
 static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
@@ -575,7 +592,7 @@ static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
 	if (f >= pmm.normal_start) pmm.hint = f >> 5;
 }
 
-void __attribute__((noinline)) pmm_free_frame(uint32_t pa)
+static inline __attribute__((always_inline)) void free_frame(uint32_t pa)
 {
 	/* Fast path: a frame inside RAM, not free, in no reservation. Anything else goes through
 	 * free_run, which names the misuse. */
@@ -595,14 +612,25 @@ void __attribute__((noinline)) pmm_free_frame(uint32_t pa)
 	free_run("pmm_free_frame", __builtin_return_address(0), pa, 1);
 }
 
+void __attribute__((noinline)) pmm_free_frame(uint32_t pa)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	free_frame(pa);
+	mm_irq_restore(fl);
+}
+
 void __attribute__((noinline)) pmm_free_frames(uint32_t pa, size_t n)
 {
+	mm_irqflags_t fl = mm_irq_save();
 	free_run("pmm_free_frames", __builtin_return_address(0), pa, n);
+	mm_irq_restore(fl);
 }
 
 void __attribute__((noinline)) pmm_reserve_range(const char *name, phys_addr_t start, phys_addr_t end)
 {
+	mm_irqflags_t fl = mm_irq_save();
 	reserve(name, start, end, __builtin_return_address(0));
+	mm_irq_restore(fl);
 }
 
 /* ---- queries ------------------------------------------------------------------------------- */
@@ -663,7 +691,7 @@ void pmm_print_summary(void)
 		mm_log("pmm: usable=%u free=%u reserved=%u\n", pmm.usable, pmm.free, pmm.reserved);
 }
 
-size_t pmm_check(void)
+static size_t check(void)
 {
 	size_t bad = 0;
 #define PMM_BAD(...) do { if (bad++ < 8) mm_log("pmm_check: " __VA_ARGS__); } while (0)
@@ -690,5 +718,13 @@ size_t pmm_check(void)
 	if (pmm.free + pmm.reserved > pmm.usable)
 		PMM_BAD("free %u + reserved %u > usable %u\n", pmm.free, pmm.reserved, pmm.usable);
 #undef PMM_BAD
+	return bad;
+}
+
+size_t pmm_check(void)
+{
+	mm_irqflags_t fl = mm_irq_save();
+	size_t bad = check();
+	mm_irq_restore(fl);
 	return bad;
 }

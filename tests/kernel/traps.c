@@ -18,11 +18,8 @@
 #include "kernel/lib/string.h"
 #include "x86.h"
 
-/* 8254 PIT: channel 0 data port, mode/command port; mode 2 (rate generator), lobyte/hibyte. */
-#define PIT_CH0          0x40
-#define PIT_CMD          0x43
-#define PIT_CMD_CH0_RATE 0x34
-#define PIT_DIVISOR      11932 /* 1193182 Hz / 11932: about 100 Hz */
+/* 8254 PIT (ports and mode in include/x86.h): about 100 Hz. */
+#define PIT_DIVISOR      (PIT_INPUT_HZ / 100)
 #define PIT_WANT_TICKS   3
 #define PIT_MAX_SPINS    50000000u
 
@@ -162,9 +159,9 @@ static void traps_check_irq(void)
 		(unsigned)pic_get_mask());
 	traps_ticks = 0;
 	irq_register(IRQ_TIMER, traps_timer);
-	outb(PIT_CMD, PIT_CMD_CH0_RATE);
-	outb(PIT_CH0, PIT_DIVISOR & 0xFF);
-	outb(PIT_CH0, PIT_DIVISOR >> 8);
+	outb(PORT_PIT_CMD, PIT_CMD_CH0_RATE);
+	outb(PORT_PIT_CH0, PIT_DIVISOR & 0xFF);
+	outb(PORT_PIT_CH0, PIT_DIVISOR >> 8);
 	irq_unmask(IRQ_TIMER);
 	cpu_sti();
 	while (traps_ticks < PIT_WANT_TICKS && ++spins < PIT_MAX_SPINS)
