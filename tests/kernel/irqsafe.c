@@ -12,13 +12,12 @@
  * and the heap's and PMM's counts back where they started.
  */
 #include "kernel/arch/x86/cpu.h"
-#include "kernel/arch/x86/io.h"
 #include "kernel/arch/x86/irq.h"
+#include "kernel/arch/x86/pit.h"
 #include "kernel/ktest.h"
 #include "mm/heap.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
-#include "x86.h"
 
 #define IRQSAFE_PIT_HZ    4000
 #define IRQSAFE_TICKS     400       /* ticks to run for (about 0.1 s of guest time) */
@@ -78,14 +77,12 @@ static void irqsafe_suite(void)
 	static struct slot ring[MAIN_RING];
 	struct heap_stats before, after;
 	size_t free_before = pmm_free_count();
-	uint32_t rng = 67890u, loops = 0, main_fail = 0, divisor = PIT_INPUT_HZ / IRQSAFE_PIT_HZ;
+	uint32_t rng = 67890u, loops = 0, main_fail = 0;
 
 	heap_stats(&kernel_heap, &before);
 	isr_ticks = isr_fail = 0;
 	irq_register(IRQ_TIMER, irqsafe_timer);
-	outb(PORT_PIT_CMD, PIT_CMD_CH0_RATE);
-	outb(PORT_PIT_CH0, divisor & 0xFF);
-	outb(PORT_PIT_CH0, divisor >> 8);
+	pit_set_rate(IRQSAFE_PIT_HZ);
 	irq_unmask(IRQ_TIMER);
 	cpu_sti();
 	while (isr_ticks < IRQSAFE_TICKS && loops < IRQSAFE_MAX_LOOPS)

@@ -13,13 +13,13 @@
 #include "kernel/arch/x86/io.h"
 #include "kernel/arch/x86/irq.h"
 #include "kernel/arch/x86/pic.h"
+#include "kernel/arch/x86/pit.h"
 #include "kernel/arch/x86/trap_frame.h"
 #include "kernel/ktest.h"
 #include "kernel/lib/string.h"
 #include "x86.h"
 
-/* 8254 PIT (ports and mode in include/x86.h): about 100 Hz. */
-#define PIT_DIVISOR      (PIT_INPUT_HZ / 100)
+#define PIT_HZ           100
 #define PIT_WANT_TICKS   3
 #define PIT_MAX_SPINS    50000000u
 
@@ -159,9 +159,7 @@ static void traps_check_irq(void)
 		(unsigned)pic_get_mask());
 	traps_ticks = 0;
 	irq_register(IRQ_TIMER, traps_timer);
-	outb(PORT_PIT_CMD, PIT_CMD_CH0_RATE);
-	outb(PORT_PIT_CH0, PIT_DIVISOR & 0xFF);
-	outb(PORT_PIT_CH0, PIT_DIVISOR >> 8);
+	pit_set_rate(PIT_HZ);
 	irq_unmask(IRQ_TIMER);
 	cpu_sti();
 	while (traps_ticks < PIT_WANT_TICKS && ++spins < PIT_MAX_SPINS)
