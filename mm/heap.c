@@ -419,7 +419,17 @@ static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t size, size
 static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t req,
 			       uintptr_t caller)
 {
-	h->cache[size / HEAP_ALIGN] = *blk_next_free(b);
+	uintptr_t next = *blk_next_free(b);
+	h->cache[size / HEAP_ALIGN] = next;
+	/* The next hand-out of this size reads next's header and link: start those misses now,
+	 * as SLUB's prefetch_freepointer does (mm/slub.c). A LIFO list exposes blocks freed long
+	 * ago whenever it shrinks, and without this 45-60% of the calls slower than p99.9 on
+	 * bench-heap's small traces were cache hits waiting for such a block's line; with it
+	 * p99.9 / ns-per-op fell from 9.5-10.9 to 7.4-8.2 there (docs/heap.md). A prefetch of
+	 * an empty list's 0 is harmless: PREFETCHh never faults (Intel SDM vol. 2B); a kernel
+	 * built for a CPU without SSE gets no instruction at all. */
+	__builtin_prefetch((void *)next);
+	__builtin_prefetch((void *)blk_payload(next));
 	h->cache_class_bytes[size / HEAP_ALIGN] -= size;
 	h->cache_bytes -= size;
 	h->cache_blocks--;
