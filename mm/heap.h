@@ -78,7 +78,7 @@ struct heap_stats {
 	size_t in_use;        /* bytes of live blocks, headers and red zones included */
 	size_t requested;     /* bytes asked for by live blocks (HEAP_DEBUG only, else 0) */
 	size_t peak_in_use;   /* highest in_use seen */
-	size_t free;          /* bytes in free blocks */
+	size_t free;          /* bytes in free blocks and the wilderness (one free block) */
 	size_t cached;        /* bytes in freed blocks held by the small-block cache */
 	size_t largest_free;  /* largest free block (bytes, header included) */
 	size_t pages_held;    /* pages currently obtained from the backend */
@@ -92,12 +92,18 @@ struct heap {
 	uintptr_t recent_end;               /* highest end since heap_trim: a grow below it maps
 					     * up to min(recent_end - end, (end - start) / 2) */
 	uintptr_t first, sentinel;          /* first block; zero-size used block at end - header */
+	uintptr_t top;                      /* [top, sentinel) is the wilderness: free, with no
+					     * block header, not in the lists; the block below it
+					     * is never free (heap.c, carve) */
 	struct heap_backend backend;
 	size_t grow_min;                    /* smallest growth in bytes (page multiple) */
 	size_t shrink_threshold;            /* give pages back when the free tail is at least this
 					     * and at least the bytes below it, */
 	size_t shrink_keep;                 /* ... keeping max(this, half the bytes below it)
-					     * mapped as a spare (hysteresis) */
+					     * mapped as a spare (hysteresis), */
+	uint64_t shrink_delay;              /* ... once that has held for this many operations
+					     * (decay; 0: at once) */
+	uint64_t shrink_armed;              /* allocs + frees when it began to hold, or 0 */
 	size_t cache_limit;                 /* most bytes the small-block cache may hold (and
 					     * cache_limit / HEAP_CACHE_SHARE per list) */
 	size_t cache_bytes, cache_blocks;

@@ -82,9 +82,11 @@ void heap_panic_block(const char *what, uintptr_t p, uintptr_t b, uintptr_t call
 
 void heap_panic_pointer(const struct heap *h, uintptr_t p, uintptr_t caller)
 {
-	for (uintptr_t b = h->first; b < h->sentinel; b += blk_size(b)) {
+	if (p >= h->top && p < h->sentinel)
+		heap_panic_block("double free (pointer into free memory)", p, 0, caller);
+	for (uintptr_t b = h->first; b < h->top; b += blk_size(b)) {
 		size_t size = blk_size(b);
-		if (size < BLK_MIN || b + size > h->sentinel)
+		if (size < BLK_MIN || b + size > h->top)
 			break; /* corrupt: heap_check will say where */
 		if (p < b || p >= b + size)
 			continue;
@@ -121,7 +123,7 @@ static void check_lists(struct heap *h, size_t walked_free, size_t walked_bytes)
 				mm_panic("heap: check: bitmap bit (%d,%d) disagrees with its list", fl,
 					 sl);
 			for (; b; prev = b, b = *blk_next_free(b)) {
-				if (b < h->first || b >= h->sentinel || (blk_payload(b) & (HEAP_ALIGN - 1)))
+				if (b < h->first || b >= h->top || (blk_payload(b) & (HEAP_ALIGN - 1)))
 					mm_panic("heap: check: free list (%d,%d) links to 0x%lx, outside "
 						 "the heap", fl, sl, (unsigned long)b);
 				int f, s;
@@ -148,18 +150,20 @@ static void check_lists(struct heap *h, size_t walked_free, size_t walked_bytes)
 
 static void check(struct heap *h)
 {
-	if (h->sentinel != h->end - BLK_HDR || blk_size(h->sentinel) != 0 ||
-	    blk_is_free(h->sentinel))
+	if (h->sentinel != h->end - BLK_HDR || *blk_sizew(h->sentinel) != 0)
 		mm_panic("heap: check: end sentinel at 0x%lx corrupt", (unsigned long)h->sentinel);
+	if (h->top < h->first || h->top > h->sentinel)
+		mm_panic("heap: check: wilderness start 0x%lx outside [0x%lx, 0x%lx]",
+			 (unsigned long)h->top, (unsigned long)h->first, (unsigned long)h->sentinel);
 	if (HEAP_DEBUG && (*blk_magic(h->sentinel) ^ blk_payload(h->sentinel)) != HEAP_MAGIC_END)
 		mm_panic("heap: check: end sentinel at 0x%lx overwritten",
 			 (unsigned long)h->sentinel);
 	size_t nfree = 0, free_bytes = 0, nlive = 0, live_bytes = 0, ncached = 0, cached_bytes = 0;
 	bool prev_free = false;
 	uintptr_t b = h->first;
-	while (b != h->sentinel) {
+	while (b != h->top) {
 		size_t size = blk_size(b);
-		if (size < BLK_MIN || b + size > h->sentinel)
+		if (size < BLK_MIN || b + size > h->top)
 			check_fail("corrupt block size", b, false);
 		if (blk_prev_is_free(b) != prev_free)
 			check_fail("wrong prev-free flag", b, false);
@@ -202,8 +206,15 @@ static void check(struct heap *h)
 		prev_free = blk_is_free(b);
 		b += size;
 	}
-	if (blk_prev_is_free(h->sentinel) != prev_free)
-		mm_panic("heap: check: sentinel's prev-free flag is wrong");
+	if (prev_free)
+		check_fail("free block next to the wilderness (missed coalescing)",
+			   b - ((uintptr_t *)b)[-1], false);
+	if (HEAP_DEBUG) {
+		uintptr_t bad = heap_find_not(h->top, HEAP_POISON_FREE, h->sentinel - h->top);
+		if (bad)
+			mm_panic("heap: use after free: the wilderness [0x%lx-0x%lx) modified at 0x%lx",
+				 (unsigned long)h->top, (unsigned long)h->sentinel, (unsigned long)bad);
+	}
 	if (nlive != h->live_blocks || live_bytes != h->in_use)
 		mm_panic("heap: check: the walk found %lu live blocks / %lu bytes, the counters say "
 			 "%lu / %lu", (unsigned long)nlive, (unsigned long)live_bytes,
@@ -213,7 +224,7 @@ static void check(struct heap *h)
 	for (int c = 0; c < (int)HEAP_CACHE_CLASSES; c++) {
 		size_t class_bytes = bytes;
 		for (uintptr_t cb = h->cache[c]; cb; cb = *blk_next_free(cb)) {
-			if (cb < h->first || cb >= h->sentinel ||
+			if (cb < h->first || cb >= h->top ||
 			    (blk_payload(cb) & (HEAP_ALIGN - 1)))
 				mm_panic("heap: check: cache list %d links to 0x%lx, outside the heap",
 					 c, (unsigned long)cb);
@@ -247,11 +258,12 @@ static void stats(const struct heap *h, struct heap_stats *st)
 	st->in_use = h->in_use;
 	st->requested = h->requested;
 	st->peak_in_use = h->peak_in_use;
-	st->free = h->free_bytes;
+	size_t wild = h->sentinel - h->top; /* counted as one free block */
+	st->free = h->free_bytes + wild;
 	st->pages_held = h->pages_held;
 	st->peak_pages = h->peak_pages;
 	st->live_blocks = h->live_blocks;
-	st->free_blocks = h->free_blocks;
+	st->free_blocks = h->free_blocks + (wild != 0);
 	st->cached = h->cache_bytes;
 	st->cached_blocks = h->cache_blocks;
 	st->allocs = h->allocs;
@@ -259,7 +271,7 @@ static void stats(const struct heap *h, struct heap_stats *st)
 	st->grows = h->grows;
 	st->shrinks = h->shrinks;
 	/* The largest free block is in the highest non-empty list; that one list is walked. */
-	st->largest_free = 0;
+	st->largest_free = wild;
 	if (h->fl_bitmap) {
 		int fl = heap_fls32(h->fl_bitmap);
 		int sl = heap_fls32(h->sl_bitmap[fl]);
@@ -298,7 +310,7 @@ void heap_print_stats(const struct heap *h)
 static size_t report_leaks(const struct heap *h)
 {
 	size_t n = 0, bytes = 0;
-	for (uintptr_t b = h->first; b != h->sentinel; b += blk_size(b)) {
+	for (uintptr_t b = h->first; b != h->top; b += blk_size(b)) {
 		if (blk_is_free(b) || blk_is_cached(b))
 			continue;
 		uintptr_t p = blk_payload(b);

@@ -145,6 +145,7 @@ static void test_huge_sizes_fail_cleanly(void **state)
 	assert_int_equal(heap_usable_size(H, p) >= 100, 1);
 	heap_free(H, p, SITE);
 	/* Almost the whole range works. */
+	H->shrink_delay = 0; /* for the check below that the free gives pages back at once */
 	void *big = heap_alloc(H, SPAN - (1 << 20), SITE);
 	assert_non_null(big);
 	memset(big, 1, SPAN - (1 << 20));
@@ -270,6 +271,7 @@ static void test_grows_and_shrinks_through_backend(void **state)
 	enum { N = 400 };
 	void *p[N];
 	size_t initial = A->mapped_pages;
+	H->shrink_delay = 0; /* the decay has its own test */
 	for (int i = 0; i < N; i++) {
 		p[i] = heap_alloc(H, 3000, SITE);
 		assert_non_null(p[i]);
@@ -301,6 +303,84 @@ static void test_grows_and_shrinks_through_backend(void **state)
 	heap_check(H);
 }
 
+/* A block cut from the wilderness writes its own header and nothing after it: the bytes past its
+ * end, where splitting a free tail block would write the remainder's header, stay as they
+ * were (heap.c, carve). */
+static void test_carve_writes_nothing_past_the_block(void **state)
+{
+	struct heap_stats st;
+	heap_stats(H, &st);
+	assert_int_equal(st.free_blocks, 1); /* a fresh heap: one wilderness */
+	/* Within the initial 64 KiB: a grow would poison (debug) what it maps. */
+	for (size_t n = 100; H->top + n + 256 < H->sentinel; n = n * 3 + 1) {
+		uint8_t *end = (uint8_t *)H->top + (n + 64); /* past any block for n bytes */
+		uint8_t before[256];
+		memcpy(before, end - 128, sizeof(before));
+		uintptr_t top = H->top;
+		void *p = heap_alloc(H, n, SITE);
+		/* carved at the top: the payload follows the header (1 word, 4 in debug builds) */
+		assert_true((uintptr_t)p - (HEAP_DEBUG ? 4 : 1) * sizeof(uintptr_t) == top);
+		uint8_t *stop = (uint8_t *)H->top;
+		/* Everything from the new top on is as it was. */
+		for (uint8_t *q = stop; q < end + 128; q++)
+			assert_int_equal(*q, before[q - (end - 128)]);
+		heap_check(H);
+	}
+	heap_stats(H, &st);
+	assert_int_equal(st.free_blocks, 1);
+	assert_int_equal(st.largest_free, H->sentinel - H->top);
+}
+
+/* The shrink decay (heap.c, release_block): pages go back only once the wilderness has been
+ * over the threshold for shrink_delay operations, counted at the frees that reach it; a grow
+ * in between starts the count again. Counts, not times. */
+static void test_shrink_waits_for_the_delay(void **state)
+{
+	enum { N = 64, BLOCK = 64 << 10, DELAY = 100 };
+	void *p[N];
+	struct heap_stats st;
+	H->cache_limit = 0;
+	H->shrink_delay = DELAY;
+	for (int i = 0; i < N; i++)
+		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
+	size_t high = A->mapped_pages;
+	for (int i = N - 1; i >= 0; i--)
+		heap_free(H, p[i], SITE);
+	heap_stats(H, &st);
+	uint64_t shrinks0 = st.shrinks, ops0 = st.allocs + st.frees;
+	/* 64 frees: the shrink rule has held for fewer than DELAY operations. */
+	assert_int_equal(A->mapped_pages, high);
+	/* A block from the wilderness and back: two operations each, the rule holds all along. */
+	uint64_t ops;
+	do {
+		void *q = heap_alloc(H, BLOCK, SITE);
+		assert_non_null(q);
+		heap_free(H, q, SITE);
+		heap_stats(H, &st);
+		ops = st.allocs + st.frees;
+	} while (st.shrinks == shrinks0 && ops - ops0 < 4 * DELAY);
+	assert_int_equal(st.shrinks, shrinks0 + 1);
+	assert_true(A->mapped_pages < high);
+	/* It held since the first free that reached the wilderness with the rule true (the
+	 * free of p[N/2 - 1] or so), so it shrank after DELAY operations from then: more than
+	 * the frees alone, not more than DELAY after the last free of p[]. */
+	assert_true(ops - ops0 <= DELAY);
+	assert_true(ops - ops0 + N / 2 >= DELAY);
+	heap_check(H);
+	/* With the delay at 0 the same frees shrink at once. */
+	heap_trim(H);
+	for (int i = 0; i < N; i++)
+		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
+	H->shrink_delay = 0;
+	heap_stats(H, &st);
+	shrinks0 = st.shrinks;
+	for (int i = N - 1; i >= 0; i--)
+		heap_free(H, p[i], SITE);
+	heap_stats(H, &st);
+	assert_true(st.shrinks > shrinks0);
+	heap_check(H);
+}
+
 /* The shrink policy (heap.c, release_block and heap_grow): a shrink keeps a spare free tail of
  * at least shrink_keep bytes mapped, allocations use that spare without calling the backend,
  * and growing again below the recent high-water mark takes ONE backend call that maps back up to
@@ -310,6 +390,7 @@ static void test_shrink_keeps_spare_and_regrows_once(void **state)
 	enum { N = 64, BLOCK = 64 << 10 };
 	void *p[N];
 	H->cache_limit = 0; /* TLSF alone: the freed blocks coalesce into one free tail */
+	H->shrink_delay = 0; /* the decay has its own test */
 	for (int i = 0; i < N; i++)
 		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
 	size_t high = A->mapped_pages;
@@ -730,6 +811,11 @@ static void test_misuse_double_free(void **state)
 	heap_free(H, keep, SITE); /* victim's block now merged into keep's */
 	expect_panic(do_free, H, "double free", false);
 	heap_free(H, after, SITE);
+	/* All three are wilderness now: no header is left at all, and a double free is still
+	 * named (the release build's check is the pointer's place, above the wilderness start). */
+	victim = after;
+	set_expect(victim);
+	expect_panic(do_free, H, "double free (pointer into free memory)", false);
 	heap_check(H);
 }
 
@@ -828,6 +914,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cache_next_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grows_and_shrinks_through_backend, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_carve_writes_nothing_past_the_block, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_shrink_waits_for_the_delay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_keeps_spare_and_regrows_once, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stats_and_leak_report, setup, teardown),
