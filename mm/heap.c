@@ -160,6 +160,7 @@ static inline uintptr_t carve(struct heap *h, size_t size)
  * and cost 4% of footprint on bench-heap mixed-random). */
 static bool heap_grow(struct heap *h, size_t size);
 static void cache_flush(struct heap *h);
+static void cache_gc_step(struct heap *h);
 static inline uintptr_t take_block(struct heap *h, size_t size)
 {
 	/* The head of the request's own list first: when it fits it is a closer fit than
@@ -453,6 +454,7 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 	__builtin_prefetch((void *)next);
 	__builtin_prefetch((void *)blk_payload(next));
 	h->cache_class_bytes[size / HEAP_ALIGN] -= size;
+	h->cache_taken[size / HEAP_ALIGN] = 1;
 	h->cache_bytes -= size;
 	h->cache_blocks--;
 	*blk_sizew(b) &= ~BLK_CACHED;
@@ -475,6 +477,7 @@ static inline __attribute__((always_inline)) void *alloc(struct heap *h, size_t 
 		if (size < HEAP_CACHE_MAX_BLOCK && (c = h->cache[size / HEAP_ALIGN + 1]))
 			return cache_take(h, c, size + HEAP_ALIGN, n, caller);
 	}
+	cache_gc_step(h);
 	uintptr_t b = take_block(h, size);
 	if (!b)
 		return NULL;
@@ -639,6 +642,32 @@ static void cache_flush(struct heap *h)
 	h->cache_blocks = 0;
 }
 
+/* One step of the cache's garbage collection, at every HEAP_CACHE_GC_EVERY-th call that goes
+ * to TLSF anyway (as jemalloc's incremental tcache GC, but off the cache's own fast paths): the
+ * next size in turn gives one block back to TLSF if nothing was taken from its list since its
+ * last turn. Without it, blocks cached by one phase of work
+ * stay for good once the sizes change, pinning the free memory around them into pieces: on
+ * bench-heap large-lifo after the mixed traces, 42% of the allocations came from such pieces
+ * instead of the wilderness, and those were 50 of the 80 calls slower than p99.9. */
+static void cache_gc_step(struct heap *h)
+{
+	if (++h->cache_gc_tick % HEAP_CACHE_GC_EVERY)
+		return;
+	unsigned c = h->cache_gc_next;
+	h->cache_gc_next = c + 1 < HEAP_CACHE_CLASSES ? c + 1 : 0;
+	uintptr_t b = h->cache[c];
+	if (b && !h->cache_taken[c]) {
+		size_t size = (size_t)c * HEAP_ALIGN;
+		h->cache[c] = *blk_next_free(b);
+		h->cache_class_bytes[c] -= size;
+		h->cache_bytes -= size;
+		h->cache_blocks--;
+		*blk_sizew(b) &= ~BLK_CACHED;
+		release_block(h, b);
+	}
+	h->cache_taken[c] = 0;
+}
+
 static inline __attribute__((always_inline)) void free_block(struct heap *h, void *ptr, uintptr_t caller)
 {
 	if (!ptr)
@@ -665,6 +694,7 @@ static inline __attribute__((always_inline)) void free_block(struct heap *h, voi
 		return;
 	}
 	release_block(h, b);
+	cache_gc_step(h);
 }
 
 void heap_free(struct heap *h, void *ptr, uintptr_t caller)

@@ -64,6 +64,7 @@
 #define HEAP_CACHE_MAX_BLOCK 1024u
 #define HEAP_CACHE_CLASSES   (HEAP_CACHE_MAX_BLOCK / HEAP_ALIGN + 1)
 #define HEAP_CACHE_SHARE     8u
+#define HEAP_CACHE_GC_EVERY  4u   /* TLSF calls per step of the cache's GC (heap.c) */
 
 /* Backend: grow makes [va, va + bytes) readable and writable (returns 0, or -1 when out of
  * memory); shrink gives [va, va + bytes) back. Both get page-aligned va and bytes. Neither may
@@ -109,6 +110,8 @@ struct heap {
 	size_t cache_bytes, cache_blocks;
 	uintptr_t cache[HEAP_CACHE_CLASSES];
 	size_t cache_class_bytes[HEAP_CACHE_CLASSES];
+	uint8_t cache_taken[HEAP_CACHE_CLASSES];  /* taken from since the GC's last visit */
+	unsigned cache_gc_next, cache_gc_tick;    /* the size the GC visits next; TLSF calls */
 	uint32_t fl_bitmap;
 	uint32_t sl_bitmap[HEAP_FL_COUNT];
 	uintptr_t lists[HEAP_FL_COUNT][HEAP_SL_COUNT];

@@ -538,6 +538,45 @@ static void test_small_block_cache(void **state)
 	heap_check(H);
 }
 
+/* The cache's GC (heap.c, cache_gc_step): blocks of a size nobody takes any more go back to
+ * TLSF, one per visit of that size, a visit every HEAP_CACHE_GC_EVERY calls that reach TLSF
+ * (here two per round: the 3000-byte block); a size in use keeps its blocks. Counts, not
+ * times. */
+static void test_cache_gc_returns_stale_blocks(void **state)
+{
+	struct heap_stats st;
+	void *p[8], *q[8];
+	for (int i = 0; i < 8; i++) {
+		p[i] = heap_alloc(H, 100, SITE);
+		q[i] = heap_alloc(H, 200, SITE);
+	}
+	for (int i = 0; i < 8; i++) {
+		heap_free(H, p[i], SITE);
+		heap_free(H, q[i], SITE);
+	}
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 16);
+	/* Every size visited 12 times: the 100-byte list (8 blocks) empties, the 200-byte one,
+	 * taken from every round, stays. */
+	for (unsigned k = 0; k < 12 * HEAP_CACHE_CLASSES * HEAP_CACHE_GC_EVERY / 2; k++) {
+		void *x = heap_alloc(H, 3000, SITE); /* too big for the cache */
+		void *y = heap_alloc(H, 200, SITE);
+		assert_non_null(x);
+		assert_non_null(y);
+		heap_free(H, y, SITE);
+		heap_free(H, x, SITE);
+	}
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 8);
+	assert_int_equal(st.live_blocks, 0);
+	heap_check(H);
+	/* With nothing cached below them, the freed blocks coalesced: one free block (the
+	 * wilderness) is left. */
+	heap_trim(H);
+	heap_stats(H, &st);
+	assert_int_equal(st.free_blocks, 1);
+}
+
 /* An allocation whose own cache list is empty takes a cached block of the next size up (16
  * bytes more), not one two sizes up, and not a TLSF block. */
 static void test_cache_next_size(void **state)
@@ -914,6 +953,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cache_next_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grows_and_shrinks_through_backend, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_cache_gc_returns_stale_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_carve_writes_nothing_past_the_block, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_waits_for_the_delay, setup, teardown),
