@@ -6,8 +6,11 @@
  * (ECRTS 2004): a first-level bitmap over powers of two and second-level bitmaps that split each
  * power of two into HEAP_SL_COUNT lists; a request is rounded up to the next list boundary so
  * that any block in the first non-empty list found by find-first-set fits ("good fit", section
- * 3), which makes malloc and free O(1). The block layout is in heap_block.h; heap_check, the
- * statistics and the leak report are in heap_debug.c.
+ * 3), which makes malloc and free O(1). In front of it, a small-block cache (per-size LIFO
+ * lists of freed blocks up to 1 KiB, with a GC); above the last block, a headerless wilderness
+ * that allocations are carved from and frees at the top return to (docs/heap.md, "Design"). The
+ * block layout is in heap_block.h; heap_check, the statistics and the leak report are in
+ * heap_debug.c.
  */
 #include "mm/heap.h"
 #include "mm/heap_block.h"
@@ -446,9 +449,9 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 	h->cache[size / HEAP_ALIGN] = next;
 	/* The next hand-out of this size reads next's header and link: start those misses now,
 	 * as SLUB's prefetch_freepointer does (mm/slub.c). A LIFO list exposes blocks freed long
-	 * ago whenever it shrinks, and without this 45-60% of the calls slower than p99.9 on
-	 * bench-heap's small traces were cache hits waiting for such a block's line; with it
-	 * p99.9 / ns-per-op fell from 9.5-10.9 to 7.4-8.2 there (docs/heap.md). A prefetch of
+	 * ago whenever it shrinks, and without this about 60% of the calls slower than p99.9 on
+	 * bench-heap small-fifo and small-random were cache hits waiting for such a block's line;
+	 * with it p99.9 / ns-per-op fell from 9.5-10.9 to 7.4-8.2 there (docs/heap.md). A prefetch of
 	 * an empty list's 0 is harmless: PREFETCHh never faults (Intel SDM vol. 2B); a kernel
 	 * built for a CPU without SSE gets no instruction at all. */
 	__builtin_prefetch((void *)next);

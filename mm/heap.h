@@ -53,7 +53,8 @@
  * HEAP_CACHE_MAX_BLOCK bytes go onto a LIFO list per exact block size, up to cache_limit
  * bytes in all and cache_limit / HEAP_CACHE_SHARE bytes per list, and are handed out again
  * without splitting or coalescing. They stay "used" for TLSF (flag BLK_CACHED), are flushed
- * back when TLSF runs out and by heap_trim. The per-list share keeps the cache fair: with
+ * back when TLSF runs out and by heap_trim, and sizes nobody takes from go back a block at a
+ * time (heap.c, cache_gc_step). The per-list share keeps the cache fair: with
  * only a global limit, a full cache admits a small block more often than a large one (it
  * fits in the room one hit leaves), so under FIFO frees the large sizes' lists drained for
  * good and the cache served 38% of allocations instead of 93% (bench-heap small-fifo). An

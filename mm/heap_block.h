@@ -12,6 +12,8 @@
  *   release (HEAP_DEBUG=0), header = 1 word:   [size|flags][payload ...]
  *   debug   (HEAP_DEBUG=1), header = 4 words:  [caller][requested][magic][size|flags][payload ...]
  *   free block:  [header][next free][prev free][poison (debug) ...][footer = size]
+ *   the heap:    [first block] ... [last block][wilderness][sentinel]  (the wilderness, from
+ *                h->top to the sentinel, has no header and is in no list: heap.c, carve)
  *   cached block (BLK_CACHED, used for TLSF): [header][next cached][poison (debug) ...]
  *
  * In debug builds magic is HEAP_MAGIC_LIVE or HEAP_MAGIC_FREE xor'ed with the payload address
