@@ -57,13 +57,17 @@ static inline void list_remove(struct heap *h, uintptr_t b, size_t size)
 	h->free_blocks--;
 }
 
-/* Mark b free with this size (header and footer), keep its BLK_PREV_FREE, tell its successor. */
-static inline void blk_set_free(uintptr_t b, size_t size)
+/* Mark b free with this size (header and footer), keep its BLK_PREV_FREE, and tell its
+ * successor unless it knows already: when b has just absorbed a free successor, the block after
+ * that has BLK_PREV_FREE set (free blocks are coalesced, so its predecessor was free), and
+ * leaving it alone spares a read of a line nobody else needs, one that depends on the absorbed
+ * block's size (a second cache miss in a row on bench-heap's small traces). */
+static inline void blk_set_free(uintptr_t b, size_t size, bool next_knows)
 {
 	*blk_sizew(b) = size | BLK_FREE | (*blk_sizew(b) & BLK_PREV_FREE);
 	*blk_footer(b, size) = size;
-	uintptr_t n = b + size;
-	*blk_sizew(n) |= BLK_PREV_FREE;
+	if (!next_knows)
+		*blk_sizew(b + size) |= BLK_PREV_FREE;
 }
 
 /* Size of the block that serves a request of n bytes, or 0 when n is too big. */
@@ -106,19 +110,19 @@ static inline bool find_list(const struct heap *h, size_t size, int *flp, int *s
 	return true;
 }
 
-/* Remove and return the head of list (fl, sl). */
-static inline uintptr_t take_head(struct heap *h, int fl, int sl)
+/* Remove and return the head of list (fl, sl), its size in *bsize. */
+static inline uintptr_t take_head(struct heap *h, int fl, int sl, size_t *bsize)
 {
 	uintptr_t b = h->lists[fl][sl];
-	list_remove(h, b, blk_size(b));
+	list_remove(h, b, *bsize = blk_size(b));
 	return b;
 }
 
-/* Remove and return a free block of at least `size` bytes, or 0. */
-static inline uintptr_t find_block(struct heap *h, size_t size)
+/* Remove and return a free block of at least `size` bytes (its size in *bsize), or 0. */
+static inline uintptr_t find_block(struct heap *h, size_t size, size_t *bsize)
 {
 	int fl, sl;
-	return find_list(h, size, &fl, &sl) ? take_head(h, fl, sl) : 0;
+	return find_list(h, size, &fl, &sl) ? take_head(h, fl, sl, bsize) : 0;
 }
 
 /* A block from the request's own list that fits, looking at no more than HEAP_EXACT_TRIES
@@ -126,16 +130,24 @@ static inline uintptr_t find_block(struct heap *h, size_t size)
  * a request could not use the last 1/32 of the heap (e.g. the block just grown for it, which
  * list_insert put at the head), and blocks that fit would sit unused while the heap grows. */
 #define HEAP_EXACT_TRIES 8
-static inline uintptr_t find_block_exact(struct heap *h, size_t size)
+static inline uintptr_t find_block_exact(struct heap *h, size_t size, size_t *bsize)
 {
 	int fl, sl;
 	heap_mapping(size, &fl, &sl);
 	if (fl >= HEAP_FL_COUNT)
 		return 0;
 	uintptr_t b = h->lists[fl][sl];
+	if (fl == 0) {
+		/* A list of first level 0 holds blocks of one size, so its head fits, and its size
+		 * is known without reading its header: the caller's access to the successor's
+		 * header does not wait for that line. */
+		if (b)
+			list_remove(h, b, *bsize = size);
+		return b;
+	}
 	for (int i = 0; b && i < HEAP_EXACT_TRIES; i++, b = *blk_next_free(b))
 		if (blk_size(b) >= size) {
-			list_remove(h, b, blk_size(b));
+			list_remove(h, b, *bsize = blk_size(b));
 			return b;
 		}
 	return 0;
@@ -145,30 +157,31 @@ static inline uintptr_t find_block_exact(struct heap *h, size_t size)
  * smaller. The only word written is the new block's header, at the old top: the end of the
  * block carved before, which its caller has just written, not a page nobody touched for a
  * while (as splitting a free tail block would: its remainder's header lies `size` bytes on). */
-static inline uintptr_t carve(struct heap *h, size_t size)
+static inline uintptr_t carve(struct heap *h, size_t size, size_t *bsize)
 {
 	if (h->sentinel - h->top < size)
 		return 0;
 	uintptr_t b = h->top;
 	h->top = b + size;
+	*bsize = size;
 	*blk_sizew(b) = size | BLK_FREE; /* the block below the wilderness is never free */
 	return b;
 }
 
-/* A free block of at least `size` bytes (out of the lists; its successor is a used block or
- * the wilderness), growing the heap when there is none; 0 when out of memory. The wilderness
- * takes part in the good-fit search as if it were a free block of its size in its list: it
- * serves a request when no list below its own has a fitting block (using it only when the
- * lists are empty - Wilson et al.'s wilderness preservation - split larger list blocks instead
- * and cost 4% of footprint on bench-heap mixed-random). */
+/* A free block of at least `size` bytes (out of the lists, its size in *bsize; its successor
+ * is a used block or the wilderness), growing the heap when there is none; 0 when out of
+ * memory. The wilderness takes part in the good-fit search as if it were a free block of its
+ * size in its list: it serves a request when no list below its own has a fitting block (using
+ * it only when the lists are empty - Wilson et al.'s wilderness preservation - split larger
+ * list blocks instead and cost 4% of footprint on bench-heap mixed-random). */
 static bool heap_grow(struct heap *h, size_t size);
 static void cache_flush(struct heap *h);
 static void cache_gc_step(struct heap *h);
-static inline uintptr_t take_block(struct heap *h, size_t size)
+static inline uintptr_t take_block(struct heap *h, size_t size, size_t *bsize)
 {
 	/* The head of the request's own list first: when it fits it is a closer fit than
 	 * anything the rounded-up search finds (less fragmentation, measured in bench-heap). */
-	uintptr_t b = find_block_exact(h, size);
+	uintptr_t b = find_block_exact(h, size, bsize);
 	if (b)
 		return b;
 	int fl, sl;
@@ -178,23 +191,23 @@ static inline uintptr_t take_block(struct heap *h, size_t size)
 		int wfl, wsl;
 		heap_mapping(wild, &wfl, &wsl);
 		if (!listed || wfl < fl || (wfl == fl && wsl <= sl))
-			return carve(h, size);
+			return carve(h, size, bsize);
 	}
 	if (listed)
-		return take_head(h, fl, sl);
+		return take_head(h, fl, sl, bsize);
 	if (!heap_grow(h, size)) {
 		/* Out of memory: as a last resort (O(cache), so not on the normal path) let the
 		 * cached blocks coalesce into what is needed. */
 		if (!h->cache_bytes)
 			return 0;
 		cache_flush(h);
-		if ((b = find_block(h, size)) || (b = find_block_exact(h, size)) ||
-		    (b = carve(h, size)))
+		if ((b = find_block(h, size, bsize)) || (b = find_block_exact(h, size, bsize)) ||
+		    (b = carve(h, size, bsize)))
 			return b;
 		if (!heap_grow(h, size))
 			return 0;
 	}
-	return carve(h, size);
+	return carve(h, size, bsize);
 }
 
 /* --- growth and shrink ----------------------------------------------------------------------- */
@@ -225,17 +238,18 @@ static inline uintptr_t merge_prev(struct heap *h, uintptr_t b, size_t *size)
 }
 
 /* Merge free block b with a free successor; the successor is a real block (b does not border
- * the wilderness; the sentinel is never free). */
-static inline void merge_next(struct heap *h, uintptr_t b, size_t *size)
+ * the wilderness; the sentinel is never free). True when it merged. */
+static inline bool merge_next(struct heap *h, uintptr_t b, size_t *size)
 {
 	uintptr_t n = b + *size;
 	if (!blk_is_free(n))
-		return;
+		return false;
 	size_t nsize = blk_size(n);
 	list_remove(h, n, nsize);
 	if (HEAP_DEBUG)
 		heap_fill(n - BLK_W, HEAP_POISON_FREE, BLK_W + BLK_HDR + 2 * BLK_W);
 	*size += nsize;
+	return true;
 }
 
 /* Make the heap's last free block at least `size` bytes by mapping more pages at its end. */
@@ -395,8 +409,8 @@ static inline void trim_used(struct heap *h, uintptr_t b, size_t size, size_t ke
 	/* A tail cut from a free block is poisoned already; one cut from user data is not. */
 	if (HEAP_DEBUG && dirty)
 		heap_fill(blk_poison_start(r), HEAP_POISON_FREE, rsize - BLK_HDR - 2 * BLK_W);
-	merge_next(h, r, &rsize);
-	blk_set_free(r, rsize);
+	bool merged = merge_next(h, r, &rsize);
+	blk_set_free(r, rsize, merged);
 	if (HEAP_DEBUG) {
 		*blk_caller(r) = 0;
 		*blk_req(r) = 0;
@@ -429,16 +443,41 @@ static inline uintptr_t mark_live(struct heap *h, uintptr_t b, size_t bsize, siz
 	return p;
 }
 
-/* Turn the (removed from its list) free block b into a used block of at least `size` bytes. */
-static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t size, size_t req,
-				  uintptr_t caller)
+/* Turn the free block b of bsize bytes (out of its list, or just carved) into a used block of
+ * at least `size` bytes. */
+static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t bsize, size_t size,
+				  size_t req, uintptr_t caller)
 {
-	size_t bsize = blk_size(b);
-	*blk_sizew(b) &= ~BLK_FREE;
-	if (b + bsize != h->top) /* a carved block: nothing of it after b */
-		*blk_sizew(b + bsize) &= ~BLK_PREV_FREE;
-	trim_used(h, b, bsize, size, false);
-	return mark_live(h, b, blk_size(b), req, caller);
+	if (bsize - size >= BLK_MIN) {
+		/* Split: the rest r stays free. A block carved for an aligned request gives its
+		 * rest back to the wilderness; a listed block's rest goes to its list, and its
+		 * successor n keeps BLK_PREV_FREE (r is its free predecessor now) and is not
+		 * touched at all: only r's footer, n's neighbour, is written. (n is not free:
+		 * immediate coalescing; so r merges with nothing.) */
+		uintptr_t r = b + size;
+		size_t rsize = bsize - size;
+		*blk_sizew(b) = size | (*blk_sizew(b) & BLK_PREV_FREE);
+		if (r + rsize == h->top) {
+			if (HEAP_DEBUG) /* as the wilderness is */
+				heap_fill(r, HEAP_POISON_FREE, BLK_HDR + 2 * BLK_W);
+			h->top = r;
+			return mark_live(h, b, size, req, caller);
+		}
+		*blk_sizew(r) = rsize | BLK_FREE;
+		*blk_footer(r, rsize) = rsize;
+		if (HEAP_DEBUG) { /* r's inside was poisoned as part of b */
+			*blk_caller(r) = 0;
+			*blk_req(r) = 0;
+			*blk_magic(r) = HEAP_MAGIC_FREE ^ blk_payload(r);
+		}
+		list_insert(h, r, rsize);
+		bsize = size;
+	} else {
+		*blk_sizew(b) &= ~BLK_FREE;
+		if (b + bsize != h->top) /* a carved block: nothing of it after b */
+			*blk_sizew(b + bsize) &= ~BLK_PREV_FREE;
+	}
+	return mark_live(h, b, bsize, req, caller);
 }
 
 /* Take the head b (size bytes) off its cache list and out of the cache's counts; returns the
@@ -489,10 +528,11 @@ static inline __attribute__((always_inline)) void *alloc(struct heap *h, size_t 
 			return cache_take(h, c, size + HEAP_ALIGN, n, caller);
 	}
 	cache_gc_step(h);
-	uintptr_t b = take_block(h, size);
+	size_t bsize;
+	uintptr_t b = take_block(h, size, &bsize);
 	if (!b)
 		return NULL;
-	return (void *)use_block(h, b, size, n, caller);
+	return (void *)use_block(h, b, bsize, size, n, caller);
 }
 
 /* The public entry points: interrupts kept off around the work (mm_irq_save in mm_env.h). */
@@ -517,8 +557,8 @@ static void *alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t cal
 	if (!size)
 		return NULL;
 	/* Room for the block plus a leading gap that is either 0 or a whole free block. */
-	size_t want = size + align + BLK_MIN;
-	uintptr_t b = take_block(h, want);
+	size_t want = size + align + BLK_MIN, bsize;
+	uintptr_t b = take_block(h, want, &bsize);
 	if (!b)
 		return NULL;
 	uintptr_t p = blk_payload(b);
@@ -527,11 +567,11 @@ static void *alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t cal
 		ap += align;
 	if (ap != p) {
 		/* Split off the gap as a free block; b's predecessor is used (b was coalesced). */
-		size_t gap = ap - p, bsize = blk_size(b);
+		size_t gap = ap - p;
 		uintptr_t nb = b + gap;
 		*blk_sizew(nb) = (bsize - gap) | BLK_FREE | BLK_PREV_FREE;
 		*blk_sizew(b) &= BLK_PREV_FREE;
-		blk_set_free(b, gap);
+		blk_set_free(b, gap, true);
 		if (HEAP_DEBUG) {
 			*blk_caller(b) = 0;
 			*blk_req(b) = 0;
@@ -539,8 +579,9 @@ static void *alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t cal
 		}
 		list_insert(h, b, gap); /* its inside was poisoned as part of b */
 		b = nb;
+		bsize -= gap;
 	}
-	return (void *)use_block(h, b, size, n, caller);
+	return (void *)use_block(h, b, bsize, size, n, caller);
 }
 
 void *heap_alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t caller)
@@ -599,12 +640,12 @@ static inline uintptr_t checked_block(struct heap *h, void *ptr, uintptr_t calle
 static inline void release_block(struct heap *h, uintptr_t b)
 {
 	size_t size = blk_size(b);
-	bool tail = b + size == h->top;
+	bool tail = b + size == h->top, merged = false;
 	if (!tail)
-		merge_next(h, b, &size);
+		merged = merge_next(h, b, &size);
 	b = merge_prev(h, b, &size);
 	if (!tail) {
-		blk_set_free(b, size);
+		blk_set_free(b, size, merged);
 		list_insert(h, b, size);
 		return;
 	}

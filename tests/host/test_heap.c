@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "mm/heap.h"
+#include "mm/heap_block.h"
 #include "mm/kmalloc.h"
 #include "tests/host/test_heap_arena.h"
 
@@ -329,6 +330,58 @@ static void test_carve_writes_nothing_past_the_block(void **state)
 	heap_stats(H, &st);
 	assert_int_equal(st.free_blocks, 1);
 	assert_int_equal(st.largest_free, H->sentinel - H->top);
+}
+
+/* Splitting a listed free block leaves its successor's header alone (heap.c, use_block): the
+ * successor keeps BLK_PREV_FREE because the rest of the split block is free, so the old clear
+ * and set again only cost a cache miss. Planted: the successor's flag cleared; a write of the
+ * header (as the old clear-then-set did) would set it again. */
+static void test_split_leaves_the_successor_alone(void **state)
+{
+	H->cache_limit = 0; /* every free goes to TLSF */
+	void *a = heap_alloc(H, 200, SITE), *f = heap_alloc(H, 400, SITE);
+	void *s = heap_alloc(H, 100, SITE), *g = heap_alloc(H, 50, SITE);
+	heap_free(H, f, SITE); /* a free block between two used ones, in a list */
+	uintptr_t *sh = blk_sizew(blk_from_payload((uintptr_t)s));
+	assert_true(*sh & BLK_PREV_FREE);
+	uintptr_t planted = *sh & ~BLK_PREV_FREE;
+	*sh = planted;
+	void *q = heap_alloc(H, 100, SITE); /* from f, split */
+	assert_ptr_equal(q, f);
+	assert_int_equal(*sh, planted);
+	*sh = planted | BLK_PREV_FREE;
+	heap_check(H);
+	heap_free(H, q, SITE);
+	heap_free(H, a, SITE);
+	heap_free(H, s, SITE);
+	heap_free(H, g, SITE);
+	heap_check(H);
+}
+
+/* A free that absorbs a free successor leaves the block after that one alone (heap.c,
+ * blk_set_free): it has BLK_PREV_FREE already. Planted as above. */
+static void test_merge_leaves_the_next_but_one_alone(void **state)
+{
+	H->cache_limit = 0;
+	void *a = heap_alloc(H, 200, SITE), *b = heap_alloc(H, 100, SITE);
+	void *n = heap_alloc(H, 300, SITE), *n2 = heap_alloc(H, 100, SITE);
+	void *g = heap_alloc(H, 50, SITE);
+	heap_free(H, n, SITE);
+	uintptr_t *n2h = blk_sizew(blk_from_payload((uintptr_t)n2));
+	assert_true(*n2h & BLK_PREV_FREE);
+	uintptr_t planted = *n2h & ~BLK_PREV_FREE;
+	*n2h = planted;
+	heap_free(H, b, SITE); /* merges with n */
+	assert_int_equal(*n2h, planted);
+	*n2h = planted | BLK_PREV_FREE;
+	heap_check(H);
+	struct heap_stats st;
+	heap_stats(H, &st);
+	assert_int_equal(st.free_blocks, 2); /* b+n, and the wilderness */
+	heap_free(H, a, SITE);
+	heap_free(H, n2, SITE);
+	heap_free(H, g, SITE);
+	heap_check(H);
 }
 
 /* The shrink decay (heap.c, release_block): pages go back only once the wilderness has been
@@ -955,6 +1008,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cache_gc_returns_stale_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_carve_writes_nothing_past_the_block, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_split_leaves_the_successor_alone, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_merge_leaves_the_next_but_one_alone, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_waits_for_the_delay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_keeps_spare_and_regrows_once, setup,
