@@ -522,10 +522,15 @@ static inline __attribute__((always_inline)) void *alloc(struct heap *h, size_t 
 		uintptr_t c = h->cache[size / HEAP_ALIGN];
 		if (c)
 			return cache_take(h, c, size, n, caller);
-		/* The next size up wastes at most HEAP_ALIGN bytes and spares a TLSF search and
-		 * split: with it, 2.0% of allocations instead of 3.5% reach TLSF on small-fifo. */
+		/* The next size up, or the one after, wastes at most 2 * HEAP_ALIGN bytes and spares
+		 * a TLSF search and split. On small-fifo the allocations that reach TLSF were 3.5%
+		 * of all operations without this, 2.0% with the next size and are 1.9% with both
+		 * (and the frees 1.8%, were 1.9%); fewer split blocks took mixed-fifo's peak
+		 * footprint from 1.23x to 1.17x peak live (docs/heap.md). */
 		if (size < HEAP_CACHE_MAX_BLOCK && (c = h->cache[size / HEAP_ALIGN + 1]))
 			return cache_take(h, c, size + HEAP_ALIGN, n, caller);
+		if (size + HEAP_ALIGN < HEAP_CACHE_MAX_BLOCK && (c = h->cache[size / HEAP_ALIGN + 2]))
+			return cache_take(h, c, size + 2 * HEAP_ALIGN, n, caller);
 	}
 	cache_gc_step(h);
 	size_t bsize;

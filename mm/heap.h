@@ -58,10 +58,10 @@
  * only a global limit, a full cache admits a small block more often than a large one (it
  * fits in the room one hit leaves), so under FIFO frees the large sizes' lists drained for
  * good and the cache served 38% of allocations instead of 93% (bench-heap small-fifo). An
- * allocation whose own list is empty takes the head of the next size's list (at most
- * HEAP_ALIGN bytes wasted) before it falls back to TLSF. 1 KiB, not 512 B: on mixed-lifo the
- * TLSF share of operations fell from 15% to 9% (0.89x glibc, was a tie); larger limits pinned
- * enough memory in cached blocks to cost footprint (docs/heap.md). */
+ * allocation whose own list is empty takes the head of the next size's list, or of the one
+ * after (at most 2 * HEAP_ALIGN bytes wasted), before it falls back to TLSF. 1 KiB, not 512 B:
+ * on mixed-lifo the TLSF share of operations fell from 15% to 9% (0.89x glibc, was a tie);
+ * larger limits pinned enough memory in cached blocks to cost footprint (docs/heap.md). */
 #define HEAP_CACHE_MAX_BLOCK 1024u
 #define HEAP_CACHE_CLASSES   (HEAP_CACHE_MAX_BLOCK / HEAP_ALIGN + 1)
 #define HEAP_CACHE_SHARE     8u

@@ -630,8 +630,8 @@ static void test_cache_gc_returns_stale_blocks(void **state)
 	assert_int_equal(st.free_blocks, 1);
 }
 
-/* An allocation whose own cache list is empty takes a cached block of the next size up (16
- * bytes more), not one two sizes up, and not a TLSF block. */
+/* An allocation whose own cache list is empty takes a cached block of the next size up or the
+ * one after (16 or 32 bytes more), not one three sizes up, and not a TLSF block. */
 static void test_cache_next_size(void **state)
 {
 	struct heap_stats st;
@@ -648,9 +648,15 @@ static void test_cache_next_size(void **state)
 	assert_int_equal(st.allocs, allocs + 1);
 	assert_true(heap_usable_size(H, x) >= 100);
 	heap_check(H);
-	/* Two sizes down: x stays cached. */
+	/* Two sizes down: x again. */
 	heap_free(H, x, SITE);
-	void *y = heap_alloc(H, 100 - HEAP_ALIGN, SITE);
+	assert_ptr_equal(heap_alloc(H, 100 - HEAP_ALIGN, SITE), x);
+	heap_stats(H, &st);
+	assert_int_equal(st.cached_blocks, 0);
+	heap_check(H);
+	/* Three sizes down: x stays cached. */
+	heap_free(H, x, SITE);
+	void *y = heap_alloc(H, 100 - 2 * HEAP_ALIGN, SITE);
 	assert_ptr_not_equal(y, x);
 	heap_stats(H, &st);
 	assert_int_equal(st.cached_blocks, 1);
