@@ -513,6 +513,19 @@ static inline void *cache_take(struct heap *h, uintptr_t b, size_t size, size_t 
 	return (void *)mark_live(h, b, size, req, caller);
 }
 
+/* An allocation the cache cannot serve: TLSF. Out of line, so that the cache's hand-out, which
+ * is most calls, needs no stack frame and saves no registers. */
+static __attribute__((noinline)) void *alloc_tlsf(struct heap *h, size_t size, size_t n,
+						  uintptr_t caller)
+{
+	cache_gc_step(h);
+	size_t bsize;
+	uintptr_t b = take_block(h, size, &bsize);
+	if (!b)
+		return NULL;
+	return (void *)use_block(h, b, bsize, size, n, caller);
+}
+
 static inline __attribute__((always_inline)) void *alloc(struct heap *h, size_t n, uintptr_t caller)
 {
 	size_t size = adjust_request(n);
@@ -532,12 +545,7 @@ static inline __attribute__((always_inline)) void *alloc(struct heap *h, size_t 
 		if (size + HEAP_ALIGN < HEAP_CACHE_MAX_BLOCK && (c = h->cache[size / HEAP_ALIGN + 2]))
 			return cache_take(h, c, size + 2 * HEAP_ALIGN, n, caller);
 	}
-	cache_gc_step(h);
-	size_t bsize;
-	uintptr_t b = take_block(h, size, &bsize);
-	if (!b)
-		return NULL;
-	return (void *)use_block(h, b, bsize, size, n, caller);
+	return alloc_tlsf(h, size, n, caller);
 }
 
 /* The public entry points: interrupts kept off around the work (mm_irq_save in mm_env.h). */
@@ -720,6 +728,13 @@ static void cache_gc_step(struct heap *h)
 	h->cache_taken[c] = 0;
 }
 
+/* A free the cache does not take: TLSF, out of line (as alloc_tlsf). */
+static __attribute__((noinline)) void free_tlsf(struct heap *h, uintptr_t b)
+{
+	release_block(h, b);
+	cache_gc_step(h);
+}
+
 static inline __attribute__((always_inline)) void free_block(struct heap *h, void *ptr, uintptr_t caller)
 {
 	if (!ptr)
@@ -745,8 +760,7 @@ static inline __attribute__((always_inline)) void free_block(struct heap *h, voi
 		h->cache_blocks++;
 		return;
 	}
-	release_block(h, b);
-	cache_gc_step(h);
+	free_tlsf(h, b);
 }
 
 void heap_free(struct heap *h, void *ptr, uintptr_t caller)
