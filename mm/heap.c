@@ -70,6 +70,16 @@ static inline void blk_set_free(uintptr_t b, size_t size, bool next_knows)
 		*blk_sizew(b + size) |= BLK_PREV_FREE;
 }
 
+/* Debug builds: mark a free block made by cutting another as free, with no sites recorded. */
+static inline void blk_stamp_free(uintptr_t b)
+{
+	if (HEAP_DEBUG) {
+		*blk_caller(b) = 0;
+		*blk_req(b) = 0;
+		*blk_magic(b) = HEAP_MAGIC_FREE ^ blk_payload(b);
+	}
+}
+
 /* Size of the block that serves a request of n bytes, or 0 when n is too big. */
 static inline size_t adjust_request(size_t n)
 {
@@ -411,11 +421,7 @@ static inline void trim_used(struct heap *h, uintptr_t b, size_t size, size_t ke
 		heap_fill(blk_poison_start(r), HEAP_POISON_FREE, rsize - BLK_HDR - 2 * BLK_W);
 	bool merged = merge_next(h, r, &rsize);
 	blk_set_free(r, rsize, merged);
-	if (HEAP_DEBUG) {
-		*blk_caller(r) = 0;
-		*blk_req(r) = 0;
-		*blk_magic(r) = HEAP_MAGIC_FREE ^ blk_payload(r);
-	}
+	blk_stamp_free(r);
 	list_insert(h, r, rsize);
 }
 
@@ -448,36 +454,29 @@ static inline uintptr_t mark_live(struct heap *h, uintptr_t b, size_t bsize, siz
 static inline uintptr_t use_block(struct heap *h, uintptr_t b, size_t bsize, size_t size,
 				  size_t req, uintptr_t caller)
 {
-	if (bsize - size >= BLK_MIN) {
-		/* Split: the rest r stays free. A block carved for an aligned request gives its
-		 * rest back to the wilderness; a listed block's rest goes to its list, and its
-		 * successor n keeps BLK_PREV_FREE (r is its free predecessor now) and is not
-		 * touched at all: only r's footer, n's neighbour, is written. (n is not free:
-		 * immediate coalescing; so r merges with nothing.) */
-		uintptr_t r = b + size;
-		size_t rsize = bsize - size;
-		*blk_sizew(b) = size | (*blk_sizew(b) & BLK_PREV_FREE);
-		if (r + rsize == h->top) {
-			if (HEAP_DEBUG) /* as the wilderness is */
-				heap_fill(r, HEAP_POISON_FREE, BLK_HDR + 2 * BLK_W);
-			h->top = r;
-			return mark_live(h, b, size, req, caller);
-		}
-		*blk_sizew(r) = rsize | BLK_FREE;
-		*blk_footer(r, rsize) = rsize;
-		if (HEAP_DEBUG) { /* r's inside was poisoned as part of b */
-			*blk_caller(r) = 0;
-			*blk_req(r) = 0;
-			*blk_magic(r) = HEAP_MAGIC_FREE ^ blk_payload(r);
-		}
-		list_insert(h, r, rsize);
-		bsize = size;
-	} else {
+	if (b + bsize == h->top) {
+		/* Carved: exactly `size` bytes, or more for an aligned request, whose rest
+		 * trim_used gives back to the wilderness. */
 		*blk_sizew(b) &= ~BLK_FREE;
-		if (b + bsize != h->top) /* a carved block: nothing of it after b */
-			*blk_sizew(b + bsize) &= ~BLK_PREV_FREE;
+		trim_used(h, b, bsize, size, false);
+		return mark_live(h, b, blk_size(b), req, caller);
 	}
-	return mark_live(h, b, bsize, req, caller);
+	if (bsize - size < BLK_MIN) {
+		*blk_sizew(b) &= ~BLK_FREE;
+		*blk_sizew(b + bsize) &= ~BLK_PREV_FREE;
+		return mark_live(h, b, bsize, req, caller);
+	}
+	/* Split a listed block: the rest r goes to its list. Its successor keeps BLK_PREV_FREE (r
+	 * is its free predecessor now) and is not touched at all, only r's footer next to it is
+	 * written; it is not free either (immediate coalescing), so r merges with nothing. */
+	uintptr_t r = b + size;
+	size_t rsize = bsize - size;
+	*blk_sizew(b) = size | (*blk_sizew(b) & BLK_PREV_FREE);
+	*blk_sizew(r) = rsize | BLK_FREE;
+	*blk_footer(r, rsize) = rsize;
+	blk_stamp_free(r); /* its inside was poisoned as part of b */
+	list_insert(h, r, rsize);
+	return mark_live(h, b, size, req, caller);
 }
 
 /* Take the head b (size bytes) off its cache list and out of the cache's counts; returns the
@@ -585,11 +584,7 @@ static void *alloc_aligned(struct heap *h, size_t n, size_t align, uintptr_t cal
 		*blk_sizew(nb) = (bsize - gap) | BLK_FREE | BLK_PREV_FREE;
 		*blk_sizew(b) &= BLK_PREV_FREE;
 		blk_set_free(b, gap, true);
-		if (HEAP_DEBUG) {
-			*blk_caller(b) = 0;
-			*blk_req(b) = 0;
-			*blk_magic(b) = HEAP_MAGIC_FREE ^ blk_payload(b);
-		}
+		blk_stamp_free(b);
 		list_insert(h, b, gap); /* its inside was poisoned as part of b */
 		b = nb;
 		bsize -= gap;
