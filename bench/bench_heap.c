@@ -141,7 +141,7 @@ static size_t mi_footprint(void)
  * Its latencies are the harness's own floor - the timer, a call through a pointer, and whatever
  * the pattern fill and check around the timed calls leave behind - against which the others'
  * p99.9 can be read: on the large traces it was 50-210 ns in four runs on our development VM,
- * 10-40 ns on the others (docs/heap.md). */
+ * 10-70 ns on the others (docs/heap.md). */
 #define NULL_SLOTS 4096u
 #define NULL_SLOT  (64u << 10)
 static char *null_pool;
@@ -426,14 +426,11 @@ int main(int argc, char **argv)
 			res[ti][k] = (struct result){ m[REPS / 2], median_u32(p999[k]) * ns_per_tick,
 						      median_u32(maxl[k]) * ns_per_tick,
 						      (double)fp / (double)t->peak_live };
-			if (allocs[k].footprint == null_footprint)
-				printf("%-14s %-10s %8.1f %8.0f %9.0f %6s %6zu\n", t->name,
-				       allocs[k].name, res[ti][k].ns_op, res[ti][k].p999_ns,
-				       res[ti][k].max_ns, "-", excl[k]);
-			else
-				printf("%-14s %-10s %8.1f %8.0f %9.0f %6.2f %6zu\n", t->name,
-				       allocs[k].name, res[ti][k].ns_op, res[ti][k].p999_ns,
-				       res[ti][k].max_ns, res[ti][k].footprint_ratio, excl[k]);
+			char fps[16] = "-"; /* null has no footprint */
+			if (allocs[k].footprint != null_footprint)
+				snprintf(fps, sizeof(fps), "%.2f", res[ti][k].footprint_ratio);
+			printf("%-14s %-10s %8.1f %8.0f %9.0f %6s %6zu\n", t->name, allocs[k].name,
+			       res[ti][k].ns_op, res[ti][k].p999_ns, res[ti][k].max_ns, fps, excl[k]);
 		}
 		printf("# %s: our heap grew %lu and shrank %lu times so far\n", t->name,
 		       (unsigned long)ours_heap.grows, (unsigned long)ours_heap.shrinks);
