@@ -434,7 +434,6 @@ static inline uintptr_t mark_live(struct heap *h, uintptr_t b, size_t bsize, siz
 	h->in_use += bsize;
 	if (h->in_use > h->peak_in_use)
 		h->peak_in_use = h->in_use;
-	h->live_blocks++;
 	h->allocs++;
 	uintptr_t p = blk_payload(b);
 	if (HEAP_DEBUG) {
@@ -487,7 +486,6 @@ static inline uintptr_t cache_unlink(struct heap *h, uintptr_t b, size_t size)
 	h->cache[size / HEAP_ALIGN] = next;
 	h->cache_class_bytes[size / HEAP_ALIGN] -= size;
 	h->cache_bytes -= size;
-	h->cache_blocks--;
 	*blk_sizew(b) &= ~BLK_CACHED;
 	return next;
 }
@@ -699,7 +697,6 @@ static void cache_flush(struct heap *h)
 		h->cache_class_bytes[c] = 0;
 	}
 	h->cache_bytes = 0;
-	h->cache_blocks = 0;
 }
 
 /* One step of the cache's garbage collection, at every HEAP_CACHE_GC_EVERY-th call that goes
@@ -737,7 +734,6 @@ static inline __attribute__((always_inline)) void free_block(struct heap *h, voi
 	uintptr_t b = checked_block(h, ptr, caller);
 	size_t size = blk_size(b);
 	h->in_use -= size;
-	h->live_blocks--;
 	h->frees++;
 	if (HEAP_DEBUG) {
 		h->requested -= *blk_req(b);
@@ -752,7 +748,6 @@ static inline __attribute__((always_inline)) void free_block(struct heap *h, voi
 		h->cache[size / HEAP_ALIGN] = b;
 		h->cache_class_bytes[size / HEAP_ALIGN] += size;
 		h->cache_bytes += size;
-		h->cache_blocks++;
 		return;
 	}
 	free_tlsf(h, b);

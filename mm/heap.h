@@ -108,7 +108,7 @@ struct heap {
 	uint64_t shrink_armed;              /* allocs + frees when it began to hold, or 0 */
 	size_t cache_limit;                 /* most bytes the small-block cache may hold (and
 					     * cache_limit / HEAP_CACHE_SHARE per list) */
-	size_t cache_bytes, cache_blocks;
+	size_t cache_bytes;                 /* the sum of cache_class_bytes (the admission test) */
 	uintptr_t cache[HEAP_CACHE_CLASSES];
 	size_t cache_class_bytes[HEAP_CACHE_CLASSES];
 	uint8_t cache_taken[HEAP_CACHE_CLASSES];  /* taken from since the GC's last visit */
@@ -116,9 +116,10 @@ struct heap {
 	uint32_t fl_bitmap;
 	uint32_t sl_bitmap[HEAP_FL_COUNT];
 	uintptr_t lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
-	size_t in_use, requested, peak_in_use, free_bytes, live_blocks, free_blocks;
+	size_t in_use, requested, peak_in_use, free_bytes, free_blocks;
 	size_t pages_held, peak_pages;
-	uint64_t allocs, frees, grows, shrinks;
+	uint64_t allocs, frees, grows, shrinks; /* live blocks: allocs - frees (no third counter
+						 * on the fast paths) */
 };
 
 /* The caller address recorded as the allocation site. */

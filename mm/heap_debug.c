@@ -215,10 +215,10 @@ static void check(struct heap *h)
 			mm_panic("heap: use after free: the wilderness [0x%lx-0x%lx) modified at 0x%lx",
 				 (unsigned long)h->top, (unsigned long)h->sentinel, (unsigned long)bad);
 	}
-	if (nlive != h->live_blocks || live_bytes != h->in_use)
+	if (nlive != h->allocs - h->frees || live_bytes != h->in_use)
 		mm_panic("heap: check: the walk found %lu live blocks / %lu bytes, the counters say "
 			 "%lu / %lu", (unsigned long)nlive, (unsigned long)live_bytes,
-			 (unsigned long)h->live_blocks, (unsigned long)h->in_use);
+			 (unsigned long)(h->allocs - h->frees), (unsigned long)h->in_use);
 	check_lists(h, nfree, free_bytes);
 	size_t count = 0, bytes = 0;
 	for (int c = 0; c < (int)HEAP_CACHE_CLASSES; c++) {
@@ -239,8 +239,7 @@ static void check(struct heap *h)
 				 c, (unsigned long)(bytes - class_bytes),
 				 (unsigned long)h->cache_class_bytes[c]);
 	}
-	if (count != ncached || bytes != cached_bytes || count != h->cache_blocks ||
-	    bytes != h->cache_bytes)
+	if (count != ncached || bytes != cached_bytes || bytes != h->cache_bytes)
 		mm_panic("heap: check: cache lists hold %lu blocks / %lu bytes, the walk found "
 			 "%lu / %lu", (unsigned long)count, (unsigned long)bytes,
 			 (unsigned long)ncached, (unsigned long)cached_bytes);
@@ -262,10 +261,12 @@ static void stats(const struct heap *h, struct heap_stats *st)
 	st->free = h->free_bytes + wild;
 	st->pages_held = h->pages_held;
 	st->peak_pages = h->peak_pages;
-	st->live_blocks = h->live_blocks;
+	st->live_blocks = h->allocs - h->frees; /* kept as two counters: one add per call each */
 	st->free_blocks = h->free_blocks + (wild != 0);
 	st->cached = h->cache_bytes;
-	st->cached_blocks = h->cache_blocks;
+	st->cached_blocks = 0; /* each list holds one size: its bytes give its count */
+	for (unsigned c = 1; c < HEAP_CACHE_CLASSES; c++)
+		st->cached_blocks += h->cache_class_bytes[c] / (c * HEAP_ALIGN);
 	st->allocs = h->allocs;
 	st->frees = h->frees;
 	st->grows = h->grows;
