@@ -140,8 +140,8 @@ static size_t mi_footprint(void)
 /* "null": a do-nothing allocator (a stack of fixed 64 KiB slots) that replays like the others.
  * Its latencies are the harness's own floor - the timer, a call through a pointer, and whatever
  * the pattern fill and check around the timed calls leave behind - against which the others'
- * p99.9 can be read: on the large traces it was 50-210 ns in four runs on our development VM,
- * 10-70 ns on the others (docs/heap.md). */
+ * p99.9 can be read: in thirty runs on our development VM it was 40-291 ns on the large traces,
+ * 10-90 ns on the others (docs/heap.md). */
 #define NULL_SLOTS 4096u
 #define NULL_SLOT  (64u << 10)
 static char *null_pool;
