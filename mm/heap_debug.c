@@ -261,7 +261,7 @@ static void stats(const struct heap *h, struct heap_stats *st)
 	st->free = h->free_bytes + wild;
 	st->pages_held = h->pages_held;
 	st->peak_pages = h->peak_pages;
-	st->live_blocks = h->allocs - h->frees; /* kept as two counters: one add per call each */
+	st->live_blocks = h->allocs - h->frees; /* no counter of its own on the fast paths */
 	st->free_blocks = h->free_blocks + (wild != 0);
 	st->cached = h->cache_bytes;
 	st->cached_blocks = 0; /* each list holds one size: its bytes give its count */
