@@ -5,7 +5,7 @@
  *
  * Method (shared/notes/memory.md, "benchmark design"): every allocator replays every trace
  * once to warm up, then REPS times in rotated order (A B C D E, E D C B A, ...). Each
- * malloc/free call is timed alone with the TSC (the constant overhead of an empty timed region
+ * malloc/free call is timed alone with the TSC (the mean cost of an empty timed region
  * is subtracted), so the pattern fill and check that every block gets - outside the timed
  * region - cost nothing to any allocator. Reported per trace and allocator: medians over the
  * repetitions of the mean ns per operation, of the p99.9 and of the maximum single-operation
@@ -203,8 +203,8 @@ static void load_peers(void)
 /* --- replay ---------------------------------------------------------------------------------- */
 
 static void **slots;
-static uint32_t *lat; /* ticks per operation of the current replay */
-static uint64_t overhead_ticks;
+static uint32_t *lat; /* ticks per operation of the current replay, overhead included */
+static double overhead_ticks; /* mean cost of an empty timed region (calibrate) */
 static size_t excluded; /* calls of the last replay left out of its mean */
 static double ns_per_tick;
 
@@ -280,12 +280,11 @@ static uint64_t replay(const struct alloc *a, const struct bench_trace *t, bool 
 			t1 = ticks();
 		}
 		uint64_t d = t1 - t0;
-		d = d > overhead_ticks ? d - overhead_ticks : 0;
 		lat[i] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
 		/* A call longer than PREEMPT_NS was the scheduler's doing on this shared machine
 		 * (no contestant makes system calls on these traces once warm): left out of the
 		 * mean, but still in p99.9 and max. */
-		if (d * ns_per_tick > PREEMPT_NS)
+		if ((d - overhead_ticks) * ns_per_tick > PREEMPT_NS)
 			excluded++;
 		else
 			total += d;
@@ -315,6 +314,13 @@ static uint32_t median_u32(const uint32_t v[REPS])
 	return s[REPS / 2];
 }
 
+/* A single call's latency in ns: its ticks less the empty region's (never below 0). */
+static double net_ns(uint32_t raw_ticks)
+{
+	double t = raw_ticks - overhead_ticks;
+	return t > 0 ? t * ns_per_tick : 0;
+}
+
 static void calibrate(void)
 {
 	struct timespec a, b;
@@ -325,7 +331,11 @@ static void calibrate(void)
 	while ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec) < 2e8);
 	uint64_t t1 = __rdtsc();
 	ns_per_tick = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / (double)(t1 - t0);
-	/* The cost of an empty timed region: its median over many tries. */
+	/* The cost of an empty timed region, subtracted from every timed call: its MEAN over many
+	 * tries (those over twice the median, interrupts, left out). Not the median: where the TSC
+	 * ticks in coarse steps an empty region reads as one step or two (here 21 or 42 ticks,
+	 * 5% and 95% of tries), so the median (42) is off the mean (40.8) by a fraction of a step,
+	 * and subtracting it would bias every per-call figure by that much (0.6 ns here). */
 	enum { N = 100001 };
 	static uint32_t d[N];
 	for (int i = 0; i < N; i++) {
@@ -334,7 +344,11 @@ static void calibrate(void)
 		d[i] = (uint32_t)(y - x);
 	}
 	qsort(d, N, sizeof(d[0]), cmp_u32);
-	overhead_ticks = d[N / 2];
+	double sum = 0;
+	int n = 0;
+	for (; n < N && d[n] <= 2 * d[N / 2]; n++)
+		sum += d[n];
+	overhead_ticks = sum / n;
 }
 
 struct result {
@@ -372,7 +386,7 @@ int main(int argc, char **argv)
 	};
 	enum { NA = sizeof(allocs) / sizeof(allocs[0]) };
 	printf("# bench-heap: %d repetitions, rotated order, TSC %.3f ns/tick, timed-region "
-	       "overhead %lu ticks subtracted\n", REPS, ns_per_tick, (unsigned long)overhead_ticks);
+	       "overhead %.1f ticks (mean) subtracted\n", REPS, ns_per_tick, overhead_ticks);
 	printf("# ns/op = median over repetitions of the mean per malloc/free call; p99.9 and max "
 	       "of single calls (ns), each the median over repetitions; fp = peak footprint / peak live bytes\n");
 	printf("# null = a do-nothing allocator (fixed slots): the harness's own floor, not a "
@@ -410,7 +424,8 @@ int main(int argc, char **argv)
 			for (int j = 0; j < NA; j++) {
 				int k = (r & 1) ? NA - 1 - j : j;
 				uint64_t total = replay(&allocs[k], t, false);
-				means[k][r] = total * ns_per_tick / (double)(t->n_ops - excluded);
+				size_t timed = t->n_ops - excluded;
+				means[k][r] = (total - timed * overhead_ticks) * ns_per_tick / timed;
 				excl[k] += excluded;
 				memcpy(sorted, lat, t->n_ops * sizeof(*lat));
 				qsort(sorted, t->n_ops, sizeof(*sorted), cmp_u32);
@@ -423,8 +438,8 @@ int main(int argc, char **argv)
 			qsort(m, REPS, sizeof(m[0]), cmp_double);
 			allocs[k].reset();
 			size_t fp = replay(&allocs[k], t, true);
-			res[ti][k] = (struct result){ m[REPS / 2], median_u32(p999[k]) * ns_per_tick,
-						      median_u32(maxl[k]) * ns_per_tick,
+			res[ti][k] = (struct result){ m[REPS / 2], net_ns(median_u32(p999[k])),
+						      net_ns(median_u32(maxl[k])),
 						      (double)fp / (double)t->peak_live };
 			char fps[16] = "-"; /* null has no footprint */
 			if (allocs[k].footprint != null_footprint)
