@@ -5,7 +5,7 @@
 #   make fuzz-heap        the fuzzer for FUZZ_SECONDS (corpus in build/fuzz/corpus-heap)
 #   make bench-heap       ours (debug off and on) vs glibc, jemalloc, mimalloc; -O2, no sanitizers
 #
-# The kernel side (mm/heap*.c, kernel/heap_setup.c, tests/kernel/heap.c) is built into
+# The kernel side (mm/heap*.c, kernel/mm/heap_setup.c, tests/kernel/heap.c) is built into
 # kernel.elf by mk/kernel.mk's globs. Test scripts: tests/t/40-heap-*.t .. 4x.
 
 HEAP_HOST_DIR  := $(BUILD)/host/heap

@@ -6,7 +6,7 @@
 #
 # The embedded symbol table (panic reports, mm_symbol_name) is made from the kernel itself:
 #   1. link kernel.pass1.elf with an empty table;
-#   2. nm -> ksyms_table.c (kernel/ksyms_gen.py) -> link kernel.elf with it;
+#   2. nm -> ksyms_table.c (kernel/debug/ksyms_gen.py) -> link kernel.elf with it;
 #   3. regenerate the table from kernel.elf and require it to be identical (the table lives in
 #      .rodata after .text, so adding it cannot move a function; this checks that it did not).
 # kernel.sym is the Bochs symbol file (`ldsym global "build/kernel/kernel.sym"`).
@@ -38,9 +38,9 @@ $(KERNEL_OBJ)/%.asm.o: %.asm $(NASM_INCS) | deps-build
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -f elf32 -MD $(@:.o=.d) -MP $< -o $@
 
-$(KERNEL_DIR)/ksyms_empty.c: kernel/ksyms_gen.py
+$(KERNEL_DIR)/ksyms_empty.c: kernel/debug/ksyms_gen.py
 	@mkdir -p $(dir $@)
-	python3 kernel/ksyms_gen.py > $@
+	python3 kernel/debug/ksyms_gen.py > $@
 
 $(KERNEL_DIR)/kernel.pass1.elf: $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_empty.o $(KERNEL_LD)
 	$(call KERNEL_LINK,$(KERNEL_OBJ)/ksyms_empty.o)
@@ -50,16 +50,16 @@ $(KERNEL_OBJ)/ksyms_empty.o: $(KERNEL_DIR)/ksyms_empty.c
 $(KERNEL_OBJ)/ksyms_table.o: $(KERNEL_DIR)/ksyms_table.c
 	$(KCC) $(KCFLAGS) -c $< -o $@
 
-$(KERNEL_DIR)/ksyms_table.c: $(KERNEL_DIR)/kernel.pass1.elf kernel/ksyms_gen.py
+$(KERNEL_DIR)/ksyms_table.c: $(KERNEL_DIR)/kernel.pass1.elf kernel/debug/ksyms_gen.py
 	nm -n -S --defined-only $< > $(KERNEL_DIR)/kernel.pass1.nm
-	python3 kernel/ksyms_gen.py $(KERNEL_DIR)/kernel.pass1.nm > $@
+	python3 kernel/debug/ksyms_gen.py $(KERNEL_DIR)/kernel.pass1.nm > $@
 
 # The final link, then the checks: the table is stable, and the Multiboot header really sits
 # 4-aligned within the first 8 KiB of the file with a valid checksum (spec 3.1.1).
 $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD)
 	$(call KERNEL_LINK,$(KERNEL_OBJ)/ksyms_table.o)
 	nm -n -S --defined-only $@ > $(KERNEL_DIR)/kernel.nm
-	python3 kernel/ksyms_gen.py $(KERNEL_DIR)/kernel.nm > $(KERNEL_DIR)/ksyms_check.c
+	python3 kernel/debug/ksyms_gen.py $(KERNEL_DIR)/kernel.nm > $(KERNEL_DIR)/ksyms_check.c
 	@cmp -s $(KERNEL_DIR)/ksyms_table.c $(KERNEL_DIR)/ksyms_check.c || \
 	  { echo "kernel.mk: embedded symbol table moved between links" >&2; \
 	    diff $(KERNEL_DIR)/ksyms_table.c $(KERNEL_DIR)/ksyms_check.c | head >&2; rm -f $@; false; }
@@ -77,11 +77,11 @@ $(KERNEL_SYM): $(KERNEL_ELF)
 
 TEST_PREREQS += $(KERNEL_ELF) $(KERNEL_SYM)
 
-# --- host test of the formatter: kernel/printf.c against the host's snprintf ----------------------
+# --- host test of the formatter: kernel/lib/printf.c against the host's snprintf ----------------------
 KERNEL_HOST_DIR := $(BUILD)/host/kernel
 KERNEL_TEST_PRINTF := $(KERNEL_HOST_DIR)/test_printf
 
-$(KERNEL_TEST_PRINTF): tests/host/test_printf.c kernel/printf.c kernel/printf.h | deps-host
+$(KERNEL_TEST_PRINTF): tests/host/test_printf.c kernel/lib/printf.c kernel/lib/printf.h | deps-host
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(SANFLAGS) -o $@ $(filter %.c,$^) -lcmocka
 

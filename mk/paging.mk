@@ -5,7 +5,7 @@
 #                        build/kernel/kernel.sym, stops at the magic breakpoint (xchg bx, bx) right
 #                        before the CR3 load; docs/paging.md walks through the session.
 #
-# The kernel side (mm/*.c, kernel/paging_setup.c, kernel/pagefault.c, kernel/arch/x86/
+# The kernel side (mm/*.c, kernel/mm/paging_setup.c, kernel/mm/pagefault.c, kernel/arch/x86/
 # paging_enable.asm, tests/kernel/paging.c) is built into kernel.elf by mk/kernel.mk's globs.
 # Test scripts: tests/t/50-paging-host.t .. 5x-*.t.
 

@@ -5,7 +5,7 @@
 #   make fuzz             runs fuzz-memmap and fuzz-pmm for FUZZ_SECONDS each (corpus in build/fuzz/)
 #   make bench-pmm        the frame allocator against the tutorial bitmap, -O2, no sanitizers
 #
-# The kernel side (kernel/pmm_setup.c, tests/kernel/pmm.c) is built into kernel.elf by
+# The kernel side (kernel/mm/pmm_setup.c, tests/kernel/pmm.c) is built into kernel.elf by
 # mk/kernel.mk's globs. Test scripts: tests/t/20-pmm-host.t, 21-pmm-fuzz.t, 22-pmm-kernel.t.
 # All host programs link tests/host/host_env.c (simulated RAM, catchable panics).
 

@@ -1,6 +1,6 @@
 /*
  * kmalloc.h - the kernel's malloc family: thin wrappers over one global heap instance
- * (kernel_heap), which kernel/heap_setup.c initialises over the heap's virtual range after
+ * (kernel_heap), which kernel/mm/heap_setup.c initialises over the heap's virtual range after
  * paging is up (host tests initialise it over an mmap'd arena).
  *
  * Every pointer is KMALLOC_MIN_ALIGN (16) byte aligned. kmalloc(0) returns a unique pointer

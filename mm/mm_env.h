@@ -4,7 +4,7 @@
  * mm/ is plain C that builds twice: into the kernel (i386, freestanding) and on the host (x86-64,
  * hosted, with sanitizers) for unit tests, fuzzing and benchmarks. It never includes a kernel or
  * arch header; it reaches the machine only through the functions declared here.
- *   kernel: kernel/mm_glue.c implements them with kprintf, panic and the real CPU instructions;
+ *   kernel: kernel/mm/mm_glue.c implements them with kprintf, panic and the real CPU instructions;
  *   host:   tests/host/host_env.c implements them over an array standing in for physical RAM.
  */
 #ifndef MM_MM_ENV_H

@@ -55,7 +55,7 @@ const char *paging_strerror(int err);
  * marks the frame as the space's own: unmap and vmspace_destroy return it to the PMM. */
 #define PAGING_MAP_FLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_OWNED)
 
-/* --- the kernel space (kernel/paging_setup.c before paging is on; host tests) --------------- */
+/* --- the kernel space (kernel/mm/paging_setup.c before paging is on; host tests) --------------- */
 
 /* Allocate and clear the kernel's page directory, install the recursive PDE; it becomes the
  * kernel space and the current one (the caller loads CR3). Returns 0 or PAGING_ENOMEM. */

@@ -8,7 +8,7 @@
  * being passed to pmm_free_frames, which would panic. A trailing `force` passes the request on
  * anyway: deliberate misuse, and the PMM's panic is the expected result.
  */
-#include "kernel/bootinfo.h"
+#include "kernel/core/bootinfo.h"
 #include "kernel/monitor/cmd.h"
 #include "kernel/monitor/cmd_groups.h"
 #include "kernel/monitor/mon_mem.h"

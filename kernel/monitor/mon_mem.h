@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmlayout.h"
 #include "mmu.h"
+#include "vmlayout.h"
 
 /* The last page of the kernel window: xp maps a physical page here for a moment to read it. */
 #define MON_SCRATCH_VA (KWIN_END - PG_SIZE)

@@ -11,8 +11,8 @@
  */
 #include "kernel/monitor/monitor.h"
 #include "kernel/arch/x86/cpu.h"
-#include "kernel/cmdline.h"
-#include "kernel/console.h"
+#include "kernel/console/console.h"
+#include "kernel/core/cmdline.h"
 #include "kernel/drivers/keyboard.h"
 #include "kernel/drivers/serial_input.h"
 #include "kernel/monitor/cmd.h"

@@ -2,7 +2,7 @@
  * out.c - the kernel's mon_printf (see out.h): straight to every console through kvprintf.
  */
 #include "kernel/monitor/out.h"
-#include "kernel/printf.h"
+#include "kernel/lib/printf.h"
 
 void mon_printf(const char *fmt, ...)
 {

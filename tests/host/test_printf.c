@@ -1,5 +1,5 @@
 /*
- * test_printf.c - kernel/printf.c on the host, checked against the C library's snprintf.
+ * test_printf.c - kernel/lib/printf.c on the host, checked against the C library's snprintf.
  *
  * The kernel's formatter claims C11 7.21.6.1 semantics (glibc's where C leaves a choice) for
  * %c %s %d %i %u %x %X %o %p %% with flags, width, precision, * and the length modifiers
@@ -18,8 +18,8 @@
 #include <sys/types.h>
 #include <cmocka.h>
 
-#include "kernel/console.h"
-#include "kernel/printf.h"
+#include "kernel/console/console.h"
+#include "kernel/lib/printf.h"
 
 /* kprintf's sink on the host: collect what would go to the consoles. */
 static char console_buf[8192];

@@ -7,14 +7,14 @@
  * the rest of the kernel builds on: the linker's layout, the command line, 64-bit formatting
  * through libgcc, and the embedded symbol table.
  */
-#include "kernel/bootinfo.h"
-#include "kernel/cmdline.h"
-#include "kernel/ksyms.h"
-#include "kernel/ktest.h"
+#include "kernel/core/bootinfo.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/core/main.h"
+#include "kernel/debug/ksyms.h"
+#include "kernel/debug/ktest.h"
 #include "kernel/layout.h"
+#include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
-#include "kernel/main.h"
-#include "kernel/printf.h"
 #include "mm/mm_env.h"
 #include "multiboot.h"
 #include "x86.h"

@@ -1,6 +1,6 @@
 /*
  * heap.c - in-kernel suite `heap`: kmalloc & co. on the real machine, over PMM frames mapped
- * through paging (kernel/heap_setup.c).
+ * through paging (kernel/mm/heap_setup.c).
  *   - the heap is up over KHEAP_START with its initial pages mapped and nothing else;
  *   - the API's edge cases: kmalloc(0), alignment of every block, kmalloc_aligned up to 4 KiB,
  *     kcalloc zeroing and overflow, krealloc keeping contents, kfree(NULL);
@@ -10,8 +10,8 @@
  *   - everything freed and trimmed: the heap is back at its initial pages, the pages above are
  *     unmapped again, and the PMM's free count is back where it started.
  */
-#include "kernel/heap_setup.h"
-#include "kernel/ktest.h"
+#include "kernel/debug/ktest.h"
+#include "kernel/mm/heap_setup.h"
 #include "mm/kmalloc.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"

@@ -14,7 +14,7 @@
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/irq.h"
 #include "kernel/arch/x86/pit.h"
-#include "kernel/ktest.h"
+#include "kernel/debug/ktest.h"
 #include "mm/heap.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"

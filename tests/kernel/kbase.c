@@ -10,13 +10,13 @@
  *     size field, and short or overlong entries and trailing bytes stop the walk with a reason.
  */
 #include "kernel/arch/x86/io.h"
-#include "kernel/bootinfo.h"
-#include "kernel/cmdline.h"
 #include "kernel/console/serial.h"
 #include "kernel/console/vga.h"
-#include "kernel/ktest.h"
+#include "kernel/core/bootinfo.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/debug/ktest.h"
+#include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
-#include "kernel/printf.h"
 #include "x86.h"
 
 #define KBASE_CRTC_INDEX 0x3D4

@@ -9,12 +9,12 @@
  * writable; two address spaces see different frames at the same address; destroying the spaces
  * gives every frame back (PMM free count). Runs with `test=paging` after paging_init.
  */
+#include "mm/paging.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/trap_frame.h"
-#include "kernel/ktest.h"
+#include "kernel/debug/ktest.h"
 #include "kernel/layout.h"
-#include "kernel/paging_setup.h"
-#include "mm/paging.h"
+#include "kernel/mm/paging_setup.h"
 #include "mm/pmm.h"
 #include "x86.h"
 

@@ -17,12 +17,12 @@
  *   - the non-panicking queries (frame states and owners), pmm_check() before and after.
  * Uses frames through mm_phys_to_virt (identity), so it is correct before and after paging.
  */
-#include "kernel/bootinfo.h"
-#include "kernel/ktest.h"
+#include "mm/pmm.h"
+#include "kernel/core/bootinfo.h"
+#include "kernel/debug/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/lib/string.h"
 #include "mm/mm_env.h"
-#include "mm/pmm.h"
 #include "multiboot.h"
 #include "x86.h"
 

@@ -15,7 +15,7 @@
 #include "kernel/arch/x86/pic.h"
 #include "kernel/arch/x86/pit.h"
 #include "kernel/arch/x86/trap_frame.h"
-#include "kernel/ktest.h"
+#include "kernel/debug/ktest.h"
 #include "kernel/lib/string.h"
 #include "x86.h"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 43-heap-faults.t - heap misuse in the kernel, one per boot (`heapfault=<kind> qemu-exit`,
-# kernel/heap_setup.c): a double free, an interior pointer given to kfree, a write one byte past
+# kernel/mm/heap_setup.c): a double free, an interior pointer given to kfree, a write one byte past
 # a block. Each boot must end in a PANIC line naming the cause in the heap's exact words, the
 # pointer the kernel announced (which must lie inside the heap range of its `heap: ready` line)
 # and the allocation site by symbol (heap_fault_from_cmdline, checked against nm), and QEMU

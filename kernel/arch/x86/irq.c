@@ -10,8 +10,8 @@
 #include "kernel/arch/x86/irq.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/pic.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/core/panic.h"
+#include "kernel/lib/printf.h"
 #include "x86.h"
 
 #define PIC_MASTER_EOI_ONLY 0 /* any line below 8: EOI goes to the master alone */

@@ -6,7 +6,7 @@
 ; docs/paging.md walks through the session (make bochs-debug).
 ;
 ; SDM Vol. 3A 4.1.2 / 9.9.1: set CR3 before CR0.PG; the code doing the switch must be identity
-; mapped (it is: kernel/paging_setup.c identity-maps all RAM); on the 386/486 a jump right after
+; mapped (it is: kernel/mm/paging_setup.c identity-maps all RAM); on the 386/486 a jump right after
 ; the MOV to CR0 discards instructions prefetched under the old translation. CR0.WP (2.5) makes
 ; read-only pages bind ring 0 too, so kernel .text and .rodata are protected from the kernel.
 

@@ -70,7 +70,7 @@ static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
 typedef int (*trap_handler_t)(struct trap_frame *tf);
 void trap_set_handler(unsigned vector, trap_handler_t handler);
 
-/* Default page-fault report, weak in traps.c; kernel/pagefault.c may provide a stronger one. */
+/* Default page-fault report, weak in traps.c; kernel/mm/pagefault.c may provide a stronger one. */
 void pagefault_report(struct trap_frame *tf);
 
 /* Print every register in tf (and CR0/CR2/CR3/CR4) on the consoles. */

@@ -6,17 +6,17 @@
  * (trap_set_handler); otherwise the report is:
  *   EXCEPTION: <name> (vector N, error code 0x...)
  *   registers (eip with its function name, general, segment and control registers)
- *   for #PF: pagefault_report() (the weak default below, or kernel/pagefault.c's)
+ *   for #PF: pagefault_report() (the weak default below, or kernel/mm/pagefault.c's)
  *   PANIC: <name> at eip 0x... [cr2=0x... for #PF]
  * Names and error-code conventions: Intel SDM Vol. 3A, table 6-1 and section 6.15.
  */
-#include "kernel/arch/x86/trap_frame.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/irq.h"
+#include "kernel/arch/x86/trap_frame.h"
 #include "kernel/arch/x86/tss.h"
-#include "kernel/ksyms.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/core/panic.h"
+#include "kernel/debug/ksyms.h"
+#include "kernel/lib/printf.h"
 
 #include <stddef.h>
 
@@ -96,7 +96,7 @@ void trap_dump_registers(const struct trap_frame *tf)
 
 /*
  * The default page-fault explanation: CR2 and the error code in words (SDM 3A 4.7). Weak, so
- * kernel/pagefault.c can replace it with one that also walks the page tables. Only prints.
+ * kernel/mm/pagefault.c can replace it with one that also walks the page tables. Only prints.
  */
 __attribute__((weak)) void pagefault_report(struct trap_frame *tf)
 {

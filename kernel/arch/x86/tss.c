@@ -10,10 +10,10 @@
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/gdt.h"
 #include "kernel/arch/x86/trap_frame.h"
-#include "kernel/ksyms.h"
+#include "kernel/core/panic.h"
+#include "kernel/debug/ksyms.h"
 #include "kernel/layout.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/lib/printf.h"
 #include "x86.h"
 
 #define TSS_DFAULT_STACK 4096

@@ -8,7 +8,7 @@
  * main TSS, and double_fault_handler() reports that state and panics.
  *
  * The task switch loads CR3 from the double-fault TSS: whoever loads CR3 must call
- * tss_sync_cr3() afterwards (mm_load_cr3 in kernel/mm_glue.c does; trap_dispatch refreshes it
+ * tss_sync_cr3() afterwards (mm_load_cr3 in kernel/mm/mm_glue.c does; trap_dispatch refreshes it
  * too on every interrupt and exception as a safety net).
  */
 #ifndef KERNEL_ARCH_X86_TSS_H

@@ -5,7 +5,7 @@
  * absent, so console_write can always be called, even before console_init (VGA memory is always
  * there; the probes just have not run yet, so only VGA prints).
  */
-#include "kernel/console.h"
+#include "kernel/console/console.h"
 #include "kernel/console/e9.h"
 #include "kernel/console/serial.h"
 #include "kernel/console/vga.h"

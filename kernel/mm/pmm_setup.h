@@ -1,5 +1,5 @@
 /*
- * pmm_setup.h - the kernel's "memory map -> PMM" bring-up step (kernel/pmm_setup.c).
+ * pmm_setup.h - the kernel's "memory map -> PMM" bring-up step (kernel/mm/pmm_setup.c).
  */
 #ifndef KERNEL_PMM_SETUP_H
 #define KERNEL_PMM_SETUP_H

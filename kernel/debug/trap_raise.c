@@ -12,14 +12,14 @@
  *                which is what unmaps the guard page: refused before paging is on)
  * Unknown names panic with the list, so a typo is not silently ignored.
  */
-#include "kernel/arch/x86/trap_raise.h"
+#include "kernel/debug/trap_raise.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/idt.h"
 #include "kernel/arch/x86/trap_frame.h"
-#include "kernel/cmdline.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/core/panic.h"
+#include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
 #include "x86.h"
 
 #define TRAP_RAISE_BAD_SELECTOR 0x1230 /* beyond our 5-entry GDT: #GP(0x1230) on load */

@@ -5,12 +5,12 @@
  * is identity mapped (the paging code keeps the identity map; if it ever stops doing so it
  * changes mm_phys_to_virt here), and the CPU hooks are the real instructions.
  */
-#include "mm/mm_env.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/tss.h"
-#include "kernel/ksyms.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/core/panic.h"
+#include "kernel/debug/ksyms.h"
+#include "kernel/lib/printf.h"
+#include "mm/mm_env.h"
 
 void mm_log(const char *fmt, ...)
 {

@@ -15,11 +15,11 @@
  *      more use for them;
  *   4. pmm_init places its bitmap clear of all of them and prints the reservation and summary lines.
  */
-#include "kernel/pmm_setup.h"
-#include "kernel/bootinfo.h"
+#include "kernel/mm/pmm_setup.h"
+#include "kernel/core/bootinfo.h"
 #include "kernel/layout.h"
+#include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
-#include "kernel/printf.h"
 #include "mm/pmm.h"
 #include "multiboot.h"
 #include "x86.h"

@@ -11,10 +11,10 @@
  * misuse right after the heap is up; the heap must panic naming the cause and the pointer,
  * which is printed first in a `heap: heapfault=...` line for the harness to compare.
  */
-#include "kernel/heap_setup.h"
-#include "kernel/cmdline.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/mm/heap_setup.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/core/panic.h"
+#include "kernel/lib/printf.h"
 #include "mm/kmalloc.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"

@@ -5,14 +5,14 @@
  * table) and a short frame-pointer backtrace (the kernel is built with -fno-omit-frame-pointer).
  * A panic during a panic only halts, so a broken console cannot loop us.
  */
-#include "kernel/panic.h"
+#include "kernel/core/panic.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/io.h"
-#include "kernel/cmdline.h"
-#include "kernel/ksyms.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/debug/ksyms.h"
 #include "kernel/layout.h"
+#include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
-#include "kernel/printf.h"
 #include "x86.h"
 
 #include <stdbool.h>

@@ -9,8 +9,8 @@
  * The file is also compiled on the host by tests/host/test_printf.c: it depends on nothing but
  * console_write.
  */
-#include "kernel/printf.h"
-#include "kernel/console.h"
+#include "kernel/lib/printf.h"
+#include "kernel/console/console.h"
 
 #include <stdbool.h>
 #include <stdint.h>

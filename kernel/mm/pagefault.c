@@ -14,10 +14,10 @@
  */
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/trap_frame.h"
+#include "kernel/core/panic.h"
 #include "kernel/layout.h"
-#include "kernel/paging_setup.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/lib/printf.h"
+#include "kernel/mm/paging_setup.h"
 #include "mm/paging.h"
 #include "x86.h"
 

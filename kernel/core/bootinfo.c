@@ -8,8 +8,8 @@
  * We trust nothing beyond the spec: every field is printed only when its flag says it is valid,
  * and the map walk is bounds-checked against mmap_length.
  */
-#include "kernel/bootinfo.h"
-#include "kernel/printf.h"
+#include "kernel/core/bootinfo.h"
+#include "kernel/lib/printf.h"
 
 #include <stddef.h>
 

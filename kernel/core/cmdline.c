@@ -5,7 +5,7 @@
  * paging) may reuse that memory, so we copy it first thing. Two copies: the text as given (for
  * printing) and a split one where each blank is a NUL, so cmdline_get can return values in place.
  */
-#include "kernel/cmdline.h"
+#include "kernel/core/cmdline.h"
 
 static char cmdline_raw[CMDLINE_MAX];
 static char cmdline_words[CMDLINE_MAX]; /* blanks replaced by NUL */

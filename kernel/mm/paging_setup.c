@@ -15,13 +15,13 @@
  * without PSE (a 486) every chunk gets a page table. The kernel's shared tables for the heap and
  * the window are created now, before any address space can copy the kernel's PDEs.
  */
-#include "kernel/paging_setup.h"
+#include "kernel/mm/paging_setup.h"
 #include "kernel/arch/x86/cpu.h"
-#include "kernel/bootinfo.h"
-#include "kernel/cmdline.h"
+#include "kernel/core/bootinfo.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/core/panic.h"
 #include "kernel/layout.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/lib/printf.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
 #include "x86.h"

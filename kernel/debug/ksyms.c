@@ -5,7 +5,7 @@
  * [addr, addr+size); one without (an assembly label) covers up to the next symbol. Addresses
  * outside .text name nothing, so data addresses and garbage are not dressed up as code.
  */
-#include "kernel/ksyms.h"
+#include "kernel/debug/ksyms.h"
 #include "kernel/layout.h"
 
 #include <stddef.h>

@@ -4,10 +4,10 @@
  * The plan goes last ("1..N" after the results), which TAP allows, because suites decide their
  * own number of checks. Diagnostics start with "# " so the harness shows them as comments.
  */
-#include "kernel/ktest.h"
-#include "kernel/cmdline.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/debug/ktest.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/core/panic.h"
+#include "kernel/lib/printf.h"
 #include "x86.h"
 
 #include <stdarg.h>

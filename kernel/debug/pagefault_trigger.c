@@ -8,11 +8,11 @@
  * The page-fault report (pagefault.c) must then name the cause and the address and panic;
  * tests/t/53-paging-faults.t checks it. Surviving the access is itself a panic.
  */
-#include "kernel/cmdline.h"
+#include "kernel/core/cmdline.h"
+#include "kernel/core/panic.h"
 #include "kernel/layout.h"
-#include "kernel/paging_setup.h"
-#include "kernel/panic.h"
-#include "kernel/printf.h"
+#include "kernel/lib/printf.h"
+#include "kernel/mm/paging_setup.h"
 #include "mmu.h"
 
 static bool streq(const char *a, const char *b)
