@@ -37,6 +37,7 @@
 #ifndef INCLUDE_VMLAYOUT_H
 #define INCLUDE_VMLAYOUT_H
 
+#define KERNEL_LOAD_ADDR    0x00100000  /* the kernel image, physical = virtual (BIOS_LOW_END) */
 #define KIDENT_START        0x00001000  /* page 0 stays unmapped: NULL dereferences fault */
 #define KIDENT_END          0xC0000000  /* the identity map never reaches this (3 GiB) */
 #define KHEAP_START         0xC0000000  /* kernel heap range [KHEAP_START, KHEAP_END) */

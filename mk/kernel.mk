@@ -15,7 +15,7 @@ KERNEL_DIR   := $(BUILD)/kernel
 KERNEL_OBJ   := $(KERNEL_DIR)/obj
 KERNEL_ELF   := $(KERNEL_DIR)/kernel.elf
 KERNEL_SYM   := $(KERNEL_DIR)/kernel.sym
-KERNEL_LD    := kernel/kernel.ld
+KERNEL_LD    := $(KERNEL_DIR)/kernel.ld
 KERNEL_C     := $(sort $(shell find kernel -name '*.c') $(wildcard mm/*.c) $(wildcard tests/kernel/*.c))
 KERNEL_ASM   := $(sort $(shell find kernel -name '*.asm'))
 KERNEL_OBJS  := $(patsubst %.c,$(KERNEL_OBJ)/%.o,$(KERNEL_C)) \
@@ -33,6 +33,14 @@ $(KERNEL_OBJ)/%.o: %.c | deps-build
 # The C library functions must not be turned back into calls to themselves (GCC's loop
 # distribution recognises memset/memcpy/strlen-like loops even with -ffreestanding).
 $(KERNEL_OBJ)/kernel/lib/string.o: KCFLAGS += -fno-tree-loop-distribute-patterns
+
+# The linker script: kernel/kernel.ld.S through the C preprocessor, so its addresses and sizes come
+# from include/ and kernel/layout.h (only their plain #defines: __ASSEMBLER__ hides the C parts).
+$(KERNEL_LD): kernel/kernel.ld.S | deps-build
+	@mkdir -p $(dir $@)
+	$(KCC) -E -P -undef -nostdinc -D__ASSEMBLER__ -x c -Iinclude -I. -MMD -MP -MT $@ -MF $@.d $< -o $@
+
+-include $(KERNEL_LD).d
 
 $(KERNEL_OBJ)/%.asm.o: %.asm $(NASM_INCS) | deps-build
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 ; entry.asm - the kernel's first instructions and its Multiboot v1 header.
 ;
 ; Any Multiboot v1 loader (ours, QEMU -kernel, GRUB) finds the header in the first 8 KiB of the
-; file (kernel.ld puts section .multiboot first and ASSERTs where it lands), loads the ELF
+; file (kernel.ld.S puts section .multiboot first and ASSERTs where it lands), loads the ELF
 ; segments at 1 MiB and jumps to _start in 32-bit protected mode with paging off.
 ; Spec 3.2 (machine state): EAX = 0x2BADB002, EBX = physical address of the information
 ; structure, CS/DS/ES/FS/GS/SS flat 4 GiB but the GDTR may point anywhere (even into memory we

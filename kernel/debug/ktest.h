@@ -21,7 +21,7 @@ struct ktest_suite {
 	const char *name;
 	void (*run)(void);
 };
-_Static_assert(sizeof(struct ktest_suite) == 8, "kernel.ld expects 8-byte .ktest_suites records");
+_Static_assert(sizeof(struct ktest_suite) == 8, "kernel.ld.S expects 8-byte .ktest_suites records");
 
 #define KTEST_SUITE(sname, fn) \
 	static const struct ktest_suite ktest_suite_##fn \

@@ -21,7 +21,7 @@
 #include "mm/paging.h"
 #include "x86.h"
 
-/* The region an address belongs to, in words (include/vmlayout.h, kernel/kernel.ld). */
+/* The region an address belongs to, in words (include/vmlayout.h, kernel/kernel.ld.S). */
 static const char *describe_region(uint32_t va)
 {
 	uintptr_t guard = (uintptr_t)__stack_guard;

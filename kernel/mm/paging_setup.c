@@ -90,7 +90,7 @@ void paging_init(void)
 	uintptr_t ro = (uintptr_t)__rodata_start, ro_end = (uintptr_t)__rodata_end;
 	uintptr_t guard = (uintptr_t)__stack_guard, stack = (uintptr_t)__stack_bottom;
 
-	/* kernel.ld gives this order and page alignment; the pieces below rely on it. */
+	/* kernel.ld.S gives this order and page alignment; the pieces below rely on it. */
 	if (!(KIDENT_START <= text && text < text_end && text_end <= ro && ro < ro_end &&
 	      ro_end <= guard && guard + PG_SIZE == stack && PG_ALIGNED(text | text_end | ro |
 	      ro_end | guard)))

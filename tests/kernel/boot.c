@@ -16,6 +16,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
 #include "mm/mm_env.h"
+#include "mmu.h"
 #include "multiboot.h"
 #include "x86.h"
 
@@ -92,11 +93,11 @@ static void boot_check_layout(void)
 	__asm__ volatile("mov %%esp, %0" : "=r"(esp));
 	ktap_ok((uintptr_t)__kernel_start == BIOS_LOW_END, "kernel starts at 1 MiB (0x%08x)",
 		(unsigned)(uintptr_t)__kernel_start);
-	ktap_ok((uintptr_t)__text_start % KERNEL_PAGE_SIZE == 0 &&
-		(uintptr_t)__rodata_start % KERNEL_PAGE_SIZE == 0 &&
-		(uintptr_t)__data_start % KERNEL_PAGE_SIZE == 0 &&
-		(uintptr_t)__bss_start % KERNEL_PAGE_SIZE == 0, "sections are page aligned");
-	ktap_ok(__stack_bottom == __stack_guard + KERNEL_PAGE_SIZE && (uintptr_t)__stack_top - (uintptr_t)__stack_bottom == 16384,
+	ktap_ok((uintptr_t)__text_start % PG_SIZE == 0 &&
+		(uintptr_t)__rodata_start % PG_SIZE == 0 &&
+		(uintptr_t)__data_start % PG_SIZE == 0 &&
+		(uintptr_t)__bss_start % PG_SIZE == 0, "sections are page aligned");
+	ktap_ok(__stack_bottom == __stack_guard + PG_SIZE && (uintptr_t)__stack_top - (uintptr_t)__stack_bottom == KERNEL_STACK_SIZE,
 		"16 KiB boot stack at 0x%08x with its guard page directly below",
 		(unsigned)(uintptr_t)__stack_bottom);
 	ktap_ok(esp > (uintptr_t)__stack_bottom && esp <= (uintptr_t)__stack_top,

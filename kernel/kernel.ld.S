@@ -1,0 +1,102 @@
+/*
+ * kernel.ld.S - the kernel's memory layout: loaded and run at 1 MiB, identity (paging later keeps
+ * the identity map), Multiboot header first.
+ *
+ * The build runs this file through the C preprocessor (mk/kernel.mk: cpp -P -undef
+ * -D__ASSEMBLER__, as Linux makes vmlinux.lds from vmlinux.lds.S) into build/kernel/kernel.ld, so
+ * the addresses and sizes below come from the headers that name them for C and NASM too:
+ * KERNEL_LOAD_ADDR (include/vmlayout.h), PG_SIZE (include/mmu.h), MB_HEADER_SEARCH_LIMIT
+ * (include/multiboot.h), KERNEL_KERNEL_STACK_SIZE (kernel/layout.h).
+ *
+ * Every section is page aligned so paging can give each its own protection (.text and .rodata
+ * read-only, the rest read/write, the stack guard page unmapped). Symbols exported for C
+ * (declared in kernel/layout.h):
+ *   __kernel_start/__kernel_end    the whole image including .bss and the boot stack
+ *   __text_*, __rodata_*, __data_*, __bss_*   each section's bounds ([start, end))
+ *   __stack_guard                  one guard page directly below the stack (never touched)
+ *   __stack_bottom/__stack_top     the boot stack (ESP starts at __stack_top)
+ *   __ktest_start/__ktest_end      the in-kernel test suites (KTEST_SUITE, kernel/debug/ktest.h)
+ *   __ksym_* are not here: the embedded symbol table is plain C data (build/kernel/ksyms_table.c).
+ */
+#include "mmu.h"
+#include "multiboot.h"
+#include "vmlayout.h"
+#include "x86.h"
+#include "kernel/layout.h"
+
+OUTPUT_FORMAT("elf32-i386")
+OUTPUT_ARCH(i386)
+ENTRY(_start)
+
+SECTIONS
+{
+	. = KERNEL_LOAD_ADDR;
+	__kernel_start = .;
+
+	.text : ALIGN(PG_SIZE) {
+		__text_start = .;
+		KEEP(*(.multiboot))            /* first: the loader searches the start of the file */
+		*(.text .text.*)
+		. = ALIGN(PG_SIZE);
+		__text_end = .;
+	}
+
+	.rodata : ALIGN(PG_SIZE) {
+		__rodata_start = .;
+		*(.rodata .rodata.*)
+		. = ALIGN(4);
+		__ktest_start = .;
+		KEEP(*(.ktest_suites))
+		__ktest_end = .;
+		. = ALIGN(PG_SIZE);
+		__rodata_end = .;
+	}
+
+	.data : ALIGN(PG_SIZE) {
+		__data_start = .;
+		*(.data .data.*)
+		. = ALIGN(PG_SIZE);
+		__data_end = .;
+	}
+
+	.bss (NOLOAD) : ALIGN(PG_SIZE) {
+		__bss_start = .;
+		*(.bss .bss.*)
+		*(COMMON)
+		. = ALIGN(PG_SIZE);
+		__bss_end = .;
+	}
+
+	/* The boot stack: a guard page nothing uses (paging leaves it unmapped), then the stack. */
+	.stack (NOLOAD) : ALIGN(PG_SIZE) {
+		__stack_guard = .;
+		. += PG_SIZE;
+		__stack_bottom = .;
+		. += KERNEL_STACK_SIZE;
+		__stack_top = .;
+	}
+
+	__kernel_end = .;
+
+	/DISCARD/ : { *(.comment) *(.note .note.*) *(.eh_frame) }
+}
+
+/*
+ * Layout facts the rest of the kernel relies on. The Multiboot header's three mandatory fields end
+ * at MB_HDR_HEADER_ADDR (spec 3.1.1); the ELF headers fill the file's first page (max-page-size
+ * is PG_SIZE, mk/kernel.mk), so .text starts one page into the file.
+ */
+ASSERT(__kernel_start == KERNEL_LOAD_ADDR, "kernel must start at KERNEL_LOAD_ADDR")
+ASSERT(KERNEL_LOAD_ADDR >= BIOS_LOW_END, "kernel must load above the BIOS area (1 MiB)")
+ASSERT(multiboot_header == __text_start, "Multiboot header must be the first thing in .text")
+ASSERT(multiboot_header % MB_HEADER_ALIGN == 0, "Multiboot header must be 4-byte aligned (spec 3.1.1)")
+ASSERT(multiboot_header - __kernel_start + PG_SIZE + MB_HDR_HEADER_ADDR <= MB_HEADER_SEARCH_LIMIT,
+       "Multiboot header must lie within the first 8 KiB of the file (spec 3.1.1)")
+ASSERT(__text_start % PG_SIZE == 0 && __rodata_start % PG_SIZE == 0 &&
+       __data_start % PG_SIZE == 0 && __bss_start % PG_SIZE == 0, "sections must be page aligned")
+ASSERT(__text_end <= __rodata_start && __rodata_end <= __data_start && __data_end <= __bss_start &&
+       __bss_end <= __stack_guard, "sections must not overlap")
+ASSERT(__stack_bottom == __stack_guard + PG_SIZE, "guard page directly below the stack")
+ASSERT(__stack_top - __stack_bottom == KERNEL_STACK_SIZE, "boot stack is KERNEL_STACK_SIZE")
+ASSERT(__stack_top % PG_SIZE == 0, "stack top page aligned")
+ASSERT((__ktest_end - __ktest_start) % 8 == 0, ".ktest_suites holds 8-byte records (struct ktest_suite)")
