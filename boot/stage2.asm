@@ -1,11 +1,17 @@
 ; stage2.asm - the loader proper: real mode from stage 1 to the kernel's entry in protected mode.
 ;
 ; Stage 1 loaded the config block to LOADER_CONFIG_ADDR and this file to LOADER_STAGE2_ADDR and
-; left the boot drive at LOADER_BOOT_DRIVE. The boot, in order (one include file per job):
-;   console (print.inc) -> config block check -> disk probe (disk.inc) -> A20 (a20.inc) ->
-;   memory map (memory.inc) -> kernel header checks and load (kernel.inc, pmode.inc for the
-;   copies above 1 MiB) -> modules (modules.inc) -> Multiboot information (mbinfo.inc) ->
-;   protected mode and the jump (pmode.inc).
+; left the boot drive at LOADER_BOOT_DRIVE. stage2_main below is the boot order and nothing else;
+; each step lives in an include file with its own label prefix:
+;   print.inc   print_  console (screen and COM1), the error exit
+;   disk.inc    disk_   BIOS disk reads
+;   a20.inc     a20_    the A20 gate
+;   pmode.inc   pm_     copies above 1 MiB, the jump into the kernel
+;   memory.inc  mem_    the BIOS memory map, usable-RAM checks
+;   load.inc    load_   reading the kernel: head, checks (mbheader.inc mbh_, elf.inc elf_,
+;                       aout.inc aout_, seg.inc seg_), segments
+;   modules.inc mod_    Multiboot modules
+;   mbinfo.inc  mbi_    the Multiboot information structure
 ; Every step prints one short line on the screen and COM1; every failure says which check failed
 ; and halts (docs/boot.md lists the messages).
 
@@ -13,6 +19,15 @@
 %include "loader.inc"
 %include "multiboot.inc"
 %include "mmu.inc"
+
+; Offsets in LOADER_INFO_SEG (FS during the whole of stage 2) of what is handed to the kernel.
+INFO_MBI	equ LOADER_MBI_ADDR - LOADER_INFO_BASE
+INFO_MMAP	equ LOADER_MMAP_ADDR - LOADER_INFO_BASE
+INFO_E820	equ LOADER_E820_BUF - LOADER_INFO_BASE
+INFO_CMDLINE	equ LOADER_CMDLINE_ADDR - LOADER_INFO_BASE
+INFO_NAME	equ LOADER_NAME_ADDR - LOADER_INFO_BASE
+INFO_MODS	equ LOADER_MODS_ADDR - LOADER_INFO_BASE
+INFO_MODBLK	equ LOADER_MODBLK_ADDR - LOADER_INFO_BASE
 
 	bits 16
 	org LOADER_STAGE2_ADDR
@@ -30,81 +45,52 @@ stage2_main:
 	mov es, ax
 	mov ss, ax
 	mov sp, LOADER_STACK_TOP
+	mov ax, LOADER_INFO_SEG
+	mov fs, ax
 	sti
 	cld
 	mov di, vars_start                      ; .bss is not in the file: zero it
 	mov cx, vars_end - vars_start
 	xor al, al
 	rep stosb
-	call serial_init
+	call print_serial_init
 	mov si, msg_hello
-	call say
-	call crlf
+	call print_say
+	call print_crlf
 	mov si, msg_cfg_bad
 	cmp dword [LOADER_CONFIG_ADDR + CFG_MAGIC_OFF], CFG_MAGIC
-	jne die
-
+	jne print_die
 	mov dl, [LOADER_BOOT_DRIVE]
 	call disk_init
-	mov si, msg_disk
-	call say
-	movzx eax, byte [disk_drive]
-	mov cx, 2
-	call print_hex
-	mov si, msg_disk_edd
-	cmp byte [disk_ext], 0
-	jne .mode
-	mov si, msg_disk_chs_mode
-.mode:	call puts
-	call crlf
-
 	call a20_enable
 	call pm_detect_mmx
-	mov si, msg_copy_movsd
-	cmp byte [pm_mmx], 0
-	je .copy
-	mov si, msg_copy_mmx
-.copy:	call say
-	call crlf
-
-	mov ax, LOADER_INFO_SEG
-	mov fs, ax
-	call memory_detect
-	call kernel_load
-	call modules_load
+	call mem_detect
+	call load_kernel
+	call mod_load_all
 	call mbi_build
 	mov si, msg_go
-	call say
-	call crlf
+	call print_say
+	call print_crlf
 	jmp pm_enter_kernel
 
 %include "print.inc"
 %include "disk.inc"
 %include "a20.inc"
+%include "pmode.inc"
 %include "memory.inc"
-%include "kernel.inc"
+%include "load.inc"
+%include "mbheader.inc"
+%include "elf.inc"
+%include "aout.inc"
+%include "seg.inc"
 %include "modules.inc"
 %include "mbinfo.inc"
-%include "pmode.inc"
 
 msg_hello	db "stage2 (", LOADER_NAME, ")", 0
 msg_cfg_bad	db "config block missing (image not built by disk.img.mk?)", 0
-msg_disk	db "disk 0x", 0
-msg_disk_edd	db ", INT 13h extensions", 0
-msg_disk_chs_mode db ", CHS", 0
 msg_go		db "starting kernel", 0
-msg_copy_mmx	db "copies above 1 MiB: MMX", 0
-msg_copy_movsd	db "copies above 1 MiB: REP MOVSD", 0
-msg_disk_read	db "boot: error: disk read failed, BIOS status 0x", 0
-msg_disk_geom	db "boot: error: no disk geometry (INT 13h AH=08h), BIOS status 0x", 0
-msg_disk_chs	db "boot: error: sector beyond the CHS limit (1024 cylinders)", 13, 10, 0
 
 	section .bss
-disk_drive	resb 1
-disk_ext	resb 1
-disk_status	resb 1
-disk_spt	resw 1
-disk_heads	resw 1
 vars_end:
 	section .text
 

@@ -37,9 +37,8 @@
  * Stack and variables live in pages that hold no code: a store into a 4 KiB page that holds code
  * costs a self-modifying-code check (Intel 64 and IA-32 Optimization Reference Manual, "Mixing
  * Code and Data": keep writable data off code pages), and under QEMU's TCG every such store takes
- * the slow path that looks for translated blocks to throw away. With the stack under the MBR's
- * page and the variables among stage 2's code, the 32 MiB AHCI load of `make bench-boot` took
- * about a third longer (docs/boot.md).
+ * the slow path that looks for translated blocks to throw away (docs/boot.md has the
+ * measurements).
  */
 #ifndef INCLUDE_LOADER_H
 #define INCLUDE_LOADER_H
@@ -58,7 +57,7 @@
 #define LOADER_STAGE2_MAX      0x8000   /* bytes: stage 2 must end below the bounce buffer */
 #define LOADER_BOUNCE_ADDR     0x10000
 #define LOADER_BOUNCE_SEG      0x1000
-#define LOADER_BOUNCE_SECTORS  127      /* Phoenix EDD limit per AH=42h call (notes/loader.md) */
+#define LOADER_BOUNCE_SECTORS  127      /* Phoenix EDD 3.0 limit per AH=42h call */
 #define LOADER_INFO_SEG        0x2000   /* segment of everything handed to the kernel (below) */
 #define LOADER_INFO_BASE       0x20000
 #define LOADER_MBI_ADDR        0x20000
@@ -84,7 +83,8 @@
 
 /* --- MBR patch fields (stage 1), written by disk.img.mk ------------------------------------- */
 /* Stage 1's code must end before LOADER_S1_FIELDS; 0x1B8-0x1FF is the disk signature, the
- * partition table and 0x55AA (notes/loader.md: fussy BIOSes and USB sticks). */
+ * partition table and 0x55AA: many BIOSes boot a USB stick only when it carries an MBR partition
+ * table with one active entry (docs/boot.md names the reports). */
 /* The config block is the first sector of partition 1; stage 2 follows it. */
 #define LOADER_S1_FIELDS       0x1B4
 #define LOADER_S1_COUNT_OFF    0x1B4    /* word: sectors to read: config block + stage 2 */

@@ -17,7 +17,7 @@
 # thing (our loader with the 9 KiB entry-state kernel; the boot sector reading nothing), so
 # MiB/s = 32 MiB / (t_full - t_empty): QEMU's start-up and the BIOS drop out. From IDE
 # (-machine pc) and AHCI (-machine q35). Timings are of this machine; medians of BENCH_RUNS_LOAD
-# (default 7: AHCI runs vary by tens of ms on a shared machine).
+# (default 7: AHCI runs vary between runs more than IDE ones, docs/boot.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
