@@ -19,6 +19,7 @@
 
 %include "x86.inc"
 %include "loader.inc"
+%include "uart.inc"
 
 	bits 16
 	org LOADER_MBR_ADDR

@@ -17,6 +17,7 @@
 
 %include "x86.inc"
 %include "loader.inc"
+%include "uart.inc"
 %include "multiboot.inc"
 %include "mmu.inc"
 

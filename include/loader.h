@@ -125,20 +125,6 @@
 #define LOADER_MMAP_ENTRY_SIZE 20       /* the size field: a 20-byte E820 entry, as QEMU and GRUB */
 #define LOADER_BOOTDEV_LOW     0x0000FFFF /* part1 = 0 (our partition), part2 = part3 = unused */
 
-/* --- the 16550 UART registers (offsets from PORT_COM1) the loader uses for COM1 output ----- */
-#define UART_DATA              0        /* transmit holding register (DLAB=0), divisor low (DLAB=1) */
-#define UART_IER               1        /* interrupt enable (DLAB=0), divisor high (DLAB=1) */
-#define UART_FCR               2
-#define UART_LCR               3
-#define UART_MCR               4
-#define UART_LSR               5
-#define UART_LCR_DLAB          0x80
-#define UART_LCR_8N1           0x03
-#define UART_FCR_ENABLE_CLEAR  0xC7     /* FIFO on, both cleared, 14-byte trigger */
-#define UART_MCR_DTR_RTS       0x03
-#define UART_LSR_THRE          0x20     /* transmit holding register empty */
-#define UART_DIVISOR_115200    1
-
 /* --- ELF32 facts (System V gABI, i386 supplement) ------------------------------------------- */
 #define ELF_MAGIC              0x464C457F /* 0x7F 'E' 'L' 'F' little endian */
 #define ELF_CLASS32            1

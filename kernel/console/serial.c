@@ -1,7 +1,7 @@
 /*
  * serial.c - COM1 as a console: 115200 baud, 8 data bits, no parity, 1 stop bit, FIFO on.
  *
- * 16550 registers at PORT_COM1 + offset (National Semiconductor PC16550D data sheet): the
+ * 16550 registers at PORT_COM1 + offset (include/uart.h, from the PC16550D data sheet): the
  * divisor latch (DLAB=1) sets the rate as 115200 / divisor. Output polls the Line Status
  * Register's "transmitter holding register empty" bit, with a bounded wait so a missing or
  * stuck UART cannot hang the kernel. Presence is checked with the scratch register: a byte written
@@ -13,51 +13,37 @@
  */
 #include "kernel/console/serial.h"
 #include "kernel/arch/x86/io.h"
+#include "uart.h"
 #include "x86.h"
 
-#define UART_DATA      0   /* DLAB=0: RBR/THR; DLAB=1: divisor low */
-#define UART_IER       1   /* DLAB=0: interrupt enable; DLAB=1: divisor high */
-#define UART_FCR       2
-#define UART_LCR       3
-#define UART_MCR       4
-#define UART_LSR       5
-#define UART_SCR       7   /* scratch register */
-#define UART_LCR_8N1   0x03
-#define UART_LCR_DLAB  0x80
-#define UART_FCR_ON    0xC7 /* enable, clear both FIFOs, 14-byte threshold */
-#define UART_MCR_DTR_RTS_OUT2 0x0B /* OUT2 gates the UART's IRQ line on PCs */
-#define UART_LSR_DR    0x01 /* data ready */
-#define UART_LSR_THRE  0x20 /* transmit holding register empty */
-#define UART_IER_RDA   0x01 /* received data available */
-#define UART_BAUD_BASE 115200
-#define UART_BAUD      115200
-#define UART_TX_SPINS  100000
-#define UART_PROBE     0xAE
+/* Not hardware facts: how long output waits for THRE, and the byte the presence probe writes. */
+#define SERIAL_TX_SPINS 100000
+#define SERIAL_PROBE    0xAE
 
 static bool serial_ok;         /* a UART answers at PORT_COM1 */
 static bool serial_tx_stalled; /* the last bounded wait for THRE ran out */
 
 void serial_init(void)
 {
-	uint16_t divisor = UART_BAUD_BASE / UART_BAUD;
+	uint16_t divisor = UART_DIVISOR_115200;
 
 	outb(PORT_COM1 + UART_IER, 0);
 	outb(PORT_COM1 + UART_LCR, UART_LCR_DLAB);
 	outb(PORT_COM1 + UART_DATA, (uint8_t)divisor);
 	outb(PORT_COM1 + UART_IER, (uint8_t)(divisor >> 8));
 	outb(PORT_COM1 + UART_LCR, UART_LCR_8N1);
-	outb(PORT_COM1 + UART_FCR, UART_FCR_ON);
+	outb(PORT_COM1 + UART_FCR, UART_FCR_ENABLE_CLEAR);
 	/*
 	 * Presence probe through the scratch register (offset 7, a plain read/write byte on every
 	 * 16450/16550): no UART at the port and the reads float to 0xFF, so we stay silent instead of
 	 * spinning. (A loopback probe would need to wait a character time for its byte, and Bochs
 	 * sends a byte written in loopback mode out to the line anyway.)
 	 */
-	outb(PORT_COM1 + UART_SCR, UART_PROBE);
-	serial_ok = inb(PORT_COM1 + UART_SCR) == UART_PROBE;
-	outb(PORT_COM1 + UART_SCR, (uint8_t)~UART_PROBE);
-	serial_ok = serial_ok && inb(PORT_COM1 + UART_SCR) == (uint8_t)~UART_PROBE;
-	outb(PORT_COM1 + UART_MCR, UART_MCR_DTR_RTS_OUT2);
+	outb(PORT_COM1 + UART_SCR, SERIAL_PROBE);
+	serial_ok = inb(PORT_COM1 + UART_SCR) == SERIAL_PROBE;
+	outb(PORT_COM1 + UART_SCR, (uint8_t)~SERIAL_PROBE);
+	serial_ok = serial_ok && inb(PORT_COM1 + UART_SCR) == (uint8_t)~SERIAL_PROBE;
+	outb(PORT_COM1 + UART_MCR, UART_MCR_DTR_RTS | UART_MCR_OUT2);
 }
 
 bool serial_present(void)
@@ -70,7 +56,7 @@ void serial_write(const char *s, size_t len)
 	if (!serial_ok)
 		return;
 	while (len--) {
-		unsigned spins = serial_tx_stalled ? 1 : UART_TX_SPINS;
+		unsigned spins = serial_tx_stalled ? 1 : SERIAL_TX_SPINS;
 
 		while (!(inb(PORT_COM1 + UART_LSR) & UART_LSR_THRE) && --spins)
 			;

@@ -13,6 +13,7 @@
 %include "x86.inc"
 %include "multiboot.inc"
 %include "loader.inc"
+%include "uart.inc"
 
 	bits 32
 %ifdef KLUDGE
