@@ -47,7 +47,7 @@
 #define PTE_ADDR_MASK   0xFFFFF000  /* frame address in a PTE or a PDE pointing at a table */
 #define PDE_LG_ADDR_MASK 0xFFC00000 /* frame address in a 4 MiB PDE (bits 13-21 are PAT/reserved) */
 
-/* Page-fault error code (SDM 3A 4.7, figure 4-12); the same bits as PF_ERR_* in trap_frame.h. */
+/* Page-fault error code, pushed by the CPU for vector 14 (SDM 3A 4.7, figure 4-12). */
 #define PFE_P           0x01        /* 0: page not present, 1: protection violation */
 #define PFE_W           0x02        /* 0: read, 1: write */
 #define PFE_U           0x04        /* 0: supervisor mode, 1: user mode */

@@ -1,7 +1,7 @@
 /*
  * pagefault.c - the page-fault report (vector 14): what was accessed, how, what the page tables
- * say about it and what lives there; then panic. Replaces the weak default in traps.c, which
- * calls it after printing the exception name and the registers.
+ * say about it and what lives there; then panic. trap_dispatch (traps.c) calls it after printing
+ * the exception name and the registers.
  *
  *   page fault: address 0x00000000: page not present, read, supervisor mode
  *     PDE[0] = 0x0012f003 (present writable supervisor) -> page table at 0x0012f000
@@ -12,6 +12,7 @@
  * Error code bits: SDM 3A 4.7 (P, W/R, U/S, RSVD, I/D). The PDE and PTE are read from the
  * directory in CR3 (the space that faulted), through the identity map like all page-table access.
  */
+#include "kernel/mm/pagefault.h"
 #include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/trap_frame.h"
 #include "kernel/core/panic.h"
@@ -55,9 +56,8 @@ static const char *describe_region(uint32_t va)
 
 static int in_report;
 
-void pagefault_report(struct trap_frame *tf)
+void pagefault_report(struct trap_frame *tf, uint32_t cr2)
 {
-	uint32_t cr2 = cpu_read_cr2();
 	uint32_t err = tf->error_code;
 	char cause[128], words[96];
 
@@ -65,11 +65,11 @@ void pagefault_report(struct trap_frame *tf)
 		panic_at_pc(tf->eip, "page fault at 0x%08x inside the page-fault report", (unsigned)cr2);
 
 	ksnprintf(cause, sizeof cause, "%s, %s, %s mode%s%s",
-	          (err & PF_ERR_PRESENT) ? "protection violation" : "page not present",
-	          (err & PF_ERR_WRITE) ? "write" : "read",
-	          (err & PF_ERR_USER) ? "user" : "supervisor",
-	          (err & PF_ERR_RSVD) ? ", reserved bit set in a paging entry" : "",
-	          (err & PF_ERR_FETCH) ? ", instruction fetch" : "");
+	          (err & PFE_P) ? "protection violation" : "page not present",
+	          (err & PFE_W) ? "write" : "read",
+	          (err & PFE_U) ? "user" : "supervisor",
+	          (err & PFE_RSVD) ? ", reserved bit set in a paging entry" : "",
+	          (err & PFE_I) ? ", instruction fetch" : "");
 	kprintf("page fault: address 0x%08x: %s\n", (unsigned)cr2, cause);
 
 	if (!(cpu_read_cr0() & CR0_PG)) {

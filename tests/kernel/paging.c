@@ -182,8 +182,8 @@ static void check_protect(void)
 	wr(WIN_A + 4, 2);
 	trap_set_handler(TRAP_PAGE_FAULT, NULL);
 	ktap_ok(pf_count == 1 && pf_cr2 == WIN_A + 4 &&
-	        (pf_err & (PF_ERR_PRESENT | PF_ERR_WRITE | PF_ERR_USER)) ==
-	        (PF_ERR_PRESENT | PF_ERR_WRITE),
+	        (pf_err & (PFE_P | PFE_W | PFE_U)) ==
+	        (PFE_P | PFE_W),
 	        "a kernel write to a read-only page faults (CR0.WP): cr2=0x%08x err=0x%x",
 	        (unsigned)pf_cr2, (unsigned)pf_err);
 	ktap_ok(rd(f + 4) == 2, "after paging_protect(PTE_W) the retried write lands");

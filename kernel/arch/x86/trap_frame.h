@@ -54,13 +54,6 @@ static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
 #define TRAP_GP_FAULT       13
 #define TRAP_PAGE_FAULT     14
 
-/* Page-fault error code bits (SDM 3A 4.7). */
-#define PF_ERR_PRESENT  0x01 /* 0: not present, 1: protection violation */
-#define PF_ERR_WRITE    0x02
-#define PF_ERR_USER     0x04
-#define PF_ERR_RSVD     0x08
-#define PF_ERR_FETCH    0x10
-
 /*
  * Exception hooks (traps.c); not for vector 8, which is a task gate (tss.h). A handler set for vector v runs instead of the default report; it
  * returns true when it dealt with the exception (the stub then IRETs to tf->eip, which the
@@ -69,9 +62,6 @@ static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
  */
 typedef int (*trap_handler_t)(struct trap_frame *tf);
 void trap_set_handler(unsigned vector, trap_handler_t handler);
-
-/* Default page-fault report, weak in traps.c; kernel/mm/pagefault.c may provide a stronger one. */
-void pagefault_report(struct trap_frame *tf);
 
 /* Print every register in tf (and CR0/CR2/CR3/CR4) on the consoles. */
 void trap_dump_registers(const struct trap_frame *tf);

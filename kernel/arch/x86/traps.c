@@ -6,8 +6,8 @@
  * (trap_set_handler); otherwise the report is:
  *   EXCEPTION: <name> (vector N, error code 0x...)
  *   registers (eip with its function name, general, segment and control registers)
- *   for #PF: pagefault_report() (the weak default below, or kernel/mm/pagefault.c's)
- *   PANIC: <name> at eip 0x... [cr2=0x... for #PF]
+ *   for #PF: pagefault_report() (kernel/mm/pagefault.c), which explains the fault and panics
+ *   otherwise PANIC: <name> (vector N) at eip 0x..., error code 0x...
  * Names and error-code conventions: Intel SDM Vol. 3A, table 6-1 and section 6.15.
  */
 #include "kernel/arch/x86/cpu.h"
@@ -17,6 +17,7 @@
 #include "kernel/core/panic.h"
 #include "kernel/debug/ksyms.h"
 #include "kernel/lib/printf.h"
+#include "kernel/mm/pagefault.h"
 
 #include <stddef.h>
 
@@ -94,22 +95,6 @@ void trap_dump_registers(const struct trap_frame *tf)
 		(unsigned)cpu_read_cr2(), (unsigned)cpu_read_cr3(), (unsigned)cpu_read_cr4_if_present());
 }
 
-/*
- * The default page-fault explanation: CR2 and the error code in words (SDM 3A 4.7). Weak, so
- * kernel/mm/pagefault.c can replace it with one that also walks the page tables. Only prints.
- */
-__attribute__((weak)) void pagefault_report(struct trap_frame *tf)
-{
-	uint32_t err = tf->error_code;
-
-	kprintf("page fault: address 0x%08x: %s, %s, %s mode%s%s\n", (unsigned)cpu_read_cr2(),
-		(err & PF_ERR_PRESENT) ? "protection violation" : "page not present",
-		(err & PF_ERR_WRITE) ? "write" : "read",
-		(err & PF_ERR_USER) ? "user" : "supervisor",
-		(err & PF_ERR_RSVD) ? ", reserved bit set in a paging entry" : "",
-		(err & PF_ERR_FETCH) ? ", instruction fetch" : "");
-}
-
 void trap_dispatch(struct trap_frame *tf);
 
 void trap_dispatch(struct trap_frame *tf)
@@ -130,11 +115,8 @@ void trap_dispatch(struct trap_frame *tf)
 	kprintf("EXCEPTION: %s (vector %u, error code 0x%08x)\n", trap_name(v), v,
 		(unsigned)tf->error_code);
 	trap_dump_registers(tf);
-	if (v == TRAP_PAGE_FAULT) {
-		pagefault_report(tf);
-		panic_at_pc(tf->eip, "%s at address 0x%08x (eip 0x%08x, error code 0x%x)",
-			    trap_name(v), (unsigned)cr2, (unsigned)tf->eip, (unsigned)tf->error_code);
-	}
+	if (v == TRAP_PAGE_FAULT)
+		pagefault_report(tf, cr2); /* does not return */
 	panic_at_pc(tf->eip, "%s (vector %u) at eip 0x%08x, error code 0x%x", trap_name(v), v,
 		    (unsigned)tf->eip, (unsigned)tf->error_code);
 }
