@@ -9,16 +9,13 @@
 #include "kernel/arch/x86/io.h"
 #include "x86.h"
 
+#include <stdbool.h>
+
 static bool e9_ok;
 
 void e9_init(void)
 {
 	e9_ok = inb(PORT_E9) == PORT_E9;
-}
-
-bool e9_present(void)
-{
-	return e9_ok;
 }
 
 void e9_write(const char *s, size_t len)

@@ -1,9 +1,7 @@
 /* e9.h - the Bochs/QEMU debug console on port 0xE9 (e9.c). */
 #ifndef KERNEL_CONSOLE_E9_H
 #define KERNEL_CONSOLE_E9_H
-#include <stdbool.h>
 #include <stddef.h>
 void e9_init(void);
-bool e9_present(void);
 void e9_write(const char *s, size_t len);
 #endif

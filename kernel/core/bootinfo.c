@@ -9,6 +9,7 @@
  * and the map walk is bounds-checked against mmap_length.
  */
 #include "kernel/core/bootinfo.h"
+#include "kernel/core/cmdline.h"
 #include "kernel/lib/printf.h"
 
 #include <stddef.h>
@@ -128,6 +129,9 @@ void bootinfo_print(void)
 		kprintf("multiboot: loader (none)\n");
 	if (mbi->flags & MB_INFO_CMDLINE)
 		kprintf("multiboot: cmdline \"%s\"\n", (const char *)(uintptr_t)mbi->cmdline);
+	if (cmdline_truncated())
+		kprintf("multiboot: cmdline longer than %u characters: the kernel uses the first %u\n",
+			CMDLINE_MAX - 1, CMDLINE_MAX - 1);
 	kprintf("multiboot: flags=0x%08x\n", (unsigned)mbi->flags);
 	if (mbi->flags & MB_INFO_MEMORY)
 		kprintf("multiboot: mem_lower=%uKiB mem_upper=%uKiB\n", (unsigned)mbi->mem_lower,

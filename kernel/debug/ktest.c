@@ -49,16 +49,6 @@ void ktap_diag(const char *fmt, ...)
 	kprintf("\n");
 }
 
-uint32_t ktest_checks(void)
-{
-	return ktest_count;
-}
-
-uint32_t ktest_failures(void)
-{
-	return ktest_failed;
-}
-
 static bool ktest_name_equals(const char *name, const char *start, size_t len)
 {
 	size_t i;

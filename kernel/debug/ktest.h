@@ -15,7 +15,6 @@
 #define KERNEL_KTEST_H
 
 #include <stdbool.h>
-#include <stdint.h>
 
 struct ktest_suite {
 	const char *name;
@@ -34,9 +33,5 @@ void ktap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Run the suites named by `test=`; does not return when test= is present (exits QEMU). */
 void ktest_run_from_cmdline(void);
-
-/* Counters of the current run (for the runner's own test and for suites that nest checks). */
-uint32_t ktest_checks(void);
-uint32_t ktest_failures(void);
 
 #endif

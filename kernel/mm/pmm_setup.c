@@ -34,11 +34,6 @@ static struct memmap_range setup_raw[MEMMAP_MAX_RAW * 2];
 static struct pmm_region setup_regions[SETUP_MAX_REGIONS];
 static size_t setup_nregions;
 
-const struct memmap *pmm_setup_map(void)
-{
-	return &setup_map;
-}
-
 static void add_region(const char *name, uint64_t start, uint64_t end)
 {
 	if (setup_nregions < SETUP_MAX_REGIONS)

@@ -4,13 +4,8 @@
 #ifndef KERNEL_PMM_SETUP_H
 #define KERNEL_PMM_SETUP_H
 
-#include "mm/memmap.h"
-
 /* Read the Multiboot map, sanitise and print it, reserve the kernel and every loader structure,
  * initialise the PMM (which prints the reservations and the summary). Call once, paging off. */
 void pmm_setup(void);
-
-/* The sanitised map pmm_setup built (for tests and the monitor). */
-const struct memmap *pmm_setup_map(void);
 
 #endif

@@ -7,12 +7,14 @@
 #      line is not trusted yet, so `qemu-exit` on it must not be obeyed. QEMU still runs after 2 s.
 #   2. trap=bogus: an ordinary panic() call; the report names the calling function from the
 #      kernel's embedded symbol table and QEMU exits with status 35 (qemu-exit given).
+#   3. a command line longer than the kernel's copy (CMDLINE_MAX - 1 = 1023 characters): the boot
+#      log says it was cut, the words in the kept part still work (qemu-exit), status 33.
 # gdb talks to QEMU over a private Unix socket so parallel tests cannot collide.
 source "$(dirname "$0")/../lib.sh"
 KERNEL="$BUILD/kernel/kernel.elf"
-tap_plan 3
+tap_plan 4
 if [ ! -f "$KERNEL" ] || ! command -v gdb >/dev/null; then
-	for i in 1 2 3; do tap_fail "kernel.elf or gdb missing"; done
+	for i in 1 2 3 4; do tap_fail "kernel.elf or gdb missing"; done
 	tap_done
 fi
 
@@ -49,5 +51,15 @@ if [ "$rc" = 35 ] && grep -a -q '^PANIC: trap=bogus: unknown exception' "$log" &
 	tap_ok "panic(): message, caller named (trap_raise_from_cmdline+...), status 35"
 else
 	tap_fail "panic() report or exit status $rc (want 35)"; tap_diag <"$log"
+fi
+
+log="$T_DIR/long.log"
+long="nomonitor qemu-exit $(printf 'x%.0s' $(seq 1100))"
+rc=$(qemu_run "$log" 30 -m 128 -kernel "$KERNEL" -append "$long")
+if [ "$rc" = 33 ] &&
+	grep -a -q '^multiboot: cmdline longer than 1023 characters: the kernel uses the first 1023$' "$log"; then
+	tap_ok "a ${#long}-character command line: the cut is reported, the kept words work, status 33"
+else
+	tap_fail "long command line: no cut reported, or exit status $rc (want 33)"; tap_diag <"$log"
 fi
 tap_done

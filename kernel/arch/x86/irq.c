@@ -18,7 +18,6 @@
 
 static irq_handler_t irq_handlers[IRQ_COUNT];
 static uint32_t irq_counts[IRQ_COUNT];
-static uint32_t irq_spurious;
 
 void irq_register(unsigned irq, irq_handler_t handler)
 {
@@ -63,22 +62,15 @@ uint32_t irq_count(unsigned irq)
 	return irq < IRQ_COUNT ? irq_counts[irq] : 0;
 }
 
-uint32_t irq_spurious_count(void)
-{
-	return irq_spurious;
-}
-
 void irq_dispatch(struct trap_frame *tf)
 {
 	unsigned irq = tf->vector - IRQ_VECTOR_BASE;
 
 	irq_counts[irq]++;
 	if (irq == IRQ_SPURIOUS_MASTER && !(pic_read_isr() & (1u << IRQ_SPURIOUS_MASTER))) {
-		irq_spurious++;
 		return;
 	}
 	if (irq == IRQ_SPURIOUS_SLAVE && !(pic_read_isr() & (1u << IRQ_SPURIOUS_SLAVE))) {
-		irq_spurious++;
 		pic_send_eoi(PIC_MASTER_EOI_ONLY);
 		return;
 	}

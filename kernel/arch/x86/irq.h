@@ -33,7 +33,6 @@ void irq_unmask(unsigned irq);
 void irq_mask(unsigned irq);
 /* Count of interrupts seen per line (including spurious ones, which are not passed to handlers). */
 uint32_t irq_count(unsigned irq);
-uint32_t irq_spurious_count(void);
 
 /* Called by traps.c for vectors 32-47; not for drivers. */
 void irq_dispatch(struct trap_frame *tf);
