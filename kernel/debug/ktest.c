@@ -8,6 +8,7 @@
 #include "kernel/core/cmdline.h"
 #include "kernel/core/panic.h"
 #include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
 #include "x86.h"
 
 #include <stdarg.h>
@@ -49,14 +50,10 @@ void ktap_diag(const char *fmt, ...)
 	kprintf("\n");
 }
 
+/* True when name is exactly the len characters at start (an item of a comma-separated list). */
 static bool ktest_name_equals(const char *name, const char *start, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (name[i] != start[i])
-			return false;
-	return name[i] == '\0';
+	return strncmp(name, start, len) == 0 && name[len] == '\0';
 }
 
 static void ktest_run_suite(const struct ktest_suite *suite)

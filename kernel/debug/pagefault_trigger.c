@@ -12,15 +12,9 @@
 #include "kernel/core/panic.h"
 #include "kernel/layout.h"
 #include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
 #include "kernel/mm/paging_setup.h"
 #include "mmu.h"
-
-static bool streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
 
 /* The compiler must not see a constant address (it may treat a NULL access as unreachable). */
 static uintptr_t opaque(uintptr_t addr)
@@ -37,16 +31,16 @@ void pagefault_trigger_from_cmdline(void)
 
 	if (!kind)
 		return;
-	if (streq(kind, "null")) {
+	if (strcmp(kind, "null") == 0) {
 		addr = 0;
 		write = false;
-	} else if (streq(kind, "ktext")) {
+	} else if (strcmp(kind, "ktext") == 0) {
 		addr = (uintptr_t)pagefault_trigger_from_cmdline;
 		write = true;
-	} else if (streq(kind, "guard")) {
+	} else if (strcmp(kind, "guard") == 0) {
 		addr = (uintptr_t)__stack_guard + PG_SIZE - 4;
 		write = true;
-	} else if (streq(kind, "unmapped")) {
+	} else if (strcmp(kind, "unmapped") == 0) {
 		addr = paging_identity_end();
 		write = false;
 	} else {

@@ -2,24 +2,16 @@
  * cmd.c - the monitor's dispatcher: from a typed line to a command handler (see cmd.h).
  */
 #include "kernel/monitor/cmd.h"
+#include "kernel/lib/string.h"
 #include "kernel/monitor/out.h"
 #include "kernel/monitor/parse.h"
-
-static int cmd_streq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
 
 const struct mon_cmd *mon_find(const struct mon_cmd_group *const *groups, size_t ngroups,
 			       const char *name)
 {
 	for (size_t g = 0; g < ngroups; g++)
 		for (size_t i = 0; i < groups[g]->count; i++)
-			if (cmd_streq(groups[g]->cmds[i].name, name))
+			if (strcmp(groups[g]->cmds[i].name, name) == 0)
 				return &groups[g]->cmds[i];
 	return NULL;
 }

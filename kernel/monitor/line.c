@@ -7,6 +7,7 @@
  * our VGA console both understand).
  */
 #include "kernel/monitor/line.h"
+#include "kernel/lib/string.h"
 
 static void line_echo(struct line_editor *ed, const char *s, size_t n)
 {
@@ -28,23 +29,6 @@ static void line_copy(char *dst, const char *src)
 	for (; i < LINE_MAX - 1 && src[i]; i++)
 		dst[i] = src[i];
 	dst[i] = '\0';
-}
-
-static size_t line_length(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
-}
-
-static int line_equal(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
 }
 
 void line_init(struct line_editor *ed, line_echo_fn echo)
@@ -86,7 +70,7 @@ const char *line_history(const struct line_editor *ed, unsigned k)
 static void line_remember(struct line_editor *ed)
 {
 	const char *newest = line_history(ed, 1);
-	if (ed->len == 0 || ed->truncated || (newest && line_equal(newest, ed->buf)))
+	if (ed->len == 0 || ed->truncated || (newest && strcmp(newest, ed->buf) == 0))
 		return;
 	line_copy(ed->hist[ed->hist_head], ed->buf);
 	ed->hist_head = (ed->hist_head + 1) % LINE_HISTORY;
@@ -102,7 +86,7 @@ static void line_recall(struct line_editor *ed, unsigned k)
 		return;
 	line_erase_shown(ed);
 	line_copy(ed->buf, src);
-	ed->len = line_length(ed->buf);
+	ed->len = strlen(ed->buf);
 	ed->truncated = false;
 	ed->hist_back = k;
 	line_echo(ed, ed->buf, ed->len);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "kernel/monitor/parse.h"
+#include "kernel/lib/string.h"
 #include "kernel/monitor/out.h"
 
 static bool parse_is_blank(char c)
@@ -115,12 +116,7 @@ bool parse_take_last(int *argc, char **argv, const char *word)
 {
 	if (*argc < 2)
 		return false;
-	const char *a = argv[*argc - 1], *b = word;
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	if (*a != *b)
+	if (strcmp(argv[*argc - 1], word) != 0)
 		return false;
 	argv[--*argc] = NULL;
 	return true;
