@@ -19,7 +19,7 @@
  *  0xC4400000 +----------------------------------+ KWIN_END
  *             | kernel window (one page table)     | temporary mappings: tests, quick maps
  *  0xC4000000 +----------------------------------+ KWIN_START = KHEAP_END
- *             | kernel heap (helper D), 64 MiB     | tables preallocated at paging_init,
+ *             | kernel heap (mm/heap.c), 64 MiB    | tables preallocated at paging_init,
  *             |                                    | frames mapped on demand
  *  0xC0000000 +----------------------------------+ KHEAP_START = KIDENT_END
  *             | identity region: va == pa          | RAM from 4 KiB to the top of RAM (never

@@ -1,4 +1,4 @@
-# mk/heap.mk - the kernel heap (issue 5): host unit tests (cmocka, ASan + UBSan) built with and
+# mk/heap.mk - the kernel heap: host unit tests (cmocka, ASan + UBSan) built with and
 # without HEAP_DEBUG, the libFuzzer harness and the benchmark.
 #
 #   make heap-host-tests  build/host/heap/test_heap_debug and test_heap_release

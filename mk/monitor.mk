@@ -1,4 +1,4 @@
-# mk/monitor.mk - the kernel monitor's host tests (issue 7).
+# mk/monitor.mk - the kernel monitor's host tests.
 #
 # The monitor's kernel sources (kernel/monitor/, kernel/drivers/keyboard.c, serial_input.c) are
 # built into kernel.elf by mk/kernel.mk's glob. Here: the plain-C parts (line editor, tokenizer,

@@ -1,4 +1,4 @@
-# mk/paging.mk - paging (issue 4): host tests of mm/paging.c + mm/vmspace.c, the Bochs debugger
+# mk/paging.mk - paging: host tests of mm/paging.c + mm/vmspace.c, the Bochs debugger
 # session and its scripted test.
 #
 #   make bochs-debug     Bochs with its internal debugger on disk.img: kernel symbols loaded from

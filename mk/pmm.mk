@@ -1,4 +1,4 @@
-# mk/pmm.mk - the physical memory manager (issue 3): memory map sanitiser and bitmap frame
+# mk/pmm.mk - the physical memory manager: memory map sanitiser and bitmap frame
 # allocator (mm/memmap.c, mm/pmm.c), their host tests, fuzzers and benchmark.
 #
 #   make pmm-host-tests   build the cmocka tests (ASan + UBSan) under build/host/pmm/

@@ -2,8 +2,8 @@
  * main.c - kmain: the kernel's bring-up, in order, one step per paragraph.
  *
  * entry.asm calls kmain(magic, mbi) with our own stack and GDT, interrupts off, paging off,
- * physical = virtual. Each step below depends only on the ones above it. Helpers that own a
- * later step (memory map, PMM, paging, heap, monitor) add one call at their place.
+ * physical = virtual. Each step below depends only on the ones above it, and each is one call
+ * into the subsystem that owns it (memory map and PMM, interrupts, paging, heap, monitor).
  */
 #include "kernel/core/main.h"
 #include "kernel/arch/x86/idt.h"
