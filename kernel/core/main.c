@@ -35,12 +35,16 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 		panic("bad Multiboot magic 0x%08x in EAX (expected 0x%08x): not started by a Multiboot "
 		      "loader", (unsigned)magic, (unsigned)MB_BOOTLOADER_MAGIC);
 
-	/* Command line: copy it into the kernel before anything can reuse the loader's memory. */
+	/* Command line: copy it into the kernel before anything can reuse the loader's memory. The
+	 * loader's name says whether its first word is our file name (kernel/cmdline.c). */
 	cmdline_init((bootinfo_info()->flags & MB_INFO_CMDLINE) ?
-		     (const char *)(uintptr_t)bootinfo_info()->cmdline : NULL);
+		     (const char *)(uintptr_t)bootinfo_info()->cmdline : NULL,
+		     (bootinfo_info()->flags & MB_INFO_LOADER_NAME) ?
+		     (const char *)(uintptr_t)bootinfo_info()->boot_loader_name : NULL);
 
 	/* What the loader handed us: name, command line, mem_lower/upper, boot device, raw map. */
 	bootinfo_print();
+	kprintf("kernel: arguments \"%s\"\n", cmdline_arguments());
 
 	/* Memory map, sanitised and printed, then the frame allocator with every boot structure
 	 * reserved (docs/pmm.md explains the `sanitised:` and `pmm:` lines). */

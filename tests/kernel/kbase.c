@@ -83,7 +83,21 @@ static void kbase_check_cmdline(void)
 		if (!saved[i])
 			break;
 	}
-	cmdline_init("  alpha\tkey=value empty= =odd key=second flag");
+	ktap_ok(cmdline_loader_names_file(NULL) && cmdline_loader_names_file("ourboot 0.1") &&
+			cmdline_loader_names_file("qemu") && cmdline_loader_names_file("GNU GRUB 0.97") &&
+			!cmdline_loader_names_file("GRUB 2.06-13+deb12u1"),
+		"the file name comes first unless the loader is GRUB 2 (none, ours, qemu, GRUB 0.97: yes)");
+	cmdline_init("/boot/kernel.elf alpha test=x", "ourboot 0.1");
+	ktap_ok(!cmdline_has("/boot/kernel.elf") && cmdline_has("alpha") &&
+			strcmp(cmdline_arguments(), "alpha test=x") == 0,
+		"file name first: skipped by the lookups, arguments \"%s\"", cmdline_arguments());
+	cmdline_init("kernel.elf", NULL);
+	ktap_ok(!cmdline_has("kernel.elf") && cmdline_arguments()[0] == '\0',
+		"only a file name, no loader name: no arguments");
+	cmdline_init("alpha test=x", "GRUB 2.06");
+	ktap_ok(cmdline_has("alpha") && strcmp(cmdline_arguments(), "alpha test=x") == 0,
+		"GRUB 2: the first word is an argument");
+	cmdline_init("  alpha\tkey=value empty= =odd key=second flag", "GRUB 2.06");
 	ktap_ok(cmdline_has("alpha") && cmdline_has("flag") && !cmdline_has("alp") && !cmdline_has("key"),
 		"cmdline_has: whole words only, blanks and tabs separate them");
 	v = cmdline_get("key");
@@ -92,9 +106,10 @@ static void kbase_check_cmdline(void)
 	ktap_ok(v && *v == '\0', "cmdline_get(\"empty\") is \"\" for `empty=`");
 	ktap_ok(cmdline_get("alpha") == NULL && cmdline_get("odd") == NULL,
 		"a word without '=' has no value, and `=odd` is no key named odd");
-	cmdline_init(NULL);
+	cmdline_init(NULL, NULL);
 	ktap_ok(cmdline_text()[0] == '\0' && !cmdline_has("alpha"), "no command line: nothing is found");
-	cmdline_init(saved);
+	cmdline_init(saved, (bootinfo_info()->flags & MB_INFO_LOADER_NAME) ?
+		     (const char *)(uintptr_t)bootinfo_info()->boot_loader_name : NULL);
 	ktap_ok(strcmp(cmdline_text(), saved) == 0 && cmdline_get("test") != NULL,
 		"the real command line is restored");
 }
