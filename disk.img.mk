@@ -2,8 +2,11 @@
 # Multiboot v1 kernel, laid out as include/loader.h describes, built with dd.
 #
 #   make image [KERNEL=<Multiboot v1 ELF32 or a.out-kludge kernel>] [CMDLINE="<text>"] [IMAGE=<path>]
-#              [MODULES="<file> [args];<file> [args];..."]  (Multiboot modules, at most 16; each
-#              module's string is its entry as written, path and arguments, as GRUB's `module`)
+#              [NAME=<name>] [MODULES="<file> [args];<file> [args];..."]  (Multiboot modules, at most 16)
+# Command lines follow QEMU's -kernel and GRUB Legacy: the kernel's is "<name> <CMDLINE>", where
+# <name> is NAME or else the base name of KERNEL; each module's is "<base name of file> [args]".
+# A host path means nothing on the booted machine, so only the base name is kept (link a file
+# under another name to give it another one). docs/boot.md says why the name comes first.
 #   test knobs: FORCE_CHS=1 (stage 1 and 2 skip INT 13h extensions),
 #               MEMFALLBACK=e801|88 (stage 2 skips E820, or E820 and E801)
 #               POISON=1 (stage 2 fills each segment with 0xCC before loading it: bss zeroing test)
@@ -23,6 +26,10 @@ MEMFALLBACK ?=
 POISON ?=
 A20TEST ?=
 MODULES ?=
+# NAME only from make's command line: some shells export a NAME of their own (the host name).
+ifneq ($(origin NAME),command line)
+NAME :=
+endif
 
 .PHONY: image-always
 image-always:
@@ -38,10 +45,13 @@ endef
 $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 	@set -euo pipefail; $(boot_put_le); \
 	def() { sed -n "s/^%define $$1 //p" $(BUILD)/inc/loader.inc; }; \
-	kernel="$(KERNEL)"; cmdline='$(subst ','\'',$(CMDLINE))'; \
+	kernel="$(KERNEL)"; cmdline='$(subst ','\'',$(CMDLINE))'; name='$(subst ','\'',$(NAME))'; \
 	[ -f "$$kernel" ] || { echo "disk.img.mk: kernel '$$kernel' not found" >&2; exit 1; }; \
+	[ -n "$$name" ] || name=$$(basename "$$kernel"); \
+	case "$$name" in *[[:space:]]*) echo "disk.img.mk: NAME '$$name' has a blank in it" >&2; exit 1;; esac; \
+	cmdline="$$name$${cmdline:+ $$cmdline}"; \
 	[ $${#cmdline} -lt $$(( $$(def LOADER_CMDLINE_MAX) )) ] || \
-		{ echo "disk.img.mk: CMDLINE longer than $$(( $$(def LOADER_CMDLINE_MAX) - 1 )) bytes" >&2; exit 1; }; \
+		{ echo "disk.img.mk: name and CMDLINE longer than $$(( $$(def LOADER_CMDLINE_MAX) - 1 )) bytes" >&2; exit 1; }; \
 	part=$$(( $$(def LOADER_PART_START) )); \
 	s2_sectors=$$(( ($$(stat -c %s $(BOOT_S2)) + 511) / 512 )); \
 	k_bytes=$$(stat -L -c %s "$$kernel"); k_sectors=$$(( (k_bytes + 511) / 512 )); \
@@ -51,8 +61,9 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 	[ $${#mod_strs[@]} -le $$(( $$(def LOADER_MODS_MAX) )) ] || \
 		{ echo "disk.img.mk: more than $$(( $$(def LOADER_MODS_MAX) )) MODULES" >&2; exit 1; }; \
 	strs_room=$$(( $$(def LOADER_MODBLK_SECTORS) * 512 - $$(def MODBLK_STRINGS_OFF) )); strs_len=0; \
-	for m in "$${mod_strs[@]}"; do f=$${m%% *}; \
+	for i in "$${!mod_strs[@]}"; do m=$${mod_strs[$$i]}; f=$${m%% *}; \
 		[ -f "$$f" ] || { echo "disk.img.mk: module '$$f' not found" >&2; exit 1; }; \
+		m="$$(basename "$$f")$${m:$${#f}}"; mod_strs[$$i]=$$m; \
 		mod_files+=("$$f"); strs_len=$$(( strs_len + $${#m} + 1 )); done; \
 	[ $$strs_len -le $$strs_room ] || \
 		{ echo "disk.img.mk: MODULES strings take $$strs_len bytes, the module block has room for $$strs_room" >&2; exit 1; }; \

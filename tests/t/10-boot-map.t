@@ -7,8 +7,9 @@
 # `qemu-system-i386 -kernel`. QEMU's option ROM builds its map from the same SeaBIOS E820 table,
 # so the BIOS-e820 lines the kernel prints must be identical, and so must mem_lower, mem_upper
 # and boot_device (QEMU: 0x8000FFFF; ours: drive 0x80, partition 1 = part1 0, rest unused).
-# The command line: QEMU's -kernel puts the kernel's file name first ("<path> test=boot"), so we
-# compare ours with QEMU's after dropping its first word. Flags: ours must be exactly 0x24f
+# The command line: QEMU's -kernel puts the kernel's file name first ("<path> test=boot"), and so
+# does our loader with the name `make image` recorded ("kernel.elf test=boot"): the words after
+# the first must be the same, and the kernel must take the same arguments from both. Flags: ours must be exactly 0x24f
 # (0, 1, 2, 3, 6, 9), as QEMU's (bit 3 with an empty module list).
 source "$(dirname "$0")/../lib.sh"
 
@@ -37,14 +38,16 @@ for m in $MEMS; do
 	bo=$(field "$ours" boot_device); bq=$(field "$qemu" boot_device)
 	co=$(field "$ours" cmdline | sed 's/^multiboot: cmdline "\(.*\)"$/\1/')
 	cq=$(field "$qemu" cmdline | sed 's/^multiboot: cmdline "[^ ]* \(.*\)"$/\1/')
+	ao=$(grep -a -m1 '^kernel: arguments' "$ours" | tr -d '\r'); aq=$(grep -a -m1 '^kernel: arguments' "$qemu" | tr -d '\r')
 	fo=$(field "$ours" flags); lo=$(field "$ours" loader)
-	if [ -n "$mo" ] && [ "$mo" = "$mq" ] && [ -n "$bo" ] && [ "$bo" = "$bq" ] && [ "$co" = "$cq" ] && \
-	   [ "$co" = "test=boot" ] && [ "$fo" = "multiboot: flags=0x0000024f" ] && \
+	if [ -n "$mo" ] && [ "$mo" = "$mq" ] && [ -n "$bo" ] && [ "$bo" = "$bq" ] && [ "$co" = "kernel.elf $cq" ] && \
+	   [ "$cq" = "test=boot" ] && [ "$ao" = 'kernel: arguments "test=boot"' ] && [ "$ao" = "$aq" ] && \
+	   [ "$fo" = "multiboot: flags=0x0000024f" ] && \
 	   [ "$lo" = 'multiboot: loader "ourboot 0.1"' ]; then
 		tap_ok "-m $m: ${mo#multiboot: }, ${bo#multiboot: }, cmdline \"$co\", flags 0x24f, loader name: as QEMU"
 	else
 		tap_fail "-m $m: mem/boot_device/cmdline/flags/name differ"
-		printf 'ours: %s | %s | %s | %s | %s\nqemu: %s | %s | %s\n' "$mo" "$bo" "$co" "$fo" "$lo" "$mq" "$bq" "$cq" | tap_diag
+		printf 'ours: %s | %s | %s | %s | %s | %s\nqemu: %s | %s | %s | %s\n' "$mo" "$bo" "$co" "$ao" "$fo" "$lo" "$mq" "$bq" "$cq" "$aq" | tap_diag
 	fi
 	case $m in 4096)
 		tap_check "-m 4096: the map has usable RAM above 4 GiB" grep -aq '^BIOS-e820: \[mem 0x0000000100000000-' "$ours.map";;

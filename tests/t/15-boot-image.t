@@ -4,18 +4,19 @@
 #      LBA 2048 to the image's end, its CHS fields consistent with 255 heads x 63 sectors; the
 #      image is a whole number of MiB (USB sticks: notes/loader.md);
 #   2. the recipe patched what it measured: the config block's kernel LBA and size point at an
-#      exact copy of the kernel, the command line is there, stage 1 reads 1 + stage 2 sectors;
+#      exact copy of the kernel, the command line is there ("entry.elf root=/dev/x quiet": the
+#      kernel's base name first), stage 1 reads 1 + stage 2 sectors; NAME= replaces the name;
 #   3. the kernel can grow: a 32 MiB kernel (one 32 MiB PT_LOAD) gets a bigger image with no
 #      edits, and boots: the entry-state checks pass after 255+ reads of 127 sectors. Booted with
 #      MEMFALLBACK=e801, whose map splits RAM at 16 MiB: the segment (1-33 MiB) is accepted
 #      because two touching usable entries cover it;
-#   4. CMDLINE longer than 255 bytes is refused by make, with a message;
+#   4. name and CMDLINE longer than 255 bytes are refused by make, with a message;
 #   5. stage 1's failure path: an image whose config block is destroyed stops in the MBR with
 #      "MBR: no stage2" and halts (QEMU still running at the timeout, stage 2 never started).
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
-tap_plan 4
+tap_plan 5
 img="$T_DIR/layout.img"
 make_image "$img" "$TK/entry.elf" "root=/dev/x quiet" || tail -n 5 "$img.make.log" | tap_diag
 check_layout() {
@@ -44,11 +45,16 @@ magic, klba, kbytes, flags = struct.unpack_from('<IIII', cfg)
 if magic != 0x3143424F: fail('config magic %#x' % magic)
 if kbytes != len(k) or d[klba * 512: klba * 512 + kbytes] != k: fail('kernel not found where the config block says')
 if klba != 2049 + s2n: fail('kernel LBA %d' % klba)
-if cfg[16:].split(b'\0')[0] != b'root=/dev/x quiet': fail('cmdline %r' % cfg[16:40])
+if cfg[16:].split(b'\0')[0] != b'entry.elf root=/dev/x quiet': fail('cmdline %r' % cfg[16:48])
 print('# partition 1: LBA %d + %d sectors, active; stage 2 %d sectors; kernel at LBA %d, %d bytes' % (lba, n, s2n, klba, kbytes))
 PY
 }
 tap_check "MBR: 0x55AA, one active partition (type 0xDA) from LBA 2048 to the end, CHS consistent, whole MiB; config block patched" check_layout
+named="$T_DIR/named.img"
+make -s -C "$ROOT" image IMAGE="$named" KERNEL="$TK/entry.elf" NAME=vmlinuz CMDLINE="ro" >"$named.make.log" 2>&1 \
+	|| tail -n 5 "$named.make.log" | tap_diag
+tap_check "NAME=vmlinuz: the config block's command line is \"vmlinuz ro\"" \
+	python3 -c "import sys; d = open('$named', 'rb').read(); sys.exit(d[2048 * 512 + 16:][:11] != b'vmlinuz ro\0')"
 
 big="$T_DIR/big.img"
 make -s -C "$ROOT" image IMAGE="$big" KERNEL="$TK/pad32.elf" MEMFALLBACK=e801 >"$big.make.log" 2>&1 \
@@ -65,7 +71,7 @@ long=$(printf 'x%.0s' $(seq 300))
 if make -s -C "$ROOT" image IMAGE="$T_DIR/long.img" KERNEL="$TK/entry.elf" CMDLINE="$long" >"$T_DIR/long.log" 2>&1; then
 	tap_fail "a 300-byte CMDLINE was accepted"
 else
-	tap_check "a 300-byte CMDLINE is refused: $(grep -o 'CMDLINE longer.*' "$T_DIR/long.log")" grep -q 'CMDLINE longer than 255 bytes' "$T_DIR/long.log"
+	tap_check "a 300-byte CMDLINE is refused: $(grep -o 'name and CMDLINE longer.*' "$T_DIR/long.log")" grep -q 'name and CMDLINE longer than 255 bytes' "$T_DIR/long.log"
 fi
 
 bad="$T_DIR/nostage2.img"

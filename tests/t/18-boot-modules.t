@@ -2,7 +2,7 @@
 # 18-boot-modules.t - Multiboot modules (flag 3): `make image MODULES="<file> [args];..."`.
 #   1. three modules (5000 random bytes with arguments, 70001 random bytes: more than one 127-sector
 #      read, and an empty one) through our loader: the kernel lists 3 modules with the right sizes
-#      and strings, each page aligned, above the kernel, in order; the kernel's PMM reserves each;
+#      and strings ("<file's base name> [args]"), each page aligned, above the kernel, in order; the kernel's PMM reserves each;
 #      the bytes in memory (QEMU monitor `pmemsave`, the kernel waiting at its monitor prompt)
 #      equal the files;
 #   2. the same files through QEMU's own Multiboot loader (-kernel, -initrd "<file> args,...")
@@ -28,7 +28,8 @@ trap 'kill $QEMU_PID 2>/dev/null; wait $QEMU_PID 2>/dev/null' EXIT
 out=$(python3 - "$log" "$sock" "$T_DIR" "$KERNEL" "$m1" "$m2" "$m3" <<'PY'
 import os, re, socket, struct, sys, time
 log, sock, tdir, kernel = sys.argv[1:5]; files = sys.argv[5:]
-want_str = [files[0] + ' first arg=1', files[1], files[2] + ' empty']
+want_str = [os.path.basename(files[0]) + ' first arg=1', os.path.basename(files[1]),
+            os.path.basename(files[2]) + ' empty']   # make image keeps the base name
 text = open(log, errors='replace').read()
 mods = [(int(i), int(a, 16), int(n), s) for i, a, n, s in
         re.findall(r'^multiboot: module (\d+) at 0x([0-9a-f]+), (\d+) bytes, "(.*)"$', text, re.M)]
@@ -78,9 +79,11 @@ if [ $ok = 1 ]; then
 	tap_ok "3 modules: sizes, strings, page aligned above the kernel, reserved, bytes equal the files ($out)"
 else tap_fail "3 modules handed over as built"; echo "$out" | tap_diag; grep -E '^(boot|multiboot|pmm):' "$log" | tap_diag; fi
 
-# --- 2. the same through QEMU's Multiboot loader (its -initrd separates modules with commas)
+# --- 2. the same through QEMU's Multiboot loader (its -initrd separates modules with commas and
+# passes each file name as written: run from $T_DIR with the base names, as make image records them)
 qlog="$T_DIR/qemu.log"
-rc=$(qemu_run "$qlog" 60 -m 128 -kernel "$KERNEL" -append "nomonitor qemu-exit" -initrd "$m1 first arg=1,$m2,$m3 empty")
+rc=$(cd "$T_DIR" && qemu_run "$qlog" 60 -m 128 -kernel "$KERNEL" -append "nomonitor qemu-exit" \
+	-initrd "$(basename "$m1") first arg=1,$(basename "$m2"),$(basename "$m3") empty")
 strip() { grep -a -E '^multiboot: (mods_count|module)' "$1" | sed -E 's/ at 0x[0-9a-f]+,/,/'; }
 if [ "$rc" = 33 ] && [ -n "$(strip "$qlog")" ] && [ "$(strip "$log")" = "$(strip "$qlog")" ]; then
 	tap_ok "QEMU -kernel -initrd hands the kernel the same count, sizes and strings"
