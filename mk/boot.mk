@@ -62,3 +62,28 @@ bench-boot: deps-bench $(BOOT_S1) $(BOOT_S2) $(BOOT_TK)/entry.elf $(BOOT_TK)/pad
 	$(MAKE) $(BUILD)/kernel/kernel.elf
 	bench/boot/run.sh
 BENCH_TARGETS += bench-boot
+
+# --- real kernels from Debian's packages (tools/deps.sh, group realkernels) --------------------
+# Xen 4.17 (xen-hypervisor-4.17-amd64) with a Linux dom0 (linux-image-amd64) and a tiny initramfs
+# whose /init prints a marker, and grub-invaders (an a.out-kludge Multiboot kernel). Found at
+# parse time: `make test` installs the packages before its sub-make builds TEST_PREREQS.
+REAL_DIR     := $(BUILD)/boot/real
+XEN_GZ       := /boot/xen-4.17-amd64.gz
+DOM0_VMLINUZ := $(lastword $(sort $(wildcard /boot/vmlinuz-*-amd64)))
+$(REAL_DIR)/xen: $(XEN_GZ)
+	@mkdir -p $(dir $@)
+	zcat $< > $@
+$(REAL_DIR)/vmlinuz: $(DOM0_VMLINUZ)
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(REAL_DIR)/invaders.exec: /boot/invaders.exec
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(REAL_DIR)/dom0-init: tests/boot/dom0-init.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -Werror -f elf64 -o $@.o $<
+	ld -m elf_x86_64 -static -o $@ $@.o
+$(REAL_DIR)/initrd.cpio: tests/boot/initramfs.py $(REAL_DIR)/dom0-init
+	python3 tests/boot/initramfs.py $@ $(REAL_DIR)/dom0-init
+REAL_KERNELS := $(REAL_DIR)/xen $(REAL_DIR)/vmlinuz $(REAL_DIR)/initrd.cpio $(REAL_DIR)/invaders.exec
+TEST_PREREQS += $(REAL_KERNELS)
