@@ -16,6 +16,7 @@
  * check runs heap_check() (which walks every block and panics on the first corruption) and the
  * PMM's pmm_check() (which counts problems): returning at all means the heap is consistent.
  */
+#include "kernel/lib/string.h"
 #include "kernel/monitor/cmd.h"
 #include "kernel/monitor/cmd_groups.h"
 #include "kernel/monitor/mon_mem.h"
@@ -54,8 +55,7 @@ static int cmd_heap(int argc, char **argv)
 	if (!mon_need_heap("heap"))
 		return -1;
 	if (argc > 1) {
-		if (argv[1][0] != 't' || argv[1][1] != 'r' || argv[1][2] != 'i' || argv[1][3] != 'm' ||
-		    argv[1][4]) {
+		if (strcmp(argv[1], "trim") != 0) {
 			mon_printf("error: heap: unknown option '%s' (only 'trim')\n", argv[1]);
 			return -1;
 		}
