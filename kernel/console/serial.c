@@ -35,9 +35,9 @@ void serial_init(void)
 	outb(PORT_COM1 + UART_FCR, UART_FCR_ENABLE_CLEAR);
 	/*
 	 * Presence probe through the scratch register (offset 7, a plain read/write byte on every
-	 * 16450/16550): no UART at the port and the reads float to 0xFF, so we stay silent instead of
-	 * spinning. (A loopback probe would need to wait a character time for its byte, and Bochs
-	 * sends a byte written in loopback mode out to the line anyway.)
+	 * 16450/16550): no UART at the port and the reads float to 0xFF, so we stay silent instead
+	 * of spinning. (A loopback probe would need to wait a character time for its byte, and
+	 * Bochs sends a byte written in loopback mode out to the line anyway.)
 	 */
 	outb(PORT_COM1 + UART_SCR, SERIAL_PROBE);
 	serial_ok = inb(PORT_COM1 + UART_SCR) == SERIAL_PROBE;

@@ -10,12 +10,12 @@
 #include "kernel/arch/x86/io.h"
 #include "x86.h"
 
-#define VGA_CRTC_INDEX        0x3D4
-#define VGA_CRTC_DATA         0x3D5
-#define VGA_CRTC_CURSOR_HIGH  0x0E
-#define VGA_CRTC_CURSOR_LOW   0x0F
-#define VGA_ATTR              0x07   /* light grey on black */
-#define VGA_TAB_WIDTH         8
+#define VGA_CRTC_INDEX       0x3D4
+#define VGA_CRTC_DATA        0x3D5
+#define VGA_CRTC_CURSOR_HIGH 0x0E
+#define VGA_CRTC_CURSOR_LOW  0x0F
+#define VGA_ATTR             0x07 /* light grey on black */
+#define VGA_TAB_WIDTH        8
 
 static volatile uint16_t *const vga_cells = (volatile uint16_t *)VGA_TEXT_ADDR;
 static unsigned vga_row, vga_col;

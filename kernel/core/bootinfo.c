@@ -45,6 +45,7 @@ uint32_t bootinfo_loader_address(void)
 
 const char *bootinfo_mmap_type_name(uint32_t type)
 {
+	/* clang-format off */
 	switch (type) {
 	case MB_MEMORY_AVAILABLE:    return "usable";
 	case MB_MEMORY_RESERVED:     return "reserved";
@@ -53,6 +54,7 @@ const char *bootinfo_mmap_type_name(uint32_t type)
 	case MB_MEMORY_BADRAM:       return "unusable";
 	default:                     return NULL;
 	}
+	/* clang-format on */
 }
 
 int bootinfo_mmap_walk(bootinfo_mmap_fn fn, void *ctx, const char **error)
@@ -67,7 +69,7 @@ int bootinfo_mmap_walk(bootinfo_mmap_fn fn, void *ctx, const char **error)
 int bootinfo_mmap_walk_buffer(const void *buffer, uint32_t len, bootinfo_mmap_fn fn, void *ctx,
 			      const char **error)
 {
-	/* The smallest entry the spec allows: base (8) + length (8) + type (4) after the size field. */
+	/* The smallest entry the spec allows: base (8), length (8), type (4) after the size. */
 	const uint32_t min_size = MB_MMAP_ENTRY_SIZE - 4;
 	const uint8_t *map = buffer;
 	uint32_t off = 0;
@@ -124,13 +126,15 @@ void bootinfo_print(void)
 	int n;
 
 	if (mbi->flags & MB_INFO_LOADER_NAME)
-		kprintf("multiboot: loader \"%s\"\n", (const char *)(uintptr_t)mbi->boot_loader_name);
+		kprintf("multiboot: loader \"%s\"\n",
+			(const char *)(uintptr_t)mbi->boot_loader_name);
 	else
 		kprintf("multiboot: loader (none)\n");
 	if (mbi->flags & MB_INFO_CMDLINE)
 		kprintf("multiboot: cmdline \"%s\"\n", (const char *)(uintptr_t)mbi->cmdline);
 	if (cmdline_truncated())
-		kprintf("multiboot: cmdline longer than %u characters: the kernel uses the first %u\n",
+		kprintf("multiboot: cmdline longer than %u characters: the kernel uses the "
+			"first %u\n",
 			CMDLINE_MAX - 1, CMDLINE_MAX - 1);
 	kprintf("multiboot: flags=0x%08x\n", (unsigned)mbi->flags);
 	if (mbi->flags & MB_INFO_MEMORY)
@@ -144,7 +148,8 @@ void bootinfo_print(void)
 		kprintf("multiboot: mods_count=%u\n", (unsigned)mbi->mods_count);
 		for (uint32_t i = 0; i < mbi->mods_count && i < BOOTINFO_MODS_PRINT_MAX; i++)
 			kprintf("multiboot: module %u at 0x%08x, %u bytes, \"%s\"\n", (unsigned)i,
-				(unsigned)mods[i].mod_start, (unsigned)(mods[i].mod_end - mods[i].mod_start),
+				(unsigned)mods[i].mod_start,
+				(unsigned)(mods[i].mod_end - mods[i].mod_start),
 				mods[i].string ? (const char *)(uintptr_t)mods[i].string : "");
 		if (mbi->mods_count > BOOTINFO_MODS_PRINT_MAX)
 			kprintf("multiboot: (%u more modules not listed)\n",
@@ -156,6 +161,7 @@ void bootinfo_print(void)
 	}
 	n = bootinfo_mmap_walk(bootinfo_print_entry, NULL, &error);
 	if (error)
-		kprintf("multiboot: memory map malformed after %d entries (mmap_addr=0x%08x mmap_length=%u): %s\n", n,
-			(unsigned)mbi->mmap_addr, (unsigned)mbi->mmap_length, error);
+		kprintf("multiboot: memory map malformed after %d entries "
+			"(mmap_addr=0x%08x mmap_length=%u): %s\n",
+			n, (unsigned)mbi->mmap_addr, (unsigned)mbi->mmap_length, error);
 }

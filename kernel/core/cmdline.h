@@ -2,9 +2,10 @@
  * cmdline.h - the kernel command line (Multiboot info flag 2), split into words.
  *
  * Words are separated by spaces or tabs. The lookups skip the image's file name when the loader
- * put one first (cmdline_loader_names_file: the rule is in cmdline.c). cmdline_has("qemu-exit") is true when that exact word
- * appears; cmdline_get("test") returns the text after "test=" in the first word starting with
- * it (up to the next blank, NUL-terminated in the kernel's own copy), or NULL.
+ * put one first (cmdline_loader_names_file: the rule is in cmdline.c). cmdline_has("qemu-exit")
+ * is true when that exact word appears; cmdline_get("test") returns the text after "test=" in
+ * the first word starting with it (up to the next blank, NUL-terminated in the kernel's own
+ * copy), or NULL.
  */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H

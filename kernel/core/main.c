@@ -32,15 +32,19 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	/* Multiboot: without the magic (spec 3.2) EBX means nothing; stop and say what we got. */
 	bootinfo_save(magic, mbi);
 	if (magic != MB_BOOTLOADER_MAGIC)
-		panic("bad Multiboot magic 0x%08x in EAX (expected 0x%08x): not started by a Multiboot "
-		      "loader", (unsigned)magic, (unsigned)MB_BOOTLOADER_MAGIC);
+		panic("bad Multiboot magic 0x%08x in EAX (expected 0x%08x): "
+		      "not started by a Multiboot loader",
+		      (unsigned)magic, (unsigned)MB_BOOTLOADER_MAGIC);
 
 	/* Command line: copy it into the kernel before anything can reuse the loader's memory. The
-	 * loader's name says whether its first word is our file name (kernel/cmdline.c). */
-	cmdline_init((bootinfo_info()->flags & MB_INFO_CMDLINE) ?
-		     (const char *)(uintptr_t)bootinfo_info()->cmdline : NULL,
-		     (bootinfo_info()->flags & MB_INFO_LOADER_NAME) ?
-		     (const char *)(uintptr_t)bootinfo_info()->boot_loader_name : NULL);
+	 * loader's name says whether its first word is our file name (kernel/core/cmdline.c). */
+	const struct multiboot_info *info = bootinfo_info();
+	const char *cmdline = NULL, *loader = NULL;
+	if (info->flags & MB_INFO_CMDLINE)
+		cmdline = (const char *)(uintptr_t)info->cmdline;
+	if (info->flags & MB_INFO_LOADER_NAME)
+		loader = (const char *)(uintptr_t)info->boot_loader_name;
+	cmdline_init(cmdline, loader);
 
 	/* What the loader handed us: name, command line, mem_lower/upper, boot device, raw map. */
 	bootinfo_print();
@@ -68,13 +72,13 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	 * trap=stack runs into the unmapped guard page). */
 	trap_raise_from_cmdline();
 
-	/* In-kernel tests when test= is given: TAP on the consoles, then exit QEMU with the result. */
+	/* In-kernel tests when test= is given: TAP on the consoles, then QEMU exits with it. */
 	ktest_run_from_cmdline();
 
 	/* Nothing left to do: say so, leave QEMU if asked (qemu-exit), else halt. */
 	kprintf("kernel: up\n");
 
-	/* The monitor: a prompt on COM1 and the keyboard (docs/monitor.md); `nomonitor` skips it. */
+	/* The monitor: a prompt on COM1 and the keyboard (docs/monitor.md), unless `nomonitor`. */
 	monitor_run();
 	kernel_stop(QEMU_EXIT_PASS);
 }

@@ -31,7 +31,8 @@ static void panic_print_symbol(const char *what, uintptr_t addr, uintptr_t bias)
 	const char *name = ksym_lookup(addr - bias, &off);
 
 	if (name)
-		kprintf("%s 0x%08x (%s+0x%x)\n", what, (unsigned)addr, name, (unsigned)(off + bias));
+		kprintf("%s 0x%08x (%s+0x%x)\n", what, (unsigned)addr, name,
+			(unsigned)(off + bias));
 	else
 		kprintf("%s 0x%08x (unknown)\n", what, (unsigned)addr);
 }
@@ -65,13 +66,14 @@ static void panic_backtrace(void)
 
 void kernel_stop(unsigned qemu_exit_code)
 {
+	/* QEMU exits at this write when the device exists; elsewhere it does nothing. */
 	if (cmdline_has("qemu-exit") || cmdline_get("test"))
-		outb(PORT_QEMU_EXIT, (uint8_t)qemu_exit_code); /* QEMU exits here when the device exists */
+		outb(PORT_QEMU_EXIT, (uint8_t)qemu_exit_code);
 	cpu_halt_forever();
 }
 
 static __attribute__((noreturn)) void panic_report(uintptr_t addr, uintptr_t bias, const char *fmt,
-						 va_list ap)
+						   va_list ap)
 {
 	cpu_cli();
 	if (panic_depth++ == 0) {

@@ -16,7 +16,8 @@ void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 void panic_at(uintptr_t caller, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0), noreturn));
 /* For the exception handler: pc is the faulting instruction's address (no return-address bias). */
-void panic_at_pc(uintptr_t pc, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+void panic_at_pc(uintptr_t pc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
 /* Exit QEMU (isa-debug-exit) with QEMU_EXIT_PASS/QEMU_EXIT_FAIL if allowed, else halt. */
 void kernel_stop(unsigned qemu_exit_code) __attribute__((noreturn));
 

@@ -1,5 +1,6 @@
 /*
- * ktest.c - the in-kernel TAP runner (TAP version 13, testanything.org/tap-version-13-specification).
+ * ktest.c - the in-kernel TAP runner (TAP version 13,
+ * testanything.org/tap-version-13-specification).
  *
  * The plan goes last ("1..N" after the results), which TAP allows, because suites decide their
  * own number of checks. Diagnostics start with "# " so the harness shows them as comments.

@@ -22,9 +22,9 @@ struct ktest_suite {
 };
 _Static_assert(sizeof(struct ktest_suite) == 8, "kernel.ld.S expects 8-byte .ktest_suites records");
 
-#define KTEST_SUITE(sname, fn) \
+#define KTEST_SUITE(sname, fn)                           \
 	static const struct ktest_suite ktest_suite_##fn \
-	__attribute__((used, section(".ktest_suites"), aligned(4))) = { sname, fn }
+		__attribute__((used, section(".ktest_suites"), aligned(4))) = { sname, fn }
 
 /* Record one check; returns cond so callers can skip dependent checks. */
 bool ktap_ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

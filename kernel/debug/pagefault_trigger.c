@@ -47,7 +47,7 @@ void pagefault_trigger_from_cmdline(void)
 		panic("fault=%s: unknown expected fault (null, ktext, guard or unmapped)", kind);
 	}
 	kprintf("paging: fault=%s: %s 0x%08x, expecting a page fault\n", kind,
-	        write ? "writing" : "reading", (unsigned)addr);
+		write ? "writing" : "reading", (unsigned)addr);
 	volatile uint32_t *p = (volatile uint32_t *)opaque(addr);
 	if (write)
 		*p = 0xDEADBEEF;

@@ -47,7 +47,10 @@ void trap_raise_from_cmdline(void)
 		return;
 	kprintf("trap: raising '%s' on purpose (trap= on the command line)\n", which);
 	if (strcmp(which, "divide") == 0)
-		__asm__ volatile("xorl %%edx, %%edx; divl %1" : "+a"(quotient) : "r"(zero) : "edx", "cc");
+		__asm__ volatile("xorl %%edx, %%edx; divl %1"
+				 : "+a"(quotient)
+				 : "r"(zero)
+				 : "edx", "cc");
 	else if (strcmp(which, "int3") == 0)
 		__asm__ volatile("int3");
 	else if (strcmp(which, "ud2") == 0)
@@ -56,14 +59,15 @@ void trap_raise_from_cmdline(void)
 		__asm__ volatile("movw %w0, %%fs" : : "r"(TRAP_RAISE_BAD_SELECTOR));
 	else if (strcmp(which, "stack") == 0) {
 		if (!(cpu_read_cr0() & CR0_PG))
-			panic("trap=stack: paging is off, so the guard page below the stack is mapped and an "
-			      "overflow would overwrite memory instead of faulting");
+			panic("trap=stack: paging is off, so the guard page below the stack is "
+			      "mapped and an overflow would overwrite memory instead of faulting");
 		quotient = trap_raise_recurse(0);
 	} else if (strcmp(which, "double") == 0) {
 		idt_clear_gate(TRAP_GP_FAULT);
 		__asm__ volatile("movw %w0, %%fs" : : "r"(TRAP_RAISE_BAD_SELECTOR));
-	}
-	else
-		panic("trap=%s: unknown exception (use divide, int3, ud2, gp, double or stack)", which);
-	panic("trap=%s: the exception did not stop the kernel (quotient %u)", which, (unsigned)quotient);
+	} else
+		panic("trap=%s: unknown exception (use divide, int3, ud2, gp, double or stack)",
+		      which);
+	panic("trap=%s: the exception did not stop the kernel (quotient %u)", which,
+	      (unsigned)quotient);
 }

@@ -25,9 +25,10 @@
 #define SC_DOWN       0x50 /* after 0xE0 (without it: keypad 2) */
 #define SC_TABLE_SIZE 0x3A /* codes below Caps Lock carry characters */
 
-#define KBC_SPINS     100000 /* bounded waits: a missing controller must not hang the boot */
+#define KBC_SPINS 100000 /* bounded waits: a missing controller must not hang the boot */
 
 /* Characters for scan codes 0x00-0x39, unshifted and shifted; 0 = no character. */
+/* clang-format off */
 static const char sc_plain[SC_TABLE_SIZE] = {
 	0, 0, '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=', '\b', '\t',
 	'q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p', '[', ']', '\r', 0, 'a', 's',
@@ -40,6 +41,7 @@ static const char sc_shift[SC_TABLE_SIZE] = {
 	'D', 'F', 'G', 'H', 'J', 'K', 'L', ':', '"', '~', 0, '|', 'Z', 'X', 'C', 'V',
 	'B', 'N', 'M', '<', '>', '?', 0, '*', 0, ' ',
 };
+/* clang-format on */
 /* Keypad 7 8 9 - 4 5 6 + 1 2 3 0 . (codes 0x47-0x53), read as with Num Lock on. */
 #define SC_KEYPAD_FIRST 0x47
 static const char sc_keypad[] = "789-456+1230.";
@@ -113,8 +115,9 @@ static void kbd_decode(uint8_t sc)
 	char c = shift ? sc_shift[code] : sc_plain[code];
 	if (!c)
 		return;
+	/* Caps Lock inverts Shift for letters. */
 	if (kbd_caps && kbd_is_letter(c))
-		c = shift ? sc_plain[code] : sc_shift[code]; /* Caps Lock inverts Shift for letters */
+		c = shift ? sc_plain[code] : sc_shift[code];
 	if (kbd_ctrl && kbd_is_letter(c))
 		c = (char)(c & 0x1F); /* Ctrl-A = 0x01 ... Ctrl-Z = 0x1A (ASCII control codes) */
 	input_ring_put(&kbd_ring, (uint8_t)c);

@@ -15,8 +15,8 @@
 
 /* 8042 controller (IBM PC/AT Technical Reference, "Keyboard Controller"; OSDev "8042 PS/2
  * Controller"). Ports are in include/x86.h (PORT_KBC_*). */
-#define KBC_STATUS_OUT_FULL 0x01 /* a byte waits in the output buffer (port 0x60) */
-#define KBC_STATUS_IN_FULL  0x02 /* the controller has not taken our last byte yet */
+#define KBC_STATUS_OUT_FULL  0x01 /* a byte waits in the output buffer (port 0x60) */
+#define KBC_STATUS_IN_FULL   0x02 /* the controller has not taken our last byte yet */
 #define KBC_CMD_READ_CONFIG  0x20
 #define KBC_CMD_WRITE_CONFIG 0x60
 #define KBC_CMD_PULSE_RESET  0xFE /* pulse output line 0: the CPU's RESET */

@@ -27,7 +27,16 @@ struct fmt_spec {
 	int precision; /* -1: none given */
 };
 
-enum fmt_length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE, LEN_MAX, LEN_PTRDIFF };
+enum fmt_length {
+	LEN_INT,
+	LEN_CHAR,
+	LEN_SHORT,
+	LEN_LONG,
+	LEN_LLONG,
+	LEN_SIZE,
+	LEN_MAX,
+	LEN_PTRDIFF
+};
 
 static void fmt_pad(struct fmt_sink *sink, char c, int count)
 {
@@ -56,8 +65,9 @@ static void fmt_string(struct fmt_sink *sink, const struct fmt_spec *spec, const
  * C11 7.21.6.1: precision 0 with value 0 gives no digits (but %#o still gives "0"); a precision
  * cancels the 0 flag; '#' adds 0x/0X for non-zero hex and makes octal start with 0.
  */
-static void fmt_integer(struct fmt_sink *sink, const struct fmt_spec *spec, unsigned long long value,
-			bool negative, unsigned base, bool upper, bool is_signed)
+static void fmt_integer(struct fmt_sink *sink, const struct fmt_spec *spec,
+			unsigned long long value, bool negative, unsigned base, bool upper,
+			bool is_signed)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24]; /* 22 octal digits cover 64 bits */
@@ -99,20 +109,23 @@ static void fmt_integer(struct fmt_sink *sink, const struct fmt_spec *spec, unsi
 
 static long long fmt_signed_arg(va_list *ap, enum fmt_length len)
 {
+	/* clang-format off */
 	switch (len) {
 	case LEN_CHAR:    return (signed char)va_arg(*ap, int);
 	case LEN_SHORT:   return (short)va_arg(*ap, int);
 	case LEN_LONG:    return va_arg(*ap, long);
 	case LEN_LLONG:   return va_arg(*ap, long long);
-	case LEN_SIZE:    return (long long)va_arg(*ap, size_t); /* %zd: the signed type of size_t */
+	case LEN_SIZE:    return (long long)va_arg(*ap, size_t); /* %zd: size_t, signed */
 	case LEN_MAX:     return va_arg(*ap, intmax_t);
 	case LEN_PTRDIFF: return va_arg(*ap, ptrdiff_t);
 	default:          return va_arg(*ap, int);
 	}
+	/* clang-format on */
 }
 
 static unsigned long long fmt_unsigned_arg(va_list *ap, enum fmt_length len)
 {
+	/* clang-format off */
 	switch (len) {
 	case LEN_CHAR:    return (unsigned char)va_arg(*ap, unsigned);
 	case LEN_SHORT:   return (unsigned short)va_arg(*ap, unsigned);
@@ -123,6 +136,7 @@ static unsigned long long fmt_unsigned_arg(va_list *ap, enum fmt_length len)
 	case LEN_PTRDIFF: return (unsigned long long)va_arg(*ap, ptrdiff_t);
 	default:          return va_arg(*ap, unsigned);
 	}
+	/* clang-format on */
 }
 
 static int fmt_number(const char **p)
@@ -149,12 +163,18 @@ static void fmt_format(struct fmt_sink *sink, const char *fmt, va_list *ap)
 			continue;
 		}
 		for (p++;; p++) {
-			if (*p == '-') spec.left = true;
-			else if (*p == '+') spec.plus = true;
-			else if (*p == ' ') spec.space = true;
-			else if (*p == '#') spec.alt = true;
-			else if (*p == '0') spec.zero = true;
-			else break;
+			if (*p == '-')
+				spec.left = true;
+			else if (*p == '+')
+				spec.plus = true;
+			else if (*p == ' ')
+				spec.space = true;
+			else if (*p == '#')
+				spec.alt = true;
+			else if (*p == '0')
+				spec.zero = true;
+			else
+				break;
 		}
 		if (*p == '*') {
 			spec.width = va_arg(*ap, int);
@@ -170,36 +190,64 @@ static void fmt_format(struct fmt_sink *sink, const char *fmt, va_list *ap)
 			p++;
 			if (*p == '*') {
 				spec.precision = va_arg(*ap, int);
+				/* C11: a negative precision is taken as omitted. */
 				if (spec.precision < 0)
-					spec.precision = -1; /* C11: a negative precision is taken as omitted */
+					spec.precision = -1;
 				p++;
 			} else {
 				spec.precision = fmt_number(&p);
 			}
 		}
 		switch (*p) {
-		case 'h': len = LEN_SHORT; if (p[1] == 'h') { len = LEN_CHAR; p++; } p++; break;
-		case 'l': len = LEN_LONG; if (p[1] == 'l') { len = LEN_LLONG; p++; } p++; break;
-		case 'z': len = LEN_SIZE; p++; break;
-		case 'j': len = LEN_MAX; p++; break;
-		case 't': len = LEN_PTRDIFF; p++; break;
-		default: break;
+		case 'h':
+			len = LEN_SHORT;
+			if (p[1] == 'h') {
+				len = LEN_CHAR;
+				p++;
+			}
+			p++;
+			break;
+		case 'l':
+			len = LEN_LONG;
+			if (p[1] == 'l') {
+				len = LEN_LLONG;
+				p++;
+			}
+			p++;
+			break;
+		case 'z':
+			len = LEN_SIZE;
+			p++;
+			break;
+		case 'j':
+			len = LEN_MAX;
+			p++;
+			break;
+		case 't':
+			len = LEN_PTRDIFF;
+			p++;
+			break;
+		default:
+			break;
 		}
 		switch (*p) {
 		case 'd':
 		case 'i': {
 			long long v = fmt_signed_arg(ap, len);
-			unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+			unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v :
+							 (unsigned long long)v;
 
 			fmt_integer(sink, &spec, mag, v < 0, 10, false, true);
 			break;
 		}
 		case 'u':
-			fmt_integer(sink, &spec, fmt_unsigned_arg(ap, len), false, 10, false, false);
+			fmt_integer(sink, &spec, fmt_unsigned_arg(ap, len), false, 10, false,
+				    false);
 			break;
 		case 'x':
 		case 'X':
-			fmt_integer(sink, &spec, fmt_unsigned_arg(ap, len), false, 16, *p == 'X', false);
+			fmt_integer(sink, &spec, fmt_unsigned_arg(ap, len), false, 16, *p == 'X',
+				    false);
 			break;
 		case 'o':
 			fmt_integer(sink, &spec, fmt_unsigned_arg(ap, len), false, 8, false, false);
@@ -208,7 +256,9 @@ static void fmt_format(struct fmt_sink *sink, const char *fmt, va_list *ap)
 			void *ptr = va_arg(*ap, void *);
 
 			if (!ptr) {
-				struct fmt_spec nil = { .left = spec.left, .width = spec.width, .precision = -1 };
+				struct fmt_spec nil = { .left = spec.left,
+							.width = spec.width,
+							.precision = -1 };
 
 				fmt_string(sink, &nil, "(nil)");
 				break;
@@ -234,7 +284,7 @@ static void fmt_format(struct fmt_sink *sink, const char *fmt, va_list *ap)
 			sink->put(sink, '%');
 			break;
 		default:
-			/* Unknown or truncated conversion: print it as written, so the mistake shows. */
+			/* An unknown or cut conversion: printed as written, to show the mistake. */
 			while (start < p)
 				sink->put(sink, *start++);
 			if (!*p)

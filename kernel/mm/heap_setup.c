@@ -30,7 +30,8 @@ static void kheap_unmap(uintptr_t va, size_t bytes)
 	for (size_t off = 0; off < bytes; off += PG_SIZE) {
 		int err = paging_unmap((uint32_t)(va + off)); /* PTE_OWNED: the frame goes back */
 		if (err)
-			panic("heap: unmapping 0x%08x: %s", (unsigned)(va + off), paging_strerror(err));
+			panic("heap: unmapping 0x%08x: %s", (unsigned)(va + off),
+			      paging_strerror(err));
 	}
 	kheap_mapped -= bytes;
 }
@@ -40,7 +41,8 @@ static int kheap_grow(void *ctx, uintptr_t va, size_t bytes)
 	(void)ctx;
 	for (size_t off = 0; off < bytes; off += PG_SIZE) {
 		uint32_t pa = pmm_alloc_frame();
-		int err = pa ? paging_map((uint32_t)(va + off), pa, PTE_W | PTE_OWNED) : PAGING_ENOMEM;
+		int err = pa ? paging_map((uint32_t)(va + off), pa, PTE_W | PTE_OWNED) :
+			       PAGING_ENOMEM;
 		if (err) {
 			if (pa)
 				pmm_free_frame(pa);
@@ -61,7 +63,10 @@ static void kheap_shrink(void *ctx, uintptr_t va, size_t bytes)
 	kheap_unmap(va, bytes);
 }
 
-size_t heap_setup_mapped_bytes(void) { return kheap_mapped; }
+size_t heap_setup_mapped_bytes(void)
+{
+	return kheap_mapped;
+}
 
 /* heapfault=<kind>: one misuse of the heap on purpose. Not static, so that the panic report's
  * allocation site names this function. */
@@ -74,7 +79,8 @@ void __attribute__((noinline)) heap_fault_from_cmdline(void)
 	char *p = kmalloc(48);
 	char *keep = kmalloc(48); /* a live neighbour, so p's block stays as it is */
 	if (cmdline_has("heapfault=double")) {
-		kprintf("heap: heapfault=double: pointer 0x%08x freed twice\n", (unsigned)(uintptr_t)p);
+		kprintf("heap: heapfault=double: pointer 0x%08x freed twice\n",
+			(unsigned)(uintptr_t)p);
 		kfree(p);
 		kfree(p);
 	} else if (cmdline_has("heapfault=invalid")) {

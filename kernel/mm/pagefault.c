@@ -62,14 +62,14 @@ void pagefault_report(struct trap_frame *tf, uint32_t cr2)
 	char cause[128], words[96];
 
 	if (in_report++)
-		panic_at_pc(tf->eip, "page fault at 0x%08x inside the page-fault report", (unsigned)cr2);
+		panic_at_pc(tf->eip, "page fault at 0x%08x inside the page-fault report",
+			    (unsigned)cr2);
 
 	ksnprintf(cause, sizeof cause, "%s, %s, %s mode%s%s",
-	          (err & PFE_P) ? "protection violation" : "page not present",
-	          (err & PFE_W) ? "write" : "read",
-	          (err & PFE_U) ? "user" : "supervisor",
-	          (err & PFE_RSVD) ? ", reserved bit set in a paging entry" : "",
-	          (err & PFE_I) ? ", instruction fetch" : "");
+		  (err & PFE_P) ? "protection violation" : "page not present",
+		  (err & PFE_W) ? "write" : "read", (err & PFE_U) ? "user" : "supervisor",
+		  (err & PFE_RSVD) ? ", reserved bit set in a paging entry" : "",
+		  (err & PFE_I) ? ", instruction fetch" : "");
 	kprintf("page fault: address 0x%08x: %s\n", (unsigned)cr2, cause);
 
 	if (!(cpu_read_cr0() & CR0_PG)) {
@@ -79,19 +79,21 @@ void pagefault_report(struct trap_frame *tf, uint32_t cr2)
 		pde_t pde = paging_get_pde(space, cr2);
 		pte_t pte;
 		kprintf("  PDE[%u] = 0x%08x (%s)", (unsigned)PDX(cr2), (unsigned)pde,
-		        paging_describe_flags(pde, true, words, sizeof words));
+			paging_describe_flags(pde, true, words, sizeof words));
 		if ((pde & PTE_P) && (pde & PTE_PS))
-			kprintf(" -> 4 MiB page at 0x%08x, no PTE\n", (unsigned)(pde & PDE_LG_ADDR_MASK));
+			kprintf(" -> 4 MiB page at 0x%08x, no PTE\n",
+				(unsigned)(pde & PDE_LG_ADDR_MASK));
 		else if (pde & PTE_P)
 			kprintf(" -> page table at 0x%08x\n", (unsigned)PTE_ADDR(pde));
 		else
 			kprintf(" -> no page table for this 4 MiB\n");
 		if (paging_get_pte(space, cr2, &pte))
 			kprintf("  PTE[%u] = 0x%08x (%s)%s\n", (unsigned)PTX(cr2), (unsigned)pte,
-			        paging_describe_flags(pte, false, words, sizeof words),
-			        (pte & PTE_P) ? "" : " -> page not mapped");
+				paging_describe_flags(pte, false, words, sizeof words),
+				(pte & PTE_P) ? "" : " -> page not mapped");
 		if (space != paging_kernel_space())
-			kprintf("  in address space cr3=0x%08x (not the kernel's)\n", (unsigned)space);
+			kprintf("  in address space cr3=0x%08x (not the kernel's)\n",
+				(unsigned)space);
 	}
 	const char *what = describe_region(cr2);
 	kprintf("  what: %s\n", what);

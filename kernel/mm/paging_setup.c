@@ -29,10 +29,22 @@
 static uint32_t ident_start, ident_end;
 static bool paging_on, pse_on;
 
-uint32_t paging_identity_start(void) { return ident_start; }
-uint32_t paging_identity_end(void) { return ident_end; }
-bool paging_enabled(void) { return paging_on; }
-bool paging_uses_pse(void) { return pse_on; }
+uint32_t paging_identity_start(void)
+{
+	return ident_start;
+}
+uint32_t paging_identity_end(void)
+{
+	return ident_end;
+}
+bool paging_enabled(void)
+{
+	return paging_on;
+}
+bool paging_uses_pse(void)
+{
+	return pse_on;
+}
 
 /* SDM 2A CPUID leaf 1, EDX bit 3: 4 MiB pages with CR4.PSE. A CPU without CPUID has no PSE. */
 static bool cpu_has_pse(void)
@@ -48,7 +60,10 @@ static bool cpu_has_pse(void)
 	return (d & CPUID_EDX_PSE) != 0;
 }
 
-static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
 
 /* The end of everything that must stay reachable: RAM, the kernel, the PMM bitmap, VGA memory,
  * the loader's Multiboot structures (spec 3.3: anywhere in memory). */
@@ -92,17 +107,18 @@ void paging_init(void)
 
 	/* kernel.ld.S gives this order and page alignment; the pieces below rely on it. */
 	if (!(KIDENT_START <= text && text < text_end && text_end <= ro && ro < ro_end &&
-	      ro_end <= guard && guard + PG_SIZE == stack && PG_ALIGNED(text | text_end | ro |
-	      ro_end | guard)))
+	      ro_end <= guard && guard + PG_SIZE == stack &&
+	      PG_ALIGNED(text | text_end | ro | ro_end | guard)))
 		panic("paging: unexpected kernel layout text=0x%08x-0x%08x rodata=0x%08x-0x%08x "
-		      "guard=0x%08x stack=0x%08x", (unsigned)text, (unsigned)text_end, (unsigned)ro,
-		      (unsigned)ro_end, (unsigned)guard, (unsigned)stack);
+		      "guard=0x%08x stack=0x%08x",
+		      (unsigned)text, (unsigned)text_end, (unsigned)ro, (unsigned)ro_end,
+		      (unsigned)guard, (unsigned)stack);
 
 	uint64_t top = identity_top();
 	if (top > KIDENT_END) {
 		/* Only the direct map can reach a frame: keep the PMM from handing these out. */
 		kprintf("paging: RAM above 0x%08x (%llu MiB) is not identity mapped: reserved\n",
-		        (unsigned)KIDENT_END, (unsigned long long)((top - KIDENT_END) >> 20));
+			(unsigned)KIDENT_END, (unsigned long long)((top - KIDENT_END) >> 20));
 		pmm_reserve_range("above-identity", KIDENT_END, top);
 		top = KIDENT_END;
 	}
@@ -126,14 +142,14 @@ void paging_init(void)
 
 	vmspace_t pd = paging_kernel_space();
 	kprintf("paging: 4 MiB pages %s (%u), kernel text+rodata read-only [mem 0x%08x-0x%08x], "
-	        "stack guard page 0x%08x unmapped\n",
-	        pse_on ? "on" : "off: CPUID reports no PSE", paging_large_count(pd),
-	        (unsigned)text, (unsigned)ro_end - 1, (unsigned)guard);
+		"stack guard page 0x%08x unmapped\n",
+		pse_on ? "on" : "off: CPUID reports no PSE", paging_large_count(pd), (unsigned)text,
+		(unsigned)ro_end - 1, (unsigned)guard);
 	paging_enable(pd, pse_on ? CR4_PSE : 0);
 	paging_on = true;
 	kprintf("paging: on cr3=0x%08x identity=[mem 0x%08x-0x%08x] tables=%u\n",
-	        (unsigned)cpu_read_cr3(), (unsigned)ident_start, (unsigned)ident_end - 1,
-	        paging_table_count(pd));
+		(unsigned)cpu_read_cr3(), (unsigned)ident_start, (unsigned)ident_end - 1,
+		paging_table_count(pd));
 
 	pagefault_trigger_from_cmdline();
 }

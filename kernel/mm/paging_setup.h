@@ -26,7 +26,7 @@ bool paging_uses_pse(void);
 /* The asm switch (paging_enable.asm): CR4 |= cr4_set if non-zero, CR3 = pd_phys, CR0 |= PG|WP. */
 void paging_enable(uint32_t pd_phys, uint32_t cr4_set);
 
-/* kernel/debug/pagefault_trigger.c: the `fault=` expected faults (does nothing without the word). */
+/* kernel/debug/pagefault_trigger.c: the `fault=` expected faults (nothing without the word). */
 void pagefault_trigger_from_cmdline(void);
 
 #endif

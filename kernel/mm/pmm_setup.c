@@ -13,7 +13,8 @@
  *      its string, elf-shdr (flags bit 5: the section header table), drives (flags bit 7);
  *      the loader may put these anywhere (spec 3.3), so all are kept until the kernel has no
  *      more use for them;
- *   4. pmm_init places its bitmap clear of all of them and prints the reservation and summary lines.
+ *   4. pmm_init places its bitmap clear of all of them and prints the reservation and summary
+ *      lines.
  */
 #include "kernel/mm/pmm_setup.h"
 #include "kernel/core/bootinfo.h"
@@ -49,23 +50,31 @@ static void add_modules(const struct multiboot_info *mbi)
 {
 	const struct multiboot_module *mods = (const void *)(uintptr_t)mbi->mods_addr;
 	uint64_t lo = ~0ull, hi = 0;
-	add_region("modules", mbi->mods_addr, (uint64_t)mbi->mods_addr + mbi->mods_count * sizeof *mods);
+	add_region("modules", mbi->mods_addr,
+		   (uint64_t)mbi->mods_addr + mbi->mods_count * sizeof *mods);
 	for (uint32_t i = 0; i < mbi->mods_count; i++) {
 		uint64_t s = mods[i].mod_start, e = mods[i].mod_end;
-		uint64_t ss = mods[i].string, se = ss ? ss + strlen((const char *)(uintptr_t)mods[i].string) + 1 : ss;
+		uint64_t ss = mods[i].string,
+			 se = ss ? ss + strlen((const char *)(uintptr_t)mods[i].string) + 1 : ss;
 		if (setup_nregions + 2 < SETUP_MAX_REGIONS) {
 			add_region("module", s, e);
-			if (ss) add_region("module-string", ss, se);
+			if (ss)
+				add_region("module-string", ss, se);
 			continue;
 		}
-		/* Out of slots: over-reserve one range covering every remaining module and string. */
-		if (s < lo) lo = s;
-		if (e > hi) hi = e;
-		if (ss && ss < lo) lo = ss;
-		if (se > hi) hi = se;
+		/* Out of slots: over-reserve one range covering every module and string left. */
+		if (s < lo)
+			lo = s;
+		if (e > hi)
+			hi = e;
+		if (ss && ss < lo)
+			lo = ss;
+		if (se > hi)
+			hi = se;
 	}
 	if (hi > lo) {
-		kprintf("pmm_setup: too many modules for one reservation each; the rest share one\n");
+		kprintf("pmm_setup: too many modules for one reservation each; "
+			"the rest share one\n");
 		add_region("modules-rest", lo, hi);
 	}
 }
@@ -74,8 +83,9 @@ static size_t raw_from_mem_fields(const struct multiboot_info *mbi)
 {
 	kprintf("pmm_setup: no Multiboot memory map (flags bit 6); using mem_lower/mem_upper\n");
 	setup_raw[0] = (struct memmap_range){ 0, (uint64_t)mbi->mem_lower << 10, MEMMAP_USABLE };
-	setup_raw[1] = (struct memmap_range){ BIOS_LOW_END, BIOS_LOW_END + ((uint64_t)mbi->mem_upper << 10),
-	                                      MEMMAP_USABLE };
+	setup_raw[1] = (struct memmap_range){ BIOS_LOW_END,
+					      BIOS_LOW_END + ((uint64_t)mbi->mem_upper << 10),
+					      MEMMAP_USABLE };
 	return 2;
 }
 
@@ -85,14 +95,15 @@ void pmm_setup(void)
 	size_t n = 0, bad = 0;
 
 	if (mbi->flags & MB_INFO_MEM_MAP) {
-		n = memmap_parse_multiboot((const void *)(uintptr_t)mbi->mmap_addr, mbi->mmap_length, setup_raw,
-		                           MEMMAP_MAX_RAW * 2, &bad);
+		n = memmap_parse_multiboot((const void *)(uintptr_t)mbi->mmap_addr,
+					   mbi->mmap_length, setup_raw, MEMMAP_MAX_RAW * 2, &bad);
 		if (bad)
-			kprintf("pmm_setup: memory map malformed after %u entries; using those\n", (unsigned)n);
+			kprintf("pmm_setup: memory map malformed after %u entries; using those\n",
+				(unsigned)n);
 		if (n > MEMMAP_MAX_RAW * 2) {
-			/* Unseen entries could be reservations: claim nothing beyond what was seen. */
+			/* Unseen entries could be reservations: claim nothing beyond those seen. */
 			kprintf("pmm_setup: %u map entries, only the first %u read\n", (unsigned)n,
-			        (unsigned)(MEMMAP_MAX_RAW * 2));
+				(unsigned)(MEMMAP_MAX_RAW * 2));
 			n = MEMMAP_MAX_RAW * 2;
 		}
 	} else if (mbi->flags & MB_INFO_MEMORY) {
@@ -104,17 +115,21 @@ void pmm_setup(void)
 	setup_nregions = 0;
 	add_region("kernel", (uintptr_t)__kernel_start, (uintptr_t)__kernel_end);
 	add_region("multiboot-info", bootinfo_loader_address(),
-	           (uint64_t)bootinfo_loader_address() + sizeof(struct multiboot_info));
+		   (uint64_t)bootinfo_loader_address() + sizeof(struct multiboot_info));
 	if (mbi->flags & MB_INFO_MEM_MAP)
 		add_region("mmap", mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
-	if ((mbi->flags & MB_INFO_CMDLINE) && mbi->cmdline) add_string("cmdline", mbi->cmdline);
+	if ((mbi->flags & MB_INFO_CMDLINE) && mbi->cmdline)
+		add_string("cmdline", mbi->cmdline);
 	if ((mbi->flags & MB_INFO_LOADER_NAME) && mbi->boot_loader_name)
 		add_string("loader-name", mbi->boot_loader_name);
 	if (mbi->flags & MB_INFO_ELF_SHDR) /* syms = num, size, addr, shndx (spec 3.3) */
-		add_region("elf-shdr", mbi->syms[2], (uint64_t)mbi->syms[2] + (uint64_t)mbi->syms[0] * mbi->syms[1]);
+		add_region("elf-shdr", mbi->syms[2],
+			   (uint64_t)mbi->syms[2] + (uint64_t)mbi->syms[0] * mbi->syms[1]);
 	if (mbi->flags & MB_INFO_DRIVE_INFO)
-		add_region("drives", mbi->drives_addr, (uint64_t)mbi->drives_addr + mbi->drives_length);
-	if ((mbi->flags & MB_INFO_MODS) && mbi->mods_count) add_modules(mbi);
+		add_region("drives", mbi->drives_addr,
+			   (uint64_t)mbi->drives_addr + mbi->drives_length);
+	if ((mbi->flags & MB_INFO_MODS) && mbi->mods_count)
+		add_modules(mbi);
 
 	pmm_init(&setup_map, setup_regions, setup_nregions);
 }

@@ -30,7 +30,7 @@ void mon_print_help(const struct mon_cmd_group *const *groups, size_t ngroups)
 		for (size_t i = 0; i < groups[g]->count; i++) {
 			const struct mon_cmd *c = &groups[g]->cmds[i];
 			size_t n = 0;
-			/* "name args" padded to a column, built by hand: no snprintf in the kernel. */
+			/* "name args" padded to a column, by hand: no snprintf in the kernel. */
 			for (const char *s = c->name; *s && n < sizeof synopsis - 1; s++)
 				synopsis[n++] = *s;
 			if (c->args[0] && n < sizeof synopsis - 1)
@@ -45,8 +45,7 @@ void mon_print_help(const struct mon_cmd_group *const *groups, size_t ngroups)
 	}
 }
 
-enum mon_result mon_dispatch(const struct mon_cmd_group *const *groups, size_t ngroups,
-			     char *line)
+enum mon_result mon_dispatch(const struct mon_cmd_group *const *groups, size_t ngroups, char *line)
 {
 	char *argv[MON_MAX_ARGS + 1];
 	int argc = parse_words(line, argv, MON_MAX_ARGS);

@@ -15,15 +15,16 @@
 
 struct mon_cmd {
 	const char *name;
-	const char *args;      /* the argument synopsis for help and usage errors, e.g. "<va> [len]" */
-	const char *help;      /* one line */
-	unsigned min_args;     /* arguments after the name */
+	const char *args;  /* the argument synopsis for help and usage errors, e.g. "<va> [len]" */
+	const char *help;  /* one line */
+	unsigned min_args; /* arguments after the name */
 	unsigned max_args;
-	int (*run)(int argc, char **argv); /* argv[0] is the name; returns 0 or -1 (error printed) */
+	/* argv[0] is the name; returns 0 or -1 (error printed). */
+	int (*run)(int argc, char **argv);
 };
 
 struct mon_cmd_group {
-	const char *name;      /* "heap", "paging", ... shown as a heading by help */
+	const char *name; /* "heap", "paging", ... shown as a heading by help */
 	const struct mon_cmd *cmds;
 	size_t count;
 };
@@ -36,16 +37,15 @@ extern const size_t mon_group_count;
 
 /* What happened to a line. */
 enum mon_result {
-	MON_EMPTY,       /* nothing but blanks */
-	MON_OK,          /* the command ran and succeeded */
-	MON_FAILED,      /* the command ran and reported an error */
-	MON_UNKNOWN,     /* no such command */
-	MON_BAD_USAGE,   /* wrong number of arguments, or more than MON_MAX_ARGS words */
+	MON_EMPTY,     /* nothing but blanks */
+	MON_OK,        /* the command ran and succeeded */
+	MON_FAILED,    /* the command ran and reported an error */
+	MON_UNKNOWN,   /* no such command */
+	MON_BAD_USAGE, /* wrong number of arguments, or more than MON_MAX_ARGS words */
 };
 
 /* Run one line (modified in place) against a table. */
-enum mon_result mon_dispatch(const struct mon_cmd_group *const *groups, size_t ngroups,
-			     char *line);
+enum mon_result mon_dispatch(const struct mon_cmd_group *const *groups, size_t ngroups, char *line);
 /* Find a command by name, or NULL. */
 const struct mon_cmd *mon_find(const struct mon_cmd_group *const *groups, size_t ngroups,
 			       const char *name);

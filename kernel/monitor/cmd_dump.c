@@ -76,8 +76,8 @@ static int cmd_x(int argc, char **argv)
 		/* Every page of [va, va + len) must be mapped before the first byte is read. */
 		for (uint32_t page = PG_ROUND_DOWN(va); page <= va + (len - 1);) {
 			if (paging_translate(page, NULL, NULL) != 0) {
-				mon_printf("error: x: virtual 0x%08x (%s) is not mapped; nothing read "
-					   "(xp reads physical addresses)\n",
+				mon_printf("error: x: virtual 0x%08x (%s) is not mapped; "
+					   "nothing read (xp reads physical addresses)\n",
 					   (unsigned)(page < va ? va : page), mon_va_region(page));
 				return -1;
 			}
@@ -129,7 +129,8 @@ static int cmd_xp(int argc, char **argv)
 		return -1;
 	}
 	const char *state = pmm_usable_count() ?
-		pmm_frame_state_name(pmm_frame_state(PG_ROUND_DOWN(pa))) : "unknown";
+				    pmm_frame_state_name(pmm_frame_state(PG_ROUND_DOWN(pa))) :
+				    "unknown";
 	mon_printf("physical 0x%08x (frame %s), %u bytes:\n", (unsigned)pa, state, (unsigned)len);
 	uint32_t off = 0;
 	while (off < len) {
@@ -142,7 +143,8 @@ static int cmd_xp(int argc, char **argv)
 		uint32_t page_left = PG_SIZE - (cur - page);
 		uint32_t n = len - off < page_left ? len - off : page_left;
 		for (uint32_t i = 0; i < n; i++)
-			dump_buf[off + i] = *(const volatile uint8_t *)(uintptr_t)(base + (cur - page) + i);
+			dump_buf[off + i] =
+				*(const volatile uint8_t *)(uintptr_t)(base + (cur - page) + i);
 		off += n;
 		if (temp)
 			paging_unmap(MON_SCRATCH_VA);
@@ -155,6 +157,5 @@ static const struct mon_cmd mon_cmds_dump[] = {
 	{ "x", "<va> [len]", "hexdump VIRTUAL memory (len 1-4096; 64)", 1, 2, cmd_x },
 	{ "xp", "<pa> [len]", "hexdump PHYSICAL memory (len 1-4096; 64)", 1, 2, cmd_xp },
 };
-const struct mon_cmd_group mon_group_dump = {
-	"memory dumps", mon_cmds_dump, MON_ARRAY_SIZE(mon_cmds_dump)
-};
+const struct mon_cmd_group mon_group_dump = { "memory dumps", mon_cmds_dump,
+					      MON_ARRAY_SIZE(mon_cmds_dump) };

@@ -7,10 +7,10 @@
 
 #include "kernel/monitor/cmd.h"
 
-extern const struct mon_cmd_group mon_group_sys;    /* cmd_sys.c: help, history, reboot, halt */
-extern const struct mon_cmd_group mon_group_pmm;    /* cmd_pmm.c: mmap, pmm, alloc, free */
-extern const struct mon_cmd_group mon_group_paging; /* cmd_paging.c: walk, map, unmap, fault */
-extern const struct mon_cmd_group mon_group_dump;   /* cmd_dump.c: x, xp */
-extern const struct mon_cmd_group mon_group_heap;   /* cmd_heap.c: heap, kmalloc, kfree, leaks, check */
+extern const struct mon_cmd_group mon_group_sys;    /* cmd_sys.c: help history reboot halt */
+extern const struct mon_cmd_group mon_group_pmm;    /* cmd_pmm.c: mmap pmm alloc free */
+extern const struct mon_cmd_group mon_group_paging; /* cmd_paging.c: walk map unmap fault */
+extern const struct mon_cmd_group mon_group_dump;   /* cmd_dump.c: x xp */
+extern const struct mon_cmd_group mon_group_heap;   /* cmd_heap.c: heap kmalloc kfree leaks check */
 
 #endif

@@ -125,13 +125,15 @@ static int cmd_kfree(int argc, char **argv)
 			b = &mon_blocks[i];
 	if (!b && !force) {
 		if (ptr < kernel_heap.start || ptr >= kernel_heap.end)
-			mon_printf("error: kfree: 0x%08x is not in the heap [0x%08x-0x%08x]; refusing "
-				   "(add 'force' to pass it to kfree anyway)\n", (unsigned)ptr,
-				   (unsigned)kernel_heap.start, (unsigned)(kernel_heap.end - 1));
+			mon_printf("error: kfree: 0x%08x is not in the heap [0x%08x-0x%08x]; "
+				   "refusing (add 'force' to pass it to kfree anyway)\n",
+				   (unsigned)ptr, (unsigned)kernel_heap.start,
+				   (unsigned)(kernel_heap.end - 1));
 		else
-			mon_printf("error: kfree: 0x%08x is not a block the monitor holds (freed "
-				   "already, interior, or the kernel's); refusing (add 'force' to pass "
-				   "it to kfree anyway)\n", (unsigned)ptr);
+			mon_printf("error: kfree: 0x%08x is not a block the monitor holds "
+				   "(freed already, interior, or the kernel's); refusing "
+				   "(add 'force' to pass it to kfree anyway)\n",
+				   (unsigned)ptr);
 		return -1;
 	}
 	if (!b)
@@ -178,7 +180,8 @@ static int cmd_check(int argc, char **argv)
 	if (pmm) {
 		size_t problems = pmm_check();
 		if (problems) {
-			mon_printf("error: check: pmm: %u problems (listed above)\n", (unsigned)problems);
+			mon_printf("error: check: pmm: %u problems (listed above)\n",
+				   (unsigned)problems);
 			return -1;
 		}
 		mon_printf("check: pmm consistent (usable=%u free=%u reserved=%u allocated=%u)\n",
@@ -190,12 +193,10 @@ static int cmd_check(int argc, char **argv)
 
 static const struct mon_cmd mon_cmds_heap[] = {
 	{ "heap", "[trim]", "statistics; trim: free tail pages to the PMM", 0, 1, cmd_heap },
-	{ "kmalloc", "<size>", "allocate size bytes (0-16 MiB) from the heap", 1, 1,
-	  cmd_kmalloc },
+	{ "kmalloc", "<size>", "allocate size bytes (0-16 MiB) from the heap", 1, 1, cmd_kmalloc },
 	{ "kfree", "<ptr> [force]", "free a block got from kmalloc", 1, 2, cmd_kfree },
 	{ "leaks", "", "live heap blocks with their allocation sites", 0, 0, cmd_leaks },
 	{ "check", "", "heap_check and pmm_check: all consistent?", 0, 0, cmd_check },
 };
-const struct mon_cmd_group mon_group_heap = {
-	"kernel heap", mon_cmds_heap, MON_ARRAY_SIZE(mon_cmds_heap)
-};
+const struct mon_cmd_group mon_group_heap = { "kernel heap", mon_cmds_heap,
+					      MON_ARRAY_SIZE(mon_cmds_heap) };

@@ -45,7 +45,8 @@ static int cmd_walk(int argc, char **argv)
 		return 0;
 	}
 	if (pde & PTE_PS) {
-		mon_printf("  4 MiB page at 0x%08x (no page table)\n", (unsigned)(pde & PDE_LG_ADDR_MASK));
+		mon_printf("  4 MiB page at 0x%08x (no page table)\n",
+			   (unsigned)(pde & PDE_LG_ADDR_MASK));
 	} else {
 		pte_t pte = 0;
 		paging_get_pte(space, va, &pte);
@@ -63,8 +64,8 @@ static int cmd_walk(int argc, char **argv)
 		return -1;
 	}
 	mon_printf("  -> physical 0x%08x (frame %s)\n", (unsigned)pa,
-		   pmm_usable_count() ? pmm_frame_state_name(pmm_frame_state(PG_ROUND_DOWN(pa)))
-				      : "unknown");
+		   pmm_usable_count() ? pmm_frame_state_name(pmm_frame_state(PG_ROUND_DOWN(pa))) :
+					"unknown");
 	return 0;
 }
 
@@ -77,7 +78,8 @@ static bool map_parse_flags(const char *s, uint32_t *flags)
 		if (!parse_arg_u32("flags", s, 0, 0xFFF, &f))
 			return false;
 		if (f & ~(uint32_t)(PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_P)) {
-			mon_printf("error: map: flags 0x%x: only P W U PWT PCD (0x1f) are allowed\n",
+			mon_printf("error: map: flags 0x%x: only P W U PWT PCD (0x1f) "
+				   "are allowed\n",
 				   (unsigned)f);
 			return false;
 		}
@@ -86,14 +88,23 @@ static bool map_parse_flags(const char *s, uint32_t *flags)
 	}
 	for (const char *p = s; *p; p++) {
 		switch (*p) {
-		case 'r': break;
-		case 'w': f |= PTE_W; break;
-		case 'u': f |= PTE_U; break;
-		case 't': f |= PTE_PWT; break;
-		case 'c': f |= PTE_PCD; break;
+		case 'r':
+			break;
+		case 'w':
+			f |= PTE_W;
+			break;
+		case 'u':
+			f |= PTE_U;
+			break;
+		case 't':
+			f |= PTE_PWT;
+			break;
+		case 'c':
+			f |= PTE_PCD;
+			break;
 		default:
-			mon_printf("error: map: flags '%s': unknown letter '%c' (use r w u t c)\n", s,
-				   *p);
+			mon_printf("error: map: flags '%s': unknown letter '%c' (use r w u t c)\n",
+				   s, *p);
 			return false;
 		}
 	}
@@ -127,16 +138,18 @@ static int cmd_map(int argc, char **argv)
 	    !mon_need_paging("map"))
 		return -1;
 	if (mon_va_protected(va) && !force) {
-		mon_printf("error: map: 0x%08x is in the %s, which the kernel owns; refusing (use the "
-			   "kernel window 0x%08x-0x%08x, or add 'force')\n", (unsigned)va,
-			   mon_va_region(va), (unsigned)KWIN_START, (unsigned)(MON_SCRATCH_VA - 1));
+		mon_printf("error: map: 0x%08x is in the %s, which the kernel owns; "
+			   "refusing (use the kernel window 0x%08x-0x%08x, or add 'force')\n",
+			   (unsigned)va, mon_va_region(va), (unsigned)KWIN_START,
+			   (unsigned)(MON_SCRATCH_VA - 1));
 		return -1;
 	}
 	if (pmm_usable_count()) {
 		enum pmm_frame_state s = pmm_frame_state(pa);
 		if (s == PMM_FRAME_FREE)
 			mon_printf("warning: frame 0x%08x is free in the PMM: it may be handed to "
-				   "someone else while mapped here (alloc it first)\n", (unsigned)pa);
+				   "someone else while mapped here (alloc it first)\n",
+				   (unsigned)pa);
 		else if (s == PMM_FRAME_RESERVED)
 			mon_printf("warning: frame 0x%08x is reserved (%s)\n", (unsigned)pa,
 				   pmm_frame_owner(pa) ? pmm_frame_owner(pa) : "?");
@@ -168,7 +181,8 @@ static int cmd_unmap(int argc, char **argv)
 		return -1;
 	if (mon_va_protected(va) && !force) {
 		mon_printf("error: unmap: 0x%08x is in the %s, which the kernel owns; refusing "
-			   "(add 'force' to unmap it anyway)\n", (unsigned)va, mon_va_region(va));
+			   "(add 'force' to unmap it anyway)\n",
+			   (unsigned)va, mon_va_region(va));
 		return -1;
 	}
 	paging_translate(va, &pa, NULL);
@@ -195,9 +209,9 @@ static int cmd_fault(int argc, char **argv)
 		return -1;
 	if (paging_translate(va, &pa, &flags) == 0) {
 		if (write && (flags & PTE_W)) {
-			mon_printf("error: fault: 0x%08x is mapped writable (-> 0x%08x): a write would "
-				   "not fault, only overwrite memory; refusing\n", (unsigned)va,
-				   (unsigned)pa);
+			mon_printf("error: fault: 0x%08x is mapped writable (-> 0x%08x): "
+				   "a write would not fault, only overwrite memory; refusing\n",
+				   (unsigned)va, (unsigned)pa);
 			return -1;
 		}
 		if (!write) {
@@ -222,9 +236,7 @@ static const struct mon_cmd mon_cmds_paging[] = {
 	{ "map", "<va> <pa> [flags] [force]", "map a page; flags r w u t c (default w)", 2, 4,
 	  cmd_map },
 	{ "unmap", "<va> [force]", "unmap a page (the frame is not freed)", 1, 2, cmd_unmap },
-	{ "fault", "<addr> [write]", "touch addr on purpose: page-fault report", 1, 2,
-	  cmd_fault },
+	{ "fault", "<addr> [write]", "touch addr on purpose: page-fault report", 1, 2, cmd_fault },
 };
-const struct mon_cmd_group mon_group_paging = {
-	"paging", mon_cmds_paging, MON_ARRAY_SIZE(mon_cmds_paging)
-};
+const struct mon_cmd_group mon_group_paging = { "paging", mon_cmds_paging,
+						MON_ARRAY_SIZE(mon_cmds_paging) };

@@ -17,11 +17,11 @@
 #include "mm/memmap.h"
 #include "mm/pmm.h"
 
-#define MON_MAX_RUNS   64    /* runs of frames the monitor holds at once */
-#define MON_ALLOC_MAX  1024  /* frames per alloc or free (4 MiB) */
+#define MON_MAX_RUNS  64   /* runs of frames the monitor holds at once */
+#define MON_ALLOC_MAX 1024 /* frames per alloc or free (4 MiB) */
 
 struct mon_run {
-	uint32_t start;  /* physical address of the first frame; 0 = slot unused */
+	uint32_t start; /* physical address of the first frame; 0 = slot unused */
 	uint32_t frames;
 };
 
@@ -33,10 +33,9 @@ static void mmap_print_raw(const struct multiboot_mmap_entry *e, void *ctx)
 {
 	char name[16];
 	(void)ctx;
-	mon_printf("BIOS-e820: [mem 0x%016llx-0x%016llx] %s%s\n",
-		   (unsigned long long)e->base_addr,
-		   (unsigned long long)(e->base_addr + e->length - 1), memmap_type_name(e->type, name),
-		   e->length == 0 ? " (zero length)" : "");
+	mon_printf("BIOS-e820: [mem 0x%016llx-0x%016llx] %s%s\n", (unsigned long long)e->base_addr,
+		   (unsigned long long)(e->base_addr + e->length - 1),
+		   memmap_type_name(e->type, name), e->length == 0 ? " (zero length)" : "");
 }
 
 /* The sanitiser's buffers are large (struct memmap_scratch): static, not on the kernel stack. */
@@ -52,7 +51,8 @@ static int cmd_mmap(int argc, char **argv)
 	(void)argv;
 
 	if (!(mbi->flags & MB_INFO_MEM_MAP)) {
-		mon_printf("error: mmap: the loader passed no memory map (Multiboot flag 6 clear)\n");
+		mon_printf(
+			"error: mmap: the loader passed no memory map (Multiboot flag 6 clear)\n");
 		return -1;
 	}
 	mon_printf("raw map from the loader (%u bytes at 0x%08x):\n", (unsigned)mbi->mmap_length,
@@ -68,7 +68,8 @@ static int cmd_mmap(int argc, char **argv)
 					      mbi->mmap_length, mmap_raw, MEMMAP_MAX_RAW, &bad);
 	size_t used = found < MEMMAP_MAX_RAW ? found : MEMMAP_MAX_RAW;
 	memmap_sanitise(&mmap_clean, mmap_raw, used, &mmap_scratch);
-	mon_printf("sanitised (sorted, overlaps split, merged, clipped at 4 GiB, frame aligned):\n");
+	mon_printf(
+		"sanitised (sorted, overlaps split, merged, clipped at 4 GiB, frame aligned):\n");
 	memmap_print(&mmap_clean, "sanitised");
 	mon_printf("usable frames: %u (%u KiB)\n", (unsigned)memmap_usable_frames(&mmap_clean),
 		   (unsigned)memmap_usable_frames(&mmap_clean) * (PMM_FRAME_SIZE / 1024));
@@ -113,7 +114,8 @@ static int cmd_pmm(int argc, char **argv)
 	for (unsigned i = 0; i < MON_MAX_RUNS; i++)
 		if (mon_runs[i].start)
 			mon_printf("  [mem 0x%08x-0x%08x] %u frames\n", (unsigned)mon_runs[i].start,
-				   (unsigned)(mon_runs[i].start + mon_runs[i].frames * PMM_FRAME_SIZE - 1),
+				   (unsigned)(mon_runs[i].start +
+					      mon_runs[i].frames * PMM_FRAME_SIZE - 1),
 				   (unsigned)mon_runs[i].frames);
 	return 0;
 }
@@ -164,7 +166,8 @@ static int cmd_alloc(int argc, char **argv)
 	slot->start = pa;
 	slot->frames = n;
 	mon_printf("alloc: [mem 0x%08x-0x%08x] %u frames; free=%u\n", (unsigned)pa,
-		   (unsigned)(pa + n * PMM_FRAME_SIZE - 1), (unsigned)n, (unsigned)pmm_free_count());
+		   (unsigned)(pa + n * PMM_FRAME_SIZE - 1), (unsigned)n,
+		   (unsigned)pmm_free_count());
 	return 0;
 }
 
@@ -181,14 +184,16 @@ static void free_explain(uint32_t pa)
 		break;
 	case PMM_FRAME_RESERVED:
 		mon_printf("error: free: frame 0x%08x is reserved (%s): reservations are never "
-			   "freed\n", (unsigned)pa, owner ? owner : "?");
+			   "freed\n",
+			   (unsigned)pa, owner ? owner : "?");
 		break;
 	case PMM_FRAME_NOT_RAM:
 		mon_printf("error: free: 0x%08x is not a usable RAM frame\n", (unsigned)pa);
 		break;
 	case PMM_FRAME_ALLOCATED:
 		mon_printf("error: free: frame 0x%08x is allocated, but not by alloc (the kernel "
-			   "holds it); refusing (add 'force' to free it anyway)\n", (unsigned)pa);
+			   "holds it); refusing (add 'force' to free it anyway)\n",
+			   (unsigned)pa);
 		break;
 	case PMM_FRAME_UNALIGNED:
 		mon_printf("error: free: 0x%08x is not frame aligned (4 KiB)\n", (unsigned)pa);
@@ -231,7 +236,8 @@ static int cmd_free(int argc, char **argv)
 			}
 		}
 		mon_printf("error: free: [0x%08x, %u frames) spans several alloc runs; free each "
-			   "run separately\n", (unsigned)pa, (unsigned)n);
+			   "run separately\n",
+			   (unsigned)pa, (unsigned)n);
 		return -1;
 	}
 	uint32_t head_frames = 0, tail_frames = 0;
@@ -242,8 +248,9 @@ static int cmd_free(int argc, char **argv)
 		head_frames = (pa - r->start) / PMM_FRAME_SIZE;
 		tail_frames = (end - (pa + n * PMM_FRAME_SIZE)) / PMM_FRAME_SIZE;
 		if (head_frames && tail_frames && !run_slot_free()) {
-			mon_printf("error: free: splitting this run needs a slot and all %u are used; "
-				   "free a whole run first\n", MON_MAX_RUNS);
+			mon_printf("error: free: splitting this run needs a slot and all %u "
+				   "are used; free a whole run first\n",
+				   MON_MAX_RUNS);
 			return -1;
 		}
 	} else {
@@ -265,7 +272,8 @@ static int cmd_free(int argc, char **argv)
 		}
 	}
 	mon_printf("free: [mem 0x%08x-0x%08x] %u frames; free=%u\n", (unsigned)pa,
-		   (unsigned)(pa + n * PMM_FRAME_SIZE - 1), (unsigned)n, (unsigned)pmm_free_count());
+		   (unsigned)(pa + n * PMM_FRAME_SIZE - 1), (unsigned)n,
+		   (unsigned)pmm_free_count());
 	return 0;
 }
 
@@ -276,6 +284,5 @@ static const struct mon_cmd mon_cmds_pmm[] = {
 	{ "free", "<addr> [n] [force]", "free n frames (default 1) got from alloc", 1, 3,
 	  cmd_free },
 };
-const struct mon_cmd_group mon_group_pmm = {
-	"physical memory", mon_cmds_pmm, MON_ARRAY_SIZE(mon_cmds_pmm)
-};
+const struct mon_cmd_group mon_group_pmm = { "physical memory", mon_cmds_pmm,
+					     MON_ARRAY_SIZE(mon_cmds_pmm) };

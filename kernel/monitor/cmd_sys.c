@@ -22,8 +22,9 @@ static int cmd_help(int argc, char **argv)
 {
 	if (argc == 1) {
 		mon_print_help(mon_groups, mon_group_count);
-		mon_printf("numbers: decimal or 0x hex; addresses are virtual unless a command says "
-			   "physical\n");
+		mon_printf(
+			"numbers: decimal or 0x hex; addresses are virtual unless a command says "
+			"physical\n");
 		return 0;
 	}
 	const struct mon_cmd *c = mon_find(mon_groups, mon_group_count, argv[1]);
@@ -87,11 +88,7 @@ static int cmd_reboot(int argc, char **argv)
 static const struct mon_cmd mon_cmds_sys[] = {
 	{ "help", "[command]", "list the commands, or one command's usage", 0, 1, cmd_help },
 	{ "history", "", "the lines typed so far and the input counters", 0, 0, cmd_history },
-	{ "reboot", "", "reset the machine (8042, then a triple fault)", 0, 0,
-	  cmd_reboot },
-	{ "halt", "[code]", "exit QEMU with status code*2+1 (33), else hlt",
-	  0, 1, cmd_halt },
+	{ "reboot", "", "reset the machine (8042, then a triple fault)", 0, 0, cmd_reboot },
+	{ "halt", "[code]", "exit QEMU with status code*2+1 (33), else hlt", 0, 1, cmd_halt },
 };
-const struct mon_cmd_group mon_group_sys = {
-	"system", mon_cmds_sys, MON_ARRAY_SIZE(mon_cmds_sys)
-};
+const struct mon_cmd_group mon_group_sys = { "system", mon_cmds_sys, MON_ARRAY_SIZE(mon_cmds_sys) };

@@ -119,7 +119,7 @@ enum line_status line_feed(struct line_editor *ed, char c)
 	case '\n':
 		if (after_cr)
 			return LINE_EDITING; /* the LF of a CR LF pair */
-		/* fall through */
+					     /* fall through */
 	case '\r':
 		ed->buf[ed->len] = '\0';
 		line_echo(ed, "\n", 1);

@@ -19,14 +19,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LINE_MAX      128 /* bytes of a line including its NUL: 127 characters */
-#define LINE_HISTORY  16  /* lines remembered for ESC [ A */
+#define LINE_MAX     128 /* bytes of a line including its NUL: 127 characters */
+#define LINE_HISTORY 16  /* lines remembered for ESC [ A */
 
-#define LINE_CTRL_C   0x03
-#define LINE_BS       0x08
-#define LINE_CTRL_U   0x15
-#define LINE_ESC      0x1B
-#define LINE_DEL      0x7F
+#define LINE_CTRL_C 0x03
+#define LINE_BS     0x08
+#define LINE_CTRL_U 0x15
+#define LINE_ESC    0x1B
+#define LINE_DEL    0x7F
 
 /* Where the editor's echo goes (n bytes of s, not NUL-terminated). */
 typedef void (*line_echo_fn)(const char *s, size_t n);
@@ -34,13 +34,13 @@ typedef void (*line_echo_fn)(const char *s, size_t n);
 struct line_editor {
 	char buf[LINE_MAX];
 	size_t len;
-	bool truncated;        /* characters were dropped from the current line */
-	bool last_cr;          /* the previous byte was CR: swallow a LF that follows */
-	int esc;               /* 0: normal, 1: after ESC, 2: after ESC [ */
+	bool truncated; /* characters were dropped from the current line */
+	bool last_cr;   /* the previous byte was CR: swallow a LF that follows */
+	int esc;        /* 0: normal, 1: after ESC, 2: after ESC [ */
 	char hist[LINE_HISTORY][LINE_MAX];
-	unsigned hist_count;   /* lines stored (at most LINE_HISTORY) */
-	unsigned hist_head;    /* slot the next line goes to */
-	unsigned hist_back;    /* 0: editing a fresh line; k: showing the k-th most recent */
+	unsigned hist_count; /* lines stored (at most LINE_HISTORY) */
+	unsigned hist_head;  /* slot the next line goes to */
+	unsigned hist_back;  /* 0: editing a fresh line; k: showing the k-th most recent */
 	line_echo_fn echo;
 };
 

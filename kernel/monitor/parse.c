@@ -79,11 +79,16 @@ enum parse_error parse_u32(const char *s, uint32_t *out, const char **bad)
 const char *parse_error_text(enum parse_error e)
 {
 	switch (e) {
-	case PARSE_OK:        return "ok";
-	case PARSE_EMPTY:     return "no digits";
-	case PARSE_NEGATIVE:  return "negative numbers are not allowed";
-	case PARSE_BAD_DIGIT: return "not a number";
-	case PARSE_OVERFLOW:  return "does not fit in 32 bits";
+	case PARSE_OK:
+		return "ok";
+	case PARSE_EMPTY:
+		return "no digits";
+	case PARSE_NEGATIVE:
+		return "negative numbers are not allowed";
+	case PARSE_BAD_DIGIT:
+		return "not a number";
+	case PARSE_OVERFLOW:
+		return "does not fit in 32 bits";
 	}
 	return "?";
 }
@@ -95,7 +100,8 @@ bool parse_arg_u32(const char *what, const char *s, uint32_t min, uint32_t max, 
 	enum parse_error e = parse_u32(s, &v, &bad);
 
 	if (e == PARSE_BAD_DIGIT) {
-		mon_printf("error: %s '%s': not a number (bad character '%c'; use decimal or 0x hex)\n",
+		mon_printf("error: %s '%s': not a number "
+			   "(bad character '%c'; use decimal or 0x hex)\n",
 			   what, s, *bad);
 		return false;
 	}

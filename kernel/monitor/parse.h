@@ -19,10 +19,10 @@ int parse_words(char *line, char **argv, int max);
 
 enum parse_error {
 	PARSE_OK = 0,
-	PARSE_EMPTY,      /* "" or a bare "0x" */
-	PARSE_NEGATIVE,   /* a leading '-' */
-	PARSE_BAD_DIGIT,  /* a character that is not a digit of the base */
-	PARSE_OVERFLOW,   /* more than 32 bits */
+	PARSE_EMPTY,     /* "" or a bare "0x" */
+	PARSE_NEGATIVE,  /* a leading '-' */
+	PARSE_BAD_DIGIT, /* a character that is not a digit of the base */
+	PARSE_OVERFLOW,  /* more than 32 bits */
 };
 
 /* Parse s as a u32; on PARSE_BAD_DIGIT *bad (if not NULL) points at the offending character. */

@@ -47,7 +47,8 @@ static void boot_extend_upper(const struct multiboot_mmap_entry *e, void *ctx)
 	struct boot_map_scan *scan = ctx;
 	uint64_t end = e->base_addr + e->length;
 
-	if (e->type == MB_MEMORY_AVAILABLE && e->base_addr <= scan->upper_end && end > scan->upper_end)
+	if (e->type == MB_MEMORY_AVAILABLE && e->base_addr <= scan->upper_end &&
+	    end > scan->upper_end)
 		scan->upper_end = end;
 }
 
@@ -71,9 +72,10 @@ static void boot_check_multiboot(void)
 	ktap_ok(scan.bad_size == 0 && scan.zero_length == 0 && scan.wraps == 0,
 		"every entry well formed: %d short, %d zero-length, %d wrapping past 2^64",
 		scan.bad_size, scan.zero_length, scan.wraps);
-	ktap_ok(mbi->mem_lower <= 640, "mem_lower=%uKiB is at most 640 KiB", (unsigned)mbi->mem_lower);
+	ktap_ok(mbi->mem_lower <= 640, "mem_lower=%uKiB is at most 640 KiB",
+		(unsigned)mbi->mem_lower);
 
-	/* Grow from 1 MiB as long as a usable entry continues the range (entries may be unsorted). */
+	/* Grow from 1 MiB while a usable entry continues the range (entries may be unsorted). */
 	scan.upper_end = BIOS_LOW_END;
 	for (uint64_t before = 0; before != scan.upper_end;) {
 		before = scan.upper_end;
@@ -94,10 +96,12 @@ static void boot_check_layout(void)
 	ktap_ok((uintptr_t)__kernel_start == BIOS_LOW_END, "kernel starts at 1 MiB (0x%08x)",
 		(unsigned)(uintptr_t)__kernel_start);
 	ktap_ok((uintptr_t)__text_start % PG_SIZE == 0 &&
-		(uintptr_t)__rodata_start % PG_SIZE == 0 &&
-		(uintptr_t)__data_start % PG_SIZE == 0 &&
-		(uintptr_t)__bss_start % PG_SIZE == 0, "sections are page aligned");
-	ktap_ok(__stack_bottom == __stack_guard + PG_SIZE && (uintptr_t)__stack_top - (uintptr_t)__stack_bottom == KERNEL_STACK_SIZE,
+			(uintptr_t)__rodata_start % PG_SIZE == 0 &&
+			(uintptr_t)__data_start % PG_SIZE == 0 &&
+			(uintptr_t)__bss_start % PG_SIZE == 0,
+		"sections are page aligned");
+	ktap_ok(__stack_bottom == __stack_guard + PG_SIZE &&
+			(uintptr_t)__stack_top - (uintptr_t)__stack_bottom == KERNEL_STACK_SIZE,
 		"16 KiB boot stack at 0x%08x with its guard page directly below",
 		(unsigned)(uintptr_t)__stack_bottom);
 	ktap_ok(esp > (uintptr_t)__stack_bottom && esp <= (uintptr_t)__stack_top,

@@ -19,10 +19,14 @@
 
 #include <stdint.h>
 
-#define KT_SLOTS 512
+#define KT_SLOTS  512
 #define KT_GROWTH 6 /* grow to at least this many times the initial size */
 
-static struct { uint8_t *p; uint32_t n; uint8_t tag; } kt_slot[KT_SLOTS];
+static struct {
+	uint8_t *p;
+	uint32_t n;
+	uint8_t tag;
+} kt_slot[KT_SLOTS];
 static uint32_t kt_rng = 0x2545f491u;
 
 static uint32_t kt_rand(void)
@@ -184,8 +188,9 @@ static void kt_random_growth(void)
 		"after heap_trim the heap holds its initial %u KiB again (%u KiB mapped)",
 		(unsigned)(mapped0 >> 10), (unsigned)(heap_setup_mapped_bytes() >> 10));
 	ktap_ok(paging_translate(KHEAP_START + (uint32_t)mapped0, NULL, NULL) == PAGING_ENOENT &&
-		paging_translate(top - PG_SIZE, NULL, NULL) == PAGING_ENOENT,
-		"the pages above the initial size (up to 0x%08x) are unmapped again", (unsigned)top);
+			paging_translate(top - PG_SIZE, NULL, NULL) == PAGING_ENOENT,
+		"the pages above the initial size (up to 0x%08x) are unmapped again",
+		(unsigned)top);
 	ktap_ok(pmm_free_count() == free0, "PMM free frames back where they started (%u, now %u)",
 		(unsigned)free0, (unsigned)pmm_free_count());
 	heap_check(&kernel_heap);
@@ -195,7 +200,8 @@ static void kt_heap(void)
 {
 	ktap_ok(kernel_heap.start == KHEAP_START && kernel_heap.max == KHEAP_END,
 		"kernel_heap is set up over [0x%08x-0x%08x)", KHEAP_START, KHEAP_END);
-	ktap_ok(heap_debug_enabled(), "the kernel heap is built with HEAP_DEBUG (red zones, poison)");
+	ktap_ok(heap_debug_enabled(),
+		"the kernel heap is built with HEAP_DEBUG (red zones, poison)");
 	kt_api();
 	kt_random_growth();
 }

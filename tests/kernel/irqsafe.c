@@ -25,7 +25,11 @@
 #define ISR_RING          8
 #define MAIN_RING         64
 
-struct slot { void *p; uint32_t pa; unsigned nframes; };
+struct slot {
+	void *p;
+	uint32_t pa;
+	unsigned nframes;
+};
 
 static struct slot isr_ring[ISR_RING];
 static volatile unsigned isr_ticks, isr_fail;
@@ -92,22 +96,27 @@ static void irqsafe_suite(void)
 	irq_mask(IRQ_TIMER);
 	irq_register(IRQ_TIMER, NULL);
 
-	ktap_ok(isr_ticks >= IRQSAFE_TICKS, "%u timer interrupts, each allocating and freeing, during %u "
-		"allocate/free steps of the interrupted loop", (unsigned)isr_ticks, (unsigned)loops);
+	ktap_ok(isr_ticks >= IRQSAFE_TICKS,
+		"%u timer interrupts, each allocating and freeing, during %u "
+		"allocate/free steps of the interrupted loop",
+		(unsigned)isr_ticks, (unsigned)loops);
 	ktap_ok(isr_fail == 0 && main_fail == 0, "no allocation failed (handler %u, loop %u)",
 		(unsigned)isr_fail, (unsigned)main_fail);
 	for (unsigned i = 0; i < ISR_RING; i++)
 		slot_free(&isr_ring[i]);
 	for (unsigned i = 0; i < MAIN_RING; i++)
 		slot_free(&ring[i]);
-	heap_check(&kernel_heap); /* panics, naming the damage, if the lists or tags were corrupted */
+	/* Panics, naming the damage, if the lists or tags were corrupted. */
+	heap_check(&kernel_heap);
 	heap_stats(&kernel_heap, &after);
 	ktap_ok(after.in_use == before.in_use && after.live_blocks == before.live_blocks,
 		"heap_check clean; in use back to %u bytes in %u blocks (was %u in %u)",
 		(unsigned)after.in_use, (unsigned)after.live_blocks, (unsigned)before.in_use,
 		(unsigned)before.live_blocks);
 	size_t bad = pmm_check();
-	ktap_ok(bad == 0 && pmm_free_count() == free_before, "pmm_check clean (%u problems); free frames "
-		"back to %u (now %u)", (unsigned)bad, (unsigned)free_before, (unsigned)pmm_free_count());
+	ktap_ok(bad == 0 && pmm_free_count() == free_before,
+		"pmm_check clean (%u problems); free frames "
+		"back to %u (now %u)",
+		(unsigned)bad, (unsigned)free_before, (unsigned)pmm_free_count());
 }
 KTEST_SUITE("irqsafe", irqsafe_suite);

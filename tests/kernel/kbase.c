@@ -59,12 +59,13 @@ static void kbase_check_vga(void)
 	cursor = kbase_cursor();
 	kbase_vga_row(VGA_TEXT_ROWS - 2, row_last);
 	kbase_vga_row(0, row_first);
-	ktap_ok(strcmp(row_last, "vga line 29") == 0, "VGA: last line on row 23 after scrolling (\"%s\")",
-		row_last);
-	ktap_ok(strcmp(row_first, "vga line 06") == 0, "VGA: the first 6 lines scrolled off (row 0 \"%s\")",
-		row_first);
+	ktap_ok(strcmp(row_last, "vga line 29") == 0,
+		"VGA: last line on row 23 after scrolling (\"%s\")", row_last);
+	ktap_ok(strcmp(row_first, "vga line 06") == 0,
+		"VGA: the first 6 lines scrolled off (row 0 \"%s\")", row_first);
 	ktap_ok(cursor == (VGA_TEXT_ROWS - 1) * VGA_TEXT_COLS + 3,
-		"VGA: hardware cursor after \"abc\" on the last row (position %u)", (unsigned)cursor);
+		"VGA: hardware cursor after \"abc\" on the last row (position %u)",
+		(unsigned)cursor);
 	vga_write("\n", 1);
 }
 
@@ -84,9 +85,11 @@ static void kbase_check_cmdline(void)
 			break;
 	}
 	ktap_ok(cmdline_loader_names_file(NULL) && cmdline_loader_names_file("ourboot 0.1") &&
-			cmdline_loader_names_file("qemu") && cmdline_loader_names_file("GNU GRUB 0.97") &&
+			cmdline_loader_names_file("qemu") &&
+			cmdline_loader_names_file("GNU GRUB 0.97") &&
 			!cmdline_loader_names_file("GRUB 2.06-13+deb12u1"),
-		"the file name comes first unless the loader is GRUB 2 (none, ours, qemu, GRUB 0.97: yes)");
+		"the file name comes first unless the loader is GRUB 2 "
+		"(none, ours, qemu, GRUB 0.97: yes)");
 	cmdline_init("/boot/kernel.elf alpha test=x", "ourboot 0.1");
 	ktap_ok(!cmdline_has("/boot/kernel.elf") && cmdline_has("alpha") &&
 			strcmp(cmdline_arguments(), "alpha test=x") == 0,
@@ -98,18 +101,22 @@ static void kbase_check_cmdline(void)
 	ktap_ok(cmdline_has("alpha") && strcmp(cmdline_arguments(), "alpha test=x") == 0,
 		"GRUB 2: the first word is an argument");
 	cmdline_init("  alpha\tkey=value empty= =odd key=second flag", "GRUB 2.06");
-	ktap_ok(cmdline_has("alpha") && cmdline_has("flag") && !cmdline_has("alp") && !cmdline_has("key"),
+	ktap_ok(cmdline_has("alpha") && cmdline_has("flag") && !cmdline_has("alp") &&
+			!cmdline_has("key"),
 		"cmdline_has: whole words only, blanks and tabs separate them");
 	v = cmdline_get("key");
-	ktap_ok(v && strcmp(v, "value") == 0, "cmdline_get(\"key\") = \"%s\" (the first one)", v ? v : "(null)");
+	ktap_ok(v && strcmp(v, "value") == 0, "cmdline_get(\"key\") = \"%s\" (the first one)",
+		v ? v : "(null)");
 	v = cmdline_get("empty");
 	ktap_ok(v && *v == '\0', "cmdline_get(\"empty\") is \"\" for `empty=`");
 	ktap_ok(cmdline_get("alpha") == NULL && cmdline_get("odd") == NULL,
 		"a word without '=' has no value, and `=odd` is no key named odd");
 	cmdline_init(NULL, NULL);
-	ktap_ok(cmdline_text()[0] == '\0' && !cmdline_has("alpha"), "no command line: nothing is found");
+	ktap_ok(cmdline_text()[0] == '\0' && !cmdline_has("alpha"),
+		"no command line: nothing is found");
 	cmdline_init(saved, (bootinfo_info()->flags & MB_INFO_LOADER_NAME) ?
-		     (const char *)(uintptr_t)bootinfo_info()->boot_loader_name : NULL);
+				    (const char *)(uintptr_t)bootinfo_info()->boot_loader_name :
+				    NULL);
 	ktap_ok(strcmp(cmdline_text(), saved) == 0 && cmdline_get("test") != NULL,
 		"the real command line is restored");
 }
@@ -166,14 +173,16 @@ static void kbase_check_mmap_walk(void)
 		"map walk goes by size+4: entries of 20, 24 and 40 bytes read as 3 (%d, %s)", n,
 		err ? err : "no error");
 	n = bootinfo_mmap_walk_buffer(buf, off + 2, NULL, NULL, &err);
-	ktap_ok(n == 3 && err && kbase_contains(err, "trailing"), "2 trailing bytes: %s", err ? err : "no error");
-	n = bootinfo_mmap_walk_buffer(buf, off - 4, NULL, NULL, &err);
-	ktap_ok(n == 2 && err && kbase_contains(err, "past mmap_length"), "last entry cut short: %s",
+	ktap_ok(n == 3 && err && kbase_contains(err, "trailing"), "2 trailing bytes: %s",
 		err ? err : "no error");
+	n = bootinfo_mmap_walk_buffer(buf, off - 4, NULL, NULL, &err);
+	ktap_ok(n == 2 && err && kbase_contains(err, "past mmap_length"),
+		"last entry cut short: %s", err ? err : "no error");
 	bad = 12;
 	memcpy(buf + 24, &bad, 4); /* second entry's size field */
 	n = bootinfo_mmap_walk_buffer(buf, off, NULL, NULL, &err);
-	ktap_ok(n == 1 && err && kbase_contains(err, "below 20"), "entry size 12: %s", err ? err : "no error");
+	ktap_ok(n == 1 && err && kbase_contains(err, "below 20"), "entry size 12: %s",
+		err ? err : "no error");
 	bad = 0xFFFFFFF0u;
 	memcpy(buf + 24, &bad, 4);
 	n = bootinfo_mmap_walk_buffer(buf, off, NULL, NULL, &err);

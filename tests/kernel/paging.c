@@ -21,8 +21,14 @@
 #define WIN_A (KWIN_START + 3 * PG_SIZE)
 #define WIN_B (KWIN_START + 700 * PG_SIZE)
 
-static uint32_t rd(uint32_t va) { return *(volatile uint32_t *)(uintptr_t)va; }
-static void wr(uint32_t va, uint32_t v) { *(volatile uint32_t *)(uintptr_t)va = v; }
+static uint32_t rd(uint32_t va)
+{
+	return *(volatile uint32_t *)(uintptr_t)va;
+}
+static void wr(uint32_t va, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)va = v;
+}
 
 static bool maps_to_itself(uint32_t va)
 {
@@ -33,17 +39,19 @@ static bool maps_to_itself(uint32_t va)
 static void check_switch_state(void)
 {
 	uint32_t cr0 = cpu_read_cr0();
-	ktap_ok(paging_enabled() && (cr0 & CR0_PG) && (cr0 & CR0_WP), "paging on: CR0.PG and CR0.WP "
-	        "set (cr0=0x%08x)", (unsigned)cr0);
+	ktap_ok(paging_enabled() && (cr0 & CR0_PG) && (cr0 & CR0_WP),
+		"paging on: CR0.PG and CR0.WP "
+		"set (cr0=0x%08x)",
+		(unsigned)cr0);
 	ktap_ok(PTE_ADDR(cpu_read_cr3()) == paging_kernel_space() &&
-	        paging_current_space() == paging_kernel_space(),
-	        "CR3 holds the kernel directory 0x%08x", (unsigned)paging_kernel_space());
+			paging_current_space() == paging_kernel_space(),
+		"CR3 holds the kernel directory 0x%08x", (unsigned)paging_kernel_space());
 	ktap_diag("identity [0x%08x, 0x%08x), %u page tables, %u 4 MiB pages, PSE %s",
-	          (unsigned)paging_identity_start(), (unsigned)paging_identity_end(),
-	          paging_table_count(paging_kernel_space()), paging_large_count(paging_kernel_space()),
-	          paging_uses_pse() ? "on" : "off");
+		  (unsigned)paging_identity_start(), (unsigned)paging_identity_end(),
+		  paging_table_count(paging_kernel_space()),
+		  paging_large_count(paging_kernel_space()), paging_uses_pse() ? "on" : "off");
 	ktap_ok(paging_uses_pse() == (paging_large_count(paging_kernel_space()) > 0),
-	        "4 MiB pages used exactly when PSE is on");
+		"4 MiB pages used exactly when PSE is on");
 	if (paging_uses_pse())
 		ktap_ok(cpu_read_cr4() & CR4_PSE, "CR4.PSE set");
 }
@@ -51,10 +59,16 @@ static void check_switch_state(void)
 static void check_identity(void)
 {
 	const uint32_t samples[] = {
-		KIDENT_START, VGA_TEXT_ADDR, (uint32_t)(uintptr_t)__text_start,
-		(uint32_t)(uintptr_t)check_identity, (uint32_t)(uintptr_t)__rodata_start,
-		(uint32_t)(uintptr_t)__data_start, (uint32_t)(uintptr_t)__stack_top - 4,
-		pmm_bitmap_phys(), paging_kernel_space(), paging_identity_end() - 4,
+		KIDENT_START,
+		VGA_TEXT_ADDR,
+		(uint32_t)(uintptr_t)__text_start,
+		(uint32_t)(uintptr_t)check_identity,
+		(uint32_t)(uintptr_t)__rodata_start,
+		(uint32_t)(uintptr_t)__data_start,
+		(uint32_t)(uintptr_t)__stack_top - 4,
+		pmm_bitmap_phys(),
+		paging_kernel_space(),
+		paging_identity_end() - 4,
 		(paging_identity_end() / 2) & ~3u,
 	};
 	unsigned bad = 0;
@@ -63,7 +77,7 @@ static void check_identity(void)
 			ktap_diag("0x%08x does not translate to itself", (unsigned)samples[i]);
 			bad++;
 		}
-	/* Every page of the identity map, in steps small enough to see every table and large page. */
+	/* The identity map, in steps small enough to see every page table and large page. */
 	for (uint32_t va = KIDENT_START; va < paging_identity_end(); va += 0x3F000) {
 		if (va >= (uint32_t)(uintptr_t)__stack_guard &&
 		    va < (uint32_t)(uintptr_t)__stack_bottom)
@@ -81,9 +95,10 @@ static void check_identity(void)
 	pde_t pde = paging_get_pde(paging_kernel_space(), f);
 	bool rec_ok = (pde & PTE_PS) ? true : PTE_ADDR(rec[PTX(f)]) == f;
 	ktap_ok(rd(f + 8) == 0x1D1D1D1D && rec_ok &&
-	        ((const pde_t *)(uintptr_t)RECURSIVE_PD)[PDX(f)] == pde,
-	        "a PMM frame (0x%08x) is reachable at its own address; the recursive slot shows its "
-	        "PDE and PTE", (unsigned)f);
+			((const pde_t *)(uintptr_t)RECURSIVE_PD)[PDX(f)] == pde,
+		"a PMM frame (0x%08x) is reachable at its own address; "
+		"the recursive slot shows its PDE and PTE",
+		(unsigned)f);
 	pmm_free_frame(f);
 }
 
@@ -96,12 +111,14 @@ static void check_protections(void)
 	uint32_t guard = (uint32_t)(uintptr_t)__stack_guard;
 
 	ktap_ok(paging_translate(0, NULL, NULL) == PAGING_ENOENT &&
-	        paging_translate(KIDENT_START - 1, NULL, NULL) == PAGING_ENOENT,
-	        "page 0 is not mapped");
+			paging_translate(KIDENT_START - 1, NULL, NULL) == PAGING_ENOENT,
+		"page 0 is not mapped");
 	ktap_ok(paging_translate(guard, NULL, NULL) == PAGING_ENOENT &&
-	        paging_translate(guard + PG_SIZE - 1, NULL, NULL) == PAGING_ENOENT &&
-	        maps_to_itself(guard + PG_SIZE), "the guard page 0x%08x below the boot stack is not "
-	        "mapped, the stack is", (unsigned)guard);
+			paging_translate(guard + PG_SIZE - 1, NULL, NULL) == PAGING_ENOENT &&
+			maps_to_itself(guard + PG_SIZE),
+		"the guard page 0x%08x below the boot stack is not "
+		"mapped, the stack is",
+		(unsigned)guard);
 	bool text_ro = paging_translate(text, NULL, &fl) == PAGING_OK && !(fl & PTE_W);
 	bool ro_ro = paging_translate(ro, NULL, &fl) == PAGING_OK && !(fl & PTE_W);
 	bool data_rw = paging_translate(data, NULL, &fl) == PAGING_OK && (fl & PTE_W);
@@ -116,8 +133,8 @@ static void check_protections(void)
 			user++;
 	ktap_ok(user == 0, "kernel mappings are supervisor-only (%u user entries)", user);
 	ktap_ok((paging_get_pde(paging_kernel_space(), KHEAP_END - 1) & PTE_P) &&
-	        (paging_get_pde(paging_kernel_space(), KWIN_START) & PTE_P),
-	        "heap and window page tables exist before any address space");
+			(paging_get_pde(paging_kernel_space(), KWIN_START) & PTE_P),
+		"heap and window page tables exist before any address space");
 }
 
 static void check_two_addresses(void)
@@ -127,14 +144,16 @@ static void check_two_addresses(void)
 		return;
 	int e1 = paging_map(WIN_A, f, PTE_W), e2 = paging_map(WIN_B, f, PTE_W);
 	if (!ktap_ok(e1 == 0 && e2 == 0, "one frame 0x%08x mapped at 0x%08x and 0x%08x (%d %d)",
-	             (unsigned)f, (unsigned)WIN_A, (unsigned)WIN_B, e1, e2))
+		     (unsigned)f, (unsigned)WIN_A, (unsigned)WIN_B, e1, e2))
 		return;
 	wr(WIN_A + 0x10, 0xA11CE001);
 	wr(WIN_B + 0x20, 0xB0B0B002);
 	ktap_ok(rd(WIN_B + 0x10) == 0xA11CE001 && rd(WIN_A + 0x20) == 0xB0B0B002 &&
-	        rd(f + 0x10) == 0xA11CE001, "a write through either address shows through the other "
-	        "(and at the frame's identity address)");
-	ktap_ok(paging_map(WIN_A, f, PTE_W) == PAGING_EEXIST, "mapping a mapped page again: EEXIST");
+			rd(f + 0x10) == 0xA11CE001,
+		"a write through either address shows through the other "
+		"(and at the frame's identity address)");
+	ktap_ok(paging_map(WIN_A, f, PTE_W) == PAGING_EEXIST,
+		"mapping a mapped page again: EEXIST");
 	paging_unmap(WIN_A);
 	paging_unmap(WIN_B);
 	pmm_free_frame(f);
@@ -151,8 +170,8 @@ static void check_remap(void)
 	int em = paging_map(WIN_A, fb, 0);
 	uint32_t second = rd(WIN_A);
 	ktap_ok(first == 0xAAAA0001 && second == 0xBBBB0002 && eu == 0 && em == 0,
-	        "a page remapped to another frame reads the new frame (0x%08x then 0x%08x)",
-	        (unsigned)first, (unsigned)second);
+		"a page remapped to another frame reads the new frame (0x%08x then 0x%08x)",
+		(unsigned)first, (unsigned)second);
 	paging_unmap(WIN_A);
 	ktap_ok(paging_translate(WIN_A, NULL, NULL) == PAGING_ENOENT, "unmapped: no translation");
 	pmm_free_frame(fa);
@@ -182,10 +201,9 @@ static void check_protect(void)
 	wr(WIN_A + 4, 2);
 	trap_set_handler(TRAP_PAGE_FAULT, NULL);
 	ktap_ok(pf_count == 1 && pf_cr2 == WIN_A + 4 &&
-	        (pf_err & (PFE_P | PFE_W | PFE_U)) ==
-	        (PFE_P | PFE_W),
-	        "a kernel write to a read-only page faults (CR0.WP): cr2=0x%08x err=0x%x",
-	        (unsigned)pf_cr2, (unsigned)pf_err);
+			(pf_err & (PFE_P | PFE_W | PFE_U)) == (PFE_P | PFE_W),
+		"a kernel write to a read-only page faults (CR0.WP): cr2=0x%08x err=0x%x",
+		(unsigned)pf_cr2, (unsigned)pf_err);
 	ktap_ok(rd(f + 4) == 2, "after paging_protect(PTE_W) the retried write lands");
 	paging_unmap(WIN_A);
 	pmm_free_frame(f);
@@ -197,8 +215,8 @@ static void check_spaces(void)
 	size_t free0 = pmm_free_count();
 	vmspace_t a = 0, b = 0;
 	int ea = vmspace_create(&a), eb = vmspace_create(&b);
-	if (!ktap_ok(ea == 0 && eb == 0, "two address spaces created (0x%08x, 0x%08x)",
-	             (unsigned)a, (unsigned)b))
+	if (!ktap_ok(ea == 0 && eb == 0, "two address spaces created (0x%08x, 0x%08x)", (unsigned)a,
+		     (unsigned)b))
 		return;
 	ea = vmspace_alloc(a, va, PTE_W);
 	eb = vmspace_alloc(b, va, PTE_W);
@@ -209,8 +227,8 @@ static void check_spaces(void)
 	vmspace_translate(a, va, &pa_a, NULL);
 	vmspace_translate(b, va, &pa_b, NULL);
 	ktap_ok(ea == 0 && eb == 0 && pa_a && pa_b && pa_a != pa_b,
-	        "0x%08x maps to 0x%08x in one space and 0x%08x in the other", (unsigned)va,
-	        (unsigned)pa_a, (unsigned)pa_b);
+		"0x%08x maps to 0x%08x in one space and 0x%08x in the other", (unsigned)va,
+		(unsigned)pa_a, (unsigned)pa_b);
 
 	vmspace_switch(a);
 	wr(va, 0xAAAAAAAA);
@@ -224,26 +242,29 @@ static void check_spaces(void)
 	pde_t rec_a = ((const pde_t *)(uintptr_t)RECURSIVE_PD)[RECURSIVE_SLOT];
 	/* The kernel stays mapped in every space: this code, its stack, the VGA text. */
 	bool kernel_seen = maps_to_itself((uint32_t)(uintptr_t)check_spaces) &&
-	                   maps_to_itself(VGA_TEXT_ADDR);
+			   maps_to_itself(VGA_TEXT_ADDR);
 	vmspace_switch(b);
 	uint32_t seen_b = rd(va);
 	vmspace_switch(paging_kernel_space());
 	ktap_ok(cr3_a == a && cr3_b == b && seen_a == 0xAAAAAAAA && seen_b == 0xBBBBBBBB,
-	        "after switching CR3 each space reads its own value at 0x%08x (0x%08x, 0x%08x)",
-	        (unsigned)va, (unsigned)seen_a, (unsigned)seen_b);
+		"after switching CR3 each space reads its own value at 0x%08x (0x%08x, 0x%08x)",
+		(unsigned)va, (unsigned)seen_a, (unsigned)seen_b);
 	ktap_ok(kernel_seen, "the kernel's mappings are present inside an address space");
-	ktap_ok(PTE_ADDR(rec_a) == a, "inside a space the recursive slot shows its own directory "
-	        "(PDE 1023 = 0x%08x)", (unsigned)rec_a);
+	ktap_ok(PTE_ADDR(rec_a) == a,
+		"inside a space the recursive slot shows its own directory "
+		"(PDE 1023 = 0x%08x)",
+		(unsigned)rec_a);
 	ktap_ok(paging_translate(va, NULL, NULL) == PAGING_ENOENT && rd(pa_a) == 0xAAAAAAAA &&
-	        rd(pa_b) == 0xBBBBBBBB, "back in the kernel space: the address is unmapped, the "
-	        "frames hold what each space wrote");
+			rd(pa_b) == 0xBBBBBBBB,
+		"back in the kernel space: the address is unmapped, the "
+		"frames hold what each space wrote");
 	ktap_ok(pmm_free_count() < free0, "the spaces hold %u frames",
-	        (unsigned)(free0 - pmm_free_count()));
+		(unsigned)(free0 - pmm_free_count()));
 	vmspace_destroy(a);
 	vmspace_destroy(b);
 	ktap_ok(pmm_free_count() == free0 && vmspace_live_count() == 0,
-	        "destroying both spaces returns every frame (free %u, before %u)",
-	        (unsigned)pmm_free_count(), (unsigned)free0);
+		"destroying both spaces returns every frame (free %u, before %u)",
+		(unsigned)pmm_free_count(), (unsigned)free0);
 }
 
 static void paging_suite(void)

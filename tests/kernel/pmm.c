@@ -28,22 +28,31 @@
 
 #include <stddef.h>
 
-#define KT_MAX_RAW   128
-#define KT_MAX_AREAS 48
+#define KT_MAX_RAW             128
+#define KT_MAX_AREAS           48
 #define KT_FULL_PATTERN_FRAMES (512u * 256u) /* 512 MiB: write every frame whole below this */
 
-static struct { uint64_t start, end; uint32_t type; } kt_raw[KT_MAX_RAW];
+static struct {
+	uint64_t start, end;
+	uint32_t type;
+} kt_raw[KT_MAX_RAW];
 static int kt_nraw;
-static struct { uint64_t start, end; const char *what; } kt_area[KT_MAX_AREAS];
+static struct {
+	uint64_t start, end;
+	const char *what;
+} kt_area[KT_MAX_AREAS];
 static int kt_narea;
-static uint32_t kt_seen[(1u << 20) / 32]; /* one bit per frame below 4 GiB: handed out by this run */
+/* One bit per frame below 4 GiB: handed out by this run. */
+static uint32_t kt_seen[(1u << 20) / 32];
 
 static void kt_collect(const struct multiboot_mmap_entry *e, void *ctx)
 {
 	(void)ctx;
-	if (kt_nraw == KT_MAX_RAW) return;
+	if (kt_nraw == KT_MAX_RAW)
+		return;
 	uint64_t end = e->base_addr + e->length;
-	if (end < e->base_addr) end = ~0ull;
+	if (end < e->base_addr)
+		end = ~0ull;
 	kt_raw[kt_nraw].start = e->base_addr;
 	kt_raw[kt_nraw].end = end;
 	kt_raw[kt_nraw++].type = e->type;
@@ -54,12 +63,15 @@ static bool kt_frame_is_ram(uint64_t a)
 {
 	uint64_t e = a + PMM_FRAME_SIZE, p = a;
 	for (int i = 0; i < kt_nraw; i++)
-		if (kt_raw[i].type != MB_MEMORY_AVAILABLE && kt_raw[i].start < e && a < kt_raw[i].end) return false;
+		if (kt_raw[i].type != MB_MEMORY_AVAILABLE && kt_raw[i].start < e &&
+		    a < kt_raw[i].end)
+			return false;
 	bool grew = true;
 	while (p < e && grew) {
 		grew = false;
 		for (int i = 0; i < kt_nraw; i++)
-			if (kt_raw[i].type == MB_MEMORY_AVAILABLE && kt_raw[i].start <= p && kt_raw[i].end > p) {
+			if (kt_raw[i].type == MB_MEMORY_AVAILABLE && kt_raw[i].start <= p &&
+			    kt_raw[i].end > p) {
 				p = kt_raw[i].end;
 				grew = true;
 			}
@@ -76,7 +88,10 @@ static void kt_area_add(const char *what, uint64_t start, uint64_t end)
 	}
 }
 
-static size_t kt_strsize(uint32_t pa) { return strlen((const char *)(uintptr_t)pa) + 1; }
+static size_t kt_strsize(uint32_t pa)
+{
+	return strlen((const char *)(uintptr_t)pa) + 1;
+}
 
 /* Every structure the PMM must keep, from the sources (not from the PMM's records). */
 static void kt_collect_areas(void)
@@ -85,19 +100,26 @@ static void kt_collect_areas(void)
 	kt_narea = 0;
 	kt_area_add("first MiB", 0, BIOS_LOW_END);
 	kt_area_add("kernel", (uintptr_t)__kernel_start, (uintptr_t)__kernel_end);
-	kt_area_add("multiboot info", bootinfo_loader_address(), bootinfo_loader_address() + (uint64_t)MBI_SIZE);
+	kt_area_add("multiboot info", bootinfo_loader_address(),
+		    bootinfo_loader_address() + (uint64_t)MBI_SIZE);
 	kt_area_add("bitmap", pmm_bitmap_phys(), (uint64_t)pmm_bitmap_phys() + pmm_bitmap_bytes());
-	if (mbi->flags & MB_INFO_MEM_MAP) kt_area_add("mmap", mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
+	if (mbi->flags & MB_INFO_MEM_MAP)
+		kt_area_add("mmap", mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
 	if ((mbi->flags & MB_INFO_CMDLINE) && mbi->cmdline)
-		kt_area_add("cmdline", mbi->cmdline, mbi->cmdline + (uint64_t)kt_strsize(mbi->cmdline));
+		kt_area_add("cmdline", mbi->cmdline,
+			    mbi->cmdline + (uint64_t)kt_strsize(mbi->cmdline));
 	if ((mbi->flags & MB_INFO_LOADER_NAME) && mbi->boot_loader_name)
-		kt_area_add("loader name", mbi->boot_loader_name, mbi->boot_loader_name + (uint64_t)kt_strsize(mbi->boot_loader_name));
+		kt_area_add("loader name", mbi->boot_loader_name,
+			    mbi->boot_loader_name + (uint64_t)kt_strsize(mbi->boot_loader_name));
 	if ((mbi->flags & MB_INFO_MODS) && mbi->mods_count) {
 		const struct multiboot_module *m = (const void *)(uintptr_t)mbi->mods_addr;
-		kt_area_add("module table", mbi->mods_addr, mbi->mods_addr + (uint64_t)mbi->mods_count * sizeof *m);
+		kt_area_add("module table", mbi->mods_addr,
+			    mbi->mods_addr + (uint64_t)mbi->mods_count * sizeof *m);
 		for (uint32_t i = 0; i < mbi->mods_count; i++) {
 			kt_area_add("module", m[i].mod_start, m[i].mod_end);
-			if (m[i].string) kt_area_add("module string", m[i].string, m[i].string + (uint64_t)kt_strsize(m[i].string));
+			if (m[i].string)
+				kt_area_add("module string", m[i].string,
+					    m[i].string + (uint64_t)kt_strsize(m[i].string));
 		}
 	}
 }
@@ -105,7 +127,8 @@ static void kt_collect_areas(void)
 static const char *kt_in_area(uint64_t a)
 {
 	for (int i = 0; i < kt_narea; i++)
-		if (a + PMM_FRAME_SIZE > kt_area[i].start && a < kt_area[i].end) return kt_area[i].what;
+		if (a + PMM_FRAME_SIZE > kt_area[i].start && a < kt_area[i].end)
+			return kt_area[i].what;
 	return NULL;
 }
 
@@ -116,7 +139,10 @@ static bool kt_seen_test_and_set(uint32_t f)
 	return was;
 }
 
-static uint32_t kt_pattern(uint32_t pa, uint32_t i) { return (pa ^ 0x5A5AA5A5u) + i * 0x9E3779B9u; }
+static uint32_t kt_pattern(uint32_t pa, uint32_t i)
+{
+	return (pa ^ 0x5A5AA5A5u) + i * 0x9E3779B9u;
+}
 
 /* ---- the checks ---------------------------------------------------------------------------- */
 
@@ -126,38 +152,53 @@ static void pmm_suite_summary(void)
 	for (int i = 0; i < kt_nraw; i++)
 		if (kt_raw[i].type == MB_MEMORY_AVAILABLE) {
 			uint64_t e = kt_raw[i].end > MEMMAP_LIMIT ? MEMMAP_LIMIT : kt_raw[i].end;
-			if ((e >> 12) > top) top = (uint32_t)(e >> 12);
+			if ((e >> 12) > top)
+				top = (uint32_t)(e >> 12);
 		}
-	for (uint32_t f = 0; f < top; f++) independent += kt_frame_is_ram((uint64_t)f << 12);
+	for (uint32_t f = 0; f < top; f++)
+		independent += kt_frame_is_ram((uint64_t)f << 12);
 	ktap_ok(pmm_usable_count() == independent,
-	        "usable=%u equals the whole usable frames below 4 GiB counted from the raw map (%u)",
-	        (unsigned)pmm_usable_count(), (unsigned)independent);
-	ktap_ok(pmm_free_count() + pmm_reserved_count() + pmm_allocated_count() == pmm_usable_count(),
-	        "free %u + reserved %u + allocated %u == usable %u", (unsigned)pmm_free_count(),
-	        (unsigned)pmm_reserved_count(), (unsigned)pmm_allocated_count(), (unsigned)pmm_usable_count());
+		"usable=%u equals the whole usable frames below 4 GiB counted from the raw map "
+		"(%u)",
+		(unsigned)pmm_usable_count(), (unsigned)independent);
+	ktap_ok(pmm_free_count() + pmm_reserved_count() + pmm_allocated_count() ==
+			pmm_usable_count(),
+		"free %u + reserved %u + allocated %u == usable %u", (unsigned)pmm_free_count(),
+		(unsigned)pmm_reserved_count(), (unsigned)pmm_allocated_count(),
+		(unsigned)pmm_usable_count());
 	uint32_t sum = 0;
 	struct pmm_reservation r;
-	for (size_t i = 0; pmm_reservation_get(i, &r); i++) sum += r.frames;
-	ktap_ok(sum == pmm_reserved_count(), "reservations' frames add up to reserved (%u)", (unsigned)sum);
+	for (size_t i = 0; pmm_reservation_get(i, &r); i++)
+		sum += r.frames;
+	ktap_ok(sum == pmm_reserved_count(), "reservations' frames add up to reserved (%u)",
+		(unsigned)sum);
 
 	/* No frame of any boot structure is free; the usable ones are reserved. */
 	uint32_t bad = 0, checked = 0;
 	for (int i = 0; i < kt_narea; i++)
-		for (uint64_t a = kt_area[i].start; a < kt_area[i].end && a < MEMMAP_LIMIT; a += PMM_FRAME_SIZE) {
+		for (uint64_t a = kt_area[i].start; a < kt_area[i].end && a < MEMMAP_LIMIT;
+		     a += PMM_FRAME_SIZE) {
 			enum pmm_frame_state s = pmm_frame_state((uint32_t)a);
 			checked++;
-			if (s == PMM_FRAME_FREE || s == PMM_FRAME_ALLOCATED || (kt_frame_is_ram(a) && s != PMM_FRAME_RESERVED)) {
-				if (bad++ < 4) ktap_diag("frame 0x%08x of %s is %s", (unsigned)a, kt_area[i].what, pmm_frame_state_name(s));
+			if (s == PMM_FRAME_FREE || s == PMM_FRAME_ALLOCATED ||
+			    (kt_frame_is_ram(a) && s != PMM_FRAME_RESERVED)) {
+				if (bad++ < 4)
+					ktap_diag("frame 0x%08x of %s is %s", (unsigned)a,
+						  kt_area[i].what, pmm_frame_state_name(s));
 			}
 		}
-	ktap_ok(bad == 0, "every frame of the kernel, first MiB, bitmap and Multiboot structures is reserved or not RAM (%u frames, %u bad)",
-	        (unsigned)checked, (unsigned)bad);
+	ktap_ok(bad == 0,
+		"every frame of the kernel, first MiB, bitmap and Multiboot structures is "
+		"reserved or not RAM (%u frames, %u bad)",
+		(unsigned)checked, (unsigned)bad);
 	ktap_ok(pmm_frame_state((uint32_t)(uintptr_t)__kernel_start) == PMM_FRAME_RESERVED &&
-	        pmm_frame_owner((uint32_t)(uintptr_t)__kernel_start) && strcmp(pmm_frame_owner((uint32_t)(uintptr_t)__kernel_start), "kernel") == 0,
-	        "the kernel's first frame is reserved, owner \"kernel\"");
-	ktap_ok(pmm_frame_state(0xA0000) == PMM_FRAME_NOT_RAM && pmm_frame_state(0x1001) == PMM_FRAME_UNALIGNED &&
-	        pmm_frame_state(0) == PMM_FRAME_RESERVED,
-	        "queries without panicking: VGA hole not RAM, unaligned, frame 0 reserved");
+			pmm_frame_owner((uint32_t)(uintptr_t)__kernel_start) &&
+			strcmp(pmm_frame_owner((uint32_t)(uintptr_t)__kernel_start), "kernel") == 0,
+		"the kernel's first frame is reserved, owner \"kernel\"");
+	ktap_ok(pmm_frame_state(0xA0000) == PMM_FRAME_NOT_RAM &&
+			pmm_frame_state(0x1001) == PMM_FRAME_UNALIGNED &&
+			pmm_frame_state(0) == PMM_FRAME_RESERVED,
+		"queries without panicking: VGA hole not RAM, unaligned, frame 0 reserved");
 	ktap_ok(pmm_check() == 0, "pmm_check: bitmap, summaries and counters consistent");
 }
 
@@ -166,29 +207,56 @@ static void pmm_suite_exhaust(void)
 	size_t free0 = pmm_free_count();
 	bool full = pmm_usable_count() <= KT_FULL_PATTERN_FRAMES;
 	uint32_t n = 0, dup = 0, zero = 0, notram = 0, inres = 0, state = 0, pa;
-	if (!full) ktap_diag("RAM above 512 MiB: whole-frame pattern in every 64th frame, a tag word in the others");
+	if (!full)
+		ktap_diag("RAM above 512 MiB: whole-frame pattern in every 64th frame, "
+			  "a tag word in the others");
 	memset(kt_seen, 0, sizeof kt_seen);
 	while ((pa = pmm_alloc_frame()) != 0) {
 		n++;
-		if (pa & (PMM_FRAME_SIZE - 1)) { zero++; continue; }
-		if (kt_seen_test_and_set(pa >> 12)) { if (dup++ < 4) ktap_diag("frame 0x%08x handed out twice", (unsigned)pa); continue; }
-		if (!kt_frame_is_ram(pa)) { if (notram++ < 4) ktap_diag("frame 0x%08x is not usable RAM", (unsigned)pa); continue; }
+		if (pa & (PMM_FRAME_SIZE - 1)) {
+			zero++;
+			continue;
+		}
+		if (kt_seen_test_and_set(pa >> 12)) {
+			if (dup++ < 4)
+				ktap_diag("frame 0x%08x handed out twice", (unsigned)pa);
+			continue;
+		}
+		if (!kt_frame_is_ram(pa)) {
+			if (notram++ < 4)
+				ktap_diag("frame 0x%08x is not usable RAM", (unsigned)pa);
+			continue;
+		}
 		const char *area = kt_in_area(pa);
-		if (area) { if (inres++ < 4) ktap_diag("frame 0x%08x lies in %s", (unsigned)pa, area); continue; }
-		if (pmm_frame_state(pa) != PMM_FRAME_ALLOCATED) state++;
+		if (area) {
+			if (inres++ < 4)
+				ktap_diag("frame 0x%08x lies in %s", (unsigned)pa, area);
+			continue;
+		}
+		if (pmm_frame_state(pa) != PMM_FRAME_ALLOCATED)
+			state++;
 		uint32_t *w = mm_phys_to_virt(pa);
 		if (full || (pa >> 12) % 64 == 0)
-			for (uint32_t i = 0; i < PMM_FRAME_SIZE / 4; i++) w[i] = kt_pattern(pa, i);
+			for (uint32_t i = 0; i < PMM_FRAME_SIZE / 4; i++)
+				w[i] = kt_pattern(pa, i);
 		else
 			w[0] = kt_pattern(pa, 0);
 	}
-	ktap_ok(n == free0 && pmm_free_count() == 0, "allocated until exhaustion: %u frames, %u were free",
-	        (unsigned)n, (unsigned)free0);
-	ktap_ok(zero == 0 && dup == 0, "every frame aligned and distinct (%u unaligned, %u duplicates)", (unsigned)zero, (unsigned)dup);
-	ktap_ok(notram == 0, "every frame wholly inside usable RAM of the raw map (%u outside)", (unsigned)notram);
-	ktap_ok(inres == 0, "no frame inside the kernel, first MiB, bitmap or Multiboot structures (%u inside)", (unsigned)inres);
-	ktap_ok(state == 0, "pmm_frame_state says allocated for each (%u disagree)", (unsigned)state);
-	ktap_ok(pmm_alloc_frame() == 0 && pmm_alloc_frames(1, 0, 0) == 0, "exhausted: further requests return 0");
+	ktap_ok(n == free0 && pmm_free_count() == 0,
+		"allocated until exhaustion: %u frames, %u were free", (unsigned)n,
+		(unsigned)free0);
+	ktap_ok(zero == 0 && dup == 0,
+		"every frame aligned and distinct (%u unaligned, %u duplicates)", (unsigned)zero,
+		(unsigned)dup);
+	ktap_ok(notram == 0, "every frame wholly inside usable RAM of the raw map (%u outside)",
+		(unsigned)notram);
+	ktap_ok(inres == 0,
+		"no frame inside the kernel, first MiB, bitmap or Multiboot structures (%u inside)",
+		(unsigned)inres);
+	ktap_ok(state == 0, "pmm_frame_state says allocated for each (%u disagree)",
+		(unsigned)state);
+	ktap_ok(pmm_alloc_frame() == 0 && pmm_alloc_frames(1, 0, 0) == 0,
+		"exhausted: further requests return 0");
 
 	/* Read every pattern back only now: a frame given out twice would have been overwritten. */
 	uint32_t badwords = 0, frames_checked = 0;
@@ -200,17 +268,19 @@ static void pmm_suite_exhaust(void)
 			frames_checked++;
 			for (uint32_t i = 0; i < words; i++)
 				if (w[i] != kt_pattern(fpa, i) && badwords++ < 4)
-					ktap_diag("frame 0x%08x word %u: 0x%08x, wrote 0x%08x", (unsigned)fpa, (unsigned)i,
-					          (unsigned)w[i], (unsigned)kt_pattern(fpa, i));
+					ktap_diag("frame 0x%08x word %u: 0x%08x, wrote 0x%08x",
+						  (unsigned)fpa, (unsigned)i, (unsigned)w[i],
+						  (unsigned)kt_pattern(fpa, i));
 		}
 	ktap_ok(badwords == 0, "patterns read back from %u frames (%s)", (unsigned)frames_checked,
-	        full ? "every word of every frame" : "whole frames: every 64th, tag word: the rest");
+		full ? "every word of every frame" :
+		       "whole frames: every 64th, tag word: the rest");
 
 	for (uint32_t wi = 0; wi < sizeof kt_seen / 4; wi++)
 		for (uint32_t bits = kt_seen[wi]; bits; bits &= bits - 1)
 			pmm_free_frame(((wi << 5) | (uint32_t)__builtin_ctz(bits)) << 12);
-	ktap_ok(pmm_free_count() == free0, "all freed: free count back to %u (is %u)", (unsigned)free0,
-	        (unsigned)pmm_free_count());
+	ktap_ok(pmm_free_count() == free0, "all freed: free count back to %u (is %u)",
+		(unsigned)free0, (unsigned)pmm_free_count());
 	ktap_ok(pmm_check() == 0, "pmm_check after exhaustion and refill");
 }
 
@@ -219,7 +289,9 @@ static bool kt_run_ok(uint32_t pa, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t a = pa + i * PMM_FRAME_SIZE;
-		if (pmm_frame_state(a) != PMM_FRAME_ALLOCATED || !kt_frame_is_ram(a) || kt_in_area(a)) return false;
+		if (pmm_frame_state(a) != PMM_FRAME_ALLOCATED || !kt_frame_is_ram(a) ||
+		    kt_in_area(a))
+			return false;
 	}
 	return true;
 }
@@ -228,36 +300,49 @@ static void pmm_suite_constraints(void)
 {
 	size_t free0 = pmm_free_count();
 	uint32_t a = pmm_alloc_frames(16, 64 * 1024, 0);
-	ktap_ok(a && a % (64 * 1024) == 0 && kt_run_ok(a, 16), "16 frames aligned to 64 KiB at 0x%08x", (unsigned)a);
+	ktap_ok(a && a % (64 * 1024) == 0 && kt_run_ok(a, 16),
+		"16 frames aligned to 64 KiB at 0x%08x", (unsigned)a);
 	uint32_t b = pmm_alloc_frames(1024, 4u << 20, 0);
-	ktap_ok(b && b % (4u << 20) == 0 && kt_run_ok(b, 1024), "1024 frames aligned to 4 MiB at 0x%08x", (unsigned)b);
+	ktap_ok(b && b % (4u << 20) == 0 && kt_run_ok(b, 1024),
+		"1024 frames aligned to 4 MiB at 0x%08x", (unsigned)b);
 	uint32_t d = pmm_alloc_frames(8, 0, PMM_DMA_LIMIT);
-	ktap_ok(d && d + 8 * PMM_FRAME_SIZE <= PMM_DMA_LIMIT && kt_run_ok(d, 8), "8 frames below 16 MiB at 0x%08x", (unsigned)d);
+	ktap_ok(d && d + 8 * PMM_FRAME_SIZE <= PMM_DMA_LIMIT && kt_run_ok(d, 8),
+		"8 frames below 16 MiB at 0x%08x", (unsigned)d);
 	uint32_t s = pmm_alloc_frame();
 	bool above = pmm_usable_count() > (PMM_DMA_LIMIT >> 12) + 1024;
 	ktap_ok(s && kt_run_ok(s, 1) && (!above || s >= PMM_DMA_LIMIT),
-	        "a single frame at 0x%08x%s", (unsigned)s, above ? " (above 16 MiB while there is RAM there)" : "");
-	if (a) pmm_free_frames(a, 16);
-	if (b) pmm_free_frames(b, 1024);
-	if (d) pmm_free_frames(d, 8);
-	if (s) pmm_free_frame(s);
+		"a single frame at 0x%08x%s", (unsigned)s,
+		above ? " (above 16 MiB while there is RAM there)" : "");
+	if (a)
+		pmm_free_frames(a, 16);
+	if (b)
+		pmm_free_frames(b, 1024);
+	if (d)
+		pmm_free_frames(d, 8);
+	if (s)
+		pmm_free_frame(s);
 
 	/* Every free frame below 16 MiB, through the limited request, and nothing else. */
 	uint32_t below = 0;
-	for (uint32_t f = 0; f < (PMM_DMA_LIMIT >> 12); f++) below += pmm_frame_state(f << 12) == PMM_FRAME_FREE;
+	for (uint32_t f = 0; f < (PMM_DMA_LIMIT >> 12); f++)
+		below += pmm_frame_state(f << 12) == PMM_FRAME_FREE;
 	uint32_t got = 0, outside = 0, pa;
 	memset(kt_seen, 0, sizeof kt_seen);
 	while ((pa = pmm_alloc_frames(1, 0, PMM_DMA_LIMIT)) != 0) {
 		got++;
-		if (pa >= PMM_DMA_LIMIT || !kt_run_ok(pa, 1) || kt_seen_test_and_set(pa >> 12)) outside++;
+		if (pa >= PMM_DMA_LIMIT || !kt_run_ok(pa, 1) || kt_seen_test_and_set(pa >> 12))
+			outside++;
 	}
-	ktap_ok(got == below && outside == 0, "below-16-MiB requests: %u frames, all below the limit (%u free there, %u bad)",
-	        (unsigned)got, (unsigned)below, (unsigned)outside);
-	ktap_ok(pmm_alloc_frames(2, 0, PMM_DMA_LIMIT) == 0, "then a 2-frame request below 16 MiB is refused");
+	ktap_ok(got == below && outside == 0,
+		"below-16-MiB requests: %u frames, all below the limit (%u free there, %u bad)",
+		(unsigned)got, (unsigned)below, (unsigned)outside);
+	ktap_ok(pmm_alloc_frames(2, 0, PMM_DMA_LIMIT) == 0,
+		"then a 2-frame request below 16 MiB is refused");
 	for (uint32_t wi = 0; wi < (PMM_DMA_LIMIT >> 12) / 32; wi++)
 		for (uint32_t bits = kt_seen[wi]; bits; bits &= bits - 1)
 			pmm_free_frame(((wi << 5) | (uint32_t)__builtin_ctz(bits)) << 12);
-	ktap_ok(pmm_free_count() == free0, "free count back to %u after the constraint tests", (unsigned)free0);
+	ktap_ok(pmm_free_count() == free0, "free count back to %u after the constraint tests",
+		(unsigned)free0);
 }
 
 static void pmm_suite(void)
@@ -266,9 +351,10 @@ static void pmm_suite(void)
 	kt_nraw = 0;
 	bootinfo_mmap_walk(kt_collect, NULL, &error);
 	kt_collect_areas();
-	ktap_diag("raw map: %d entries; %u usable frames; %d boot structures", kt_nraw, (unsigned)pmm_usable_count(), kt_narea);
+	ktap_diag("raw map: %d entries; %u usable frames; %d boot structures", kt_nraw,
+		  (unsigned)pmm_usable_count(), kt_narea);
 	if (!ktap_ok(kt_nraw > 0 && kt_nraw < KT_MAX_RAW && pmm_usable_count() > 0,
-	             "the loader gave a memory map and the PMM is initialised"))
+		     "the loader gave a memory map and the PMM is initialised"))
 		return;
 	pmm_suite_summary();
 	pmm_suite_exhaust();

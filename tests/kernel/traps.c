@@ -19,9 +19,9 @@
 #include "kernel/lib/string.h"
 #include "x86.h"
 
-#define PIT_HZ           100
-#define PIT_WANT_TICKS   3
-#define PIT_MAX_SPINS    50000000u
+#define PIT_HZ         100
+#define PIT_WANT_TICKS 3
+#define PIT_MAX_SPINS  50000000u
 
 static volatile struct trap_frame traps_seen;
 static volatile unsigned traps_count;
@@ -54,10 +54,11 @@ static void traps_check_idt(void)
 		(unsigned)idtr.limit);
 	const struct idt_gate *gates = (const struct idt_gate *)(uintptr_t)idtr.base;
 	ktap_ok(gates[14].selector == SEG_KCODE && (gates[14].type_attr & 0x80) &&
-		!(gates[48].type_attr & 0x80), "gates 0-47 present with the kernel code selector, 48+ not");
+			!(gates[48].type_attr & 0x80),
+		"gates 0-47 present with the kernel code selector, 48+ not");
 	ktap_ok(strcmp(trap_name(TRAP_PAGE_FAULT), "Page fault") == 0 &&
-		strcmp(trap_name(TRAP_DIVIDE_ERROR), "Divide error") == 0 &&
-		strcmp(trap_name(TRAP_GP_FAULT), "General protection fault") == 0,
+			strcmp(trap_name(TRAP_DIVIDE_ERROR), "Divide error") == 0 &&
+			strcmp(trap_name(TRAP_GP_FAULT), "General protection fault") == 0,
 		"exceptions are named in words");
 }
 
@@ -77,11 +78,14 @@ static void traps_check_breakpoint(void)
 	ktap_ok(traps_count == 1 && traps_seen.vector == TRAP_BREAKPOINT,
 		"int3 reached the hook once (count %u, vector %u)", traps_count,
 		(unsigned)traps_seen.vector);
-	ktap_ok(traps_seen.eip == after, "breakpoint is a trap: saved EIP 0x%08x is the next instruction "
-		"0x%08x", (unsigned)traps_seen.eip, (unsigned)after);
+	ktap_ok(traps_seen.eip == after,
+		"breakpoint is a trap: saved EIP 0x%08x is the next instruction "
+		"0x%08x",
+		(unsigned)traps_seen.eip, (unsigned)after);
 	ktap_ok(traps_seen.ebx == 0x11111111 && traps_seen.esi == 0x22222222 &&
-		traps_seen.edi == 0x33333333 && traps_seen.cs == SEG_KCODE && traps_seen.ds == SEG_KDATA &&
-		traps_seen.error_code == 0, "frame holds the interrupted registers, CS, DS, error code 0");
+			traps_seen.edi == 0x33333333 && traps_seen.cs == SEG_KCODE &&
+			traps_seen.ds == SEG_KDATA && traps_seen.error_code == 0,
+		"frame holds the interrupted registers, CS, DS, error code 0");
 	ktap_ok(eax == (0xC0FFEE00u | TRAP_BREAKPOINT) && ebx == 0x11111111,
 		"IRET restores the frame the hook changed (eax=0x%08x)", (unsigned)eax);
 }
@@ -103,8 +107,10 @@ static void traps_check_divide(void)
 	trap_set_handler(TRAP_DIVIDE_ERROR, NULL);
 	ktap_ok(traps_count == 1 && traps_seen.vector == TRAP_DIVIDE_ERROR,
 		"divide by zero raised vector 0 once");
-	ktap_ok(traps_seen.eip == traps_fault_eip, "divide error is a fault: EIP 0x%08x is the div "
-		"(0x%08x)", (unsigned)traps_seen.eip, (unsigned)traps_fault_eip);
+	ktap_ok(traps_seen.eip == traps_fault_eip,
+		"divide error is a fault: EIP 0x%08x is the div "
+		"(0x%08x)",
+		(unsigned)traps_seen.eip, (unsigned)traps_fault_eip);
 	ktap_ok(eax == 0xC0FFEE00u, "execution resumed after the div with the hook's eax");
 }
 
@@ -119,7 +125,8 @@ static void traps_check_invalid_opcode(void)
 			 :
 			 : "eax", "memory");
 	trap_set_handler(TRAP_INVALID_OPCODE, NULL);
-	ktap_ok(traps_count == 1 && traps_seen.vector == TRAP_INVALID_OPCODE && traps_seen.error_code == 0,
+	ktap_ok(traps_count == 1 && traps_seen.vector == TRAP_INVALID_OPCODE &&
+			traps_seen.error_code == 0,
 		"ud2 raised Invalid opcode (vector 6) with no error code");
 }
 
@@ -167,8 +174,9 @@ static void traps_check_irq(void)
 	cpu_cli();
 	irq_mask(IRQ_TIMER);
 	irq_register(IRQ_TIMER, NULL);
-	ktap_ok(traps_ticks >= PIT_WANT_TICKS, "timer IRQ 0 delivered on vector %u, %u times (EOI works)",
-		IRQ_VECTOR_BASE, (unsigned)traps_ticks);
+	ktap_ok(traps_ticks >= PIT_WANT_TICKS,
+		"timer IRQ 0 delivered on vector %u, %u times (EOI works)", IRQ_VECTOR_BASE,
+		(unsigned)traps_ticks);
 	ktap_ok(irq_count(IRQ_TIMER) - before >= traps_ticks, "irq_count counted them");
 	ktap_ok((pic_get_mask() & (1u << IRQ_TIMER)) != 0, "irq_mask masked IRQ 0 again");
 }

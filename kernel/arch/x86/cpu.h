@@ -6,11 +6,17 @@
 
 #include <stdint.h>
 
-#define CPU_DEFINE_CR(n) \
-	static inline uint32_t cpu_read_cr##n(void) \
-	{ uint32_t v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); return v; } \
-	static inline void cpu_write_cr##n(uint32_t v) \
-	{ __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); }
+#define CPU_DEFINE_CR(n)                                                   \
+	static inline uint32_t cpu_read_cr##n(void)                        \
+	{                                                                  \
+		uint32_t v;                                                \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                                  \
+	}                                                                  \
+	static inline void cpu_write_cr##n(uint32_t v)                     \
+	{                                                                  \
+		__asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
+	}
 CPU_DEFINE_CR(0)
 CPU_DEFINE_CR(2)
 CPU_DEFINE_CR(3)
@@ -47,9 +53,18 @@ static inline void cpu_invlpg(uint32_t va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
-static inline void cpu_cli(void) { __asm__ volatile("cli" : : : "memory"); }
-static inline void cpu_sti(void) { __asm__ volatile("sti" : : : "memory"); }
-static inline void cpu_hlt(void) { __asm__ volatile("hlt" : : : "memory"); }
+static inline void cpu_cli(void)
+{
+	__asm__ volatile("cli" : : : "memory");
+}
+static inline void cpu_sti(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+static inline void cpu_hlt(void)
+{
+	__asm__ volatile("hlt" : : : "memory");
+}
 
 /* Stop this CPU for good: interrupts off, HLT in a loop (an NMI would only wake one HLT). */
 static inline __attribute__((noreturn)) void cpu_halt_forever(void)

@@ -23,10 +23,12 @@
 #define GDT_ACCESS_TSS32 0x89 /* P=1, DPL=0, S=0, type 9: 32-bit TSS, available */
 #define GDT_FLAGS_TSS    0x0  /* byte granularity */
 
+/* clang-format off */
 #define GDT_ENTRY(base, limit, acc, flags) { \
 	.limit_low = (limit) & 0xFFFF, .base_low = (base) & 0xFFFF, \
 	.base_mid = ((base) >> 16) & 0xFF, .access = (acc), \
-	.limit_flags = (((flags) << 4) | (((limit) >> 16) & 0xF)), .base_high = ((base) >> 24) & 0xFF }
+	.limit_flags = (((flags) << 4) | (((limit) >> 16) & 0xF)), \
+	.base_high = ((base) >> 24) & 0xFF }
 
 static struct gdt_entry gdt_table[GDT_ENTRIES] __attribute__((aligned(8))) = {
 	[SEG_NULL >> 3]    = { 0 },
@@ -35,13 +37,14 @@ static struct gdt_entry gdt_table[GDT_ENTRIES] __attribute__((aligned(8))) = {
 	[SEG_RCODE16 >> 3] = GDT_ENTRY(0, 0x0FFFF, GDT_ACCESS_CODE, GDT_FLAGS_16),
 	[SEG_RDATA16 >> 3] = GDT_ENTRY(0, 0x0FFFF, GDT_ACCESS_DATA, GDT_FLAGS_16),
 };
+/* clang-format on */
 
 _Static_assert(SEG_TSS_DFAULT >> 3 < GDT_ENTRIES && SEG_RDATA16 < SEG_TSS_MAIN, "GDT slots");
 
 void gdt_set_tss(unsigned selector, uint32_t base, uint32_t limit)
 {
-	gdt_table[selector >> 3] = (struct gdt_entry)GDT_ENTRY(base, limit, GDT_ACCESS_TSS32,
-								  GDT_FLAGS_TSS);
+	gdt_table[selector >> 3] =
+		(struct gdt_entry)GDT_ENTRY(base, limit, GDT_ACCESS_TSS32, GDT_FLAGS_TSS);
 }
 
 void gdt_init(void)

@@ -26,9 +26,9 @@ _Static_assert(sizeof(struct gdt_pointer) == 6, "GDTR image is 6 bytes (SDM 3A 2
  * Kernel-only selectors after the shared ones of include/x86.h (the loader never uses these):
  * two 32-bit TSS descriptors for the double-fault task (tss.c).
  */
-#define SEG_TSS_MAIN    0x28   /* TR: the CPU saves the interrupted state here on a task switch */
-#define SEG_TSS_DFAULT  0x30   /* the double-fault task, reached through the task gate at vector 8 */
-#define GDT_ENTRIES     7
+#define SEG_TSS_MAIN   0x28 /* TR: the CPU saves the interrupted state here on a task switch */
+#define SEG_TSS_DFAULT 0x30 /* the double-fault task, reached through the task gate at vector 8 */
+#define GDT_ENTRIES    7
 
 /* Build the table and load it (called once from entry.asm, before kmain). */
 void gdt_init(void);

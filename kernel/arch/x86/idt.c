@@ -1,9 +1,9 @@
 /*
  * idt.c - 256 IDT gates: 0-31 the CPU exceptions, 32-47 the remapped PIC lines.
  *
- * Every used gate but #DF's is a 32-bit interrupt gate (type 0xE, SDM 3A figure 6-2), DPL 0, pointing at
- * its stub in isr.asm with the kernel code selector. Interrupt gates clear IF on entry, so a
- * handler is never interrupted by an IRQ. Vectors 48-255 stay not present: an INT n to one of
+ * Every used gate but #DF's is a 32-bit interrupt gate (type 0xE, SDM 3A figure 6-2), DPL 0,
+ * pointing at its stub in isr.asm with the kernel code selector. Interrupt gates clear IF on entry,
+ * so a handler is never interrupted by an IRQ. Vectors 48-255 stay not present: an INT n to one of
  * them raises #GP/#NP, which the exception report names. Vector 8 (double fault) is a task gate to
  * the double-fault task (tss.c), so a kernel stack overflow is reported instead of resetting.
  */
@@ -13,9 +13,9 @@
 #include "kernel/arch/x86/tss.h"
 #include "x86.h"
 
-#define IDT_GATE_INT32   0x8E /* P=1, DPL=0, 32-bit interrupt gate */
-#define IDT_GATE_TASK    0x85 /* P=1, DPL=0, task gate (offset unused) */
-#define IDT_STUBS        (IRQ_VECTOR_BASE + IRQ_COUNT)
+#define IDT_GATE_INT32 0x8E /* P=1, DPL=0, 32-bit interrupt gate */
+#define IDT_GATE_TASK  0x85 /* P=1, DPL=0, task gate (offset unused) */
+#define IDT_STUBS      (IRQ_VECTOR_BASE + IRQ_COUNT)
 
 extern const uint32_t isr_stub_table[IDT_STUBS];
 
@@ -45,8 +45,8 @@ void idt_init(void)
 		idt_set_gate(v, isr_stub_table[v]);
 	/* #DF through a task gate: a fresh stack even when the kernel stack is gone (tss.h). */
 	tss_init();
-	idt_table[TRAP_DOUBLE_FAULT] = (struct idt_gate){ .selector = SEG_TSS_DFAULT,
-							  .type_attr = IDT_GATE_TASK };
+	idt_table[TRAP_DOUBLE_FAULT] =
+		(struct idt_gate){ .selector = SEG_TSS_DFAULT, .type_attr = IDT_GATE_TASK };
 	ptr.limit = sizeof(idt_table) - 1;
 	ptr.base = (uint32_t)(uintptr_t)idt_table;
 	__asm__ volatile("lidt %0" : : "m"(ptr));

@@ -39,9 +39,9 @@ static void irq_update_mask(unsigned irq, int masked)
 	if (masked)
 		mask |= (uint16_t)(1u << irq);
 	else
-		mask &= (uint16_t)~(1u << irq);
+		mask &= (uint16_t)(~(1u << irq));
 	if (!masked && irq >= 8)
-		mask &= (uint16_t)~(1u << IRQ_CASCADE);
+		mask &= (uint16_t)(~(1u << IRQ_CASCADE));
 	pic_set_mask(mask);
 	if (flags & EFLAGS_IF)
 		cpu_sti();

@@ -16,11 +16,11 @@
 
 #include "kernel/arch/x86/trap_frame.h"
 
-#define IRQ_TIMER    0
-#define IRQ_KEYBOARD 1
-#define IRQ_CASCADE  2
-#define IRQ_COM2     3
-#define IRQ_COM1     4
+#define IRQ_TIMER           0
+#define IRQ_KEYBOARD        1
+#define IRQ_CASCADE         2
+#define IRQ_COM2            3
+#define IRQ_COM1            4
 #define IRQ_SPURIOUS_MASTER 7
 #define IRQ_SPURIOUS_SLAVE  15
 

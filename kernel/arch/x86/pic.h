@@ -11,6 +11,6 @@ void pic_init(void);
 void pic_set_mask(uint16_t mask); /* bit n set: IRQ n masked */
 uint16_t pic_get_mask(void);
 void pic_send_eoi(unsigned irq);
-uint16_t pic_read_isr(void);      /* in-service register, slave in bits 8-15 */
+uint16_t pic_read_isr(void); /* in-service register, slave in bits 8-15 */
 
 #endif

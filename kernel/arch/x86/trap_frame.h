@@ -16,13 +16,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* clang-format off */
 struct trap_frame {
 	uint32_t gs, fs, es, ds;                          /* pushed last by isr_common */
-	uint32_t edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax; /* PUSHA (esp_pusha is ignored by POPA) */
+	uint32_t edi, esi, ebp, esp_pusha, ebx, edx, ecx, eax; /* PUSHA (POPA skips esp_pusha) */
 	uint32_t vector;                                  /* pushed by the per-vector stub */
 	uint32_t error_code;                              /* by the CPU, or 0 by the stub */
 	uint32_t eip, cs, eflags;                         /* by the CPU (SDM 3A 6.12.1) */
 };
+/* clang-format on */
 
 /* isr.asm pushes the fields in exactly this order; these pin the layout C relies on. */
 #define TF_OFF_VECTOR 48
@@ -55,10 +57,11 @@ static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
 #define TRAP_PAGE_FAULT     14
 
 /*
- * Exception hooks (traps.c); not for vector 8, which is a task gate (tss.h). A handler set for vector v runs instead of the default report; it
- * returns true when it dealt with the exception (the stub then IRETs to tf->eip, which the
- * handler may have moved past the faulting instruction) or false to fall through to the report
- * and panic. Meant for tests and for recoverable faults; NULL removes the hook.
+ * Exception hooks (traps.c); not for vector 8, which is a task gate (tss.h). A handler set for
+ * vector v runs instead of the default report; it returns true when it dealt with the exception
+ * (the stub then IRETs to tf->eip, which the handler may have moved past the faulting instruction)
+ * or false to fall through to the report and panic. Meant for tests and for recoverable faults;
+ * NULL removes the hook.
  */
 typedef int (*trap_handler_t)(struct trap_frame *tf);
 void trap_set_handler(unsigned vector, trap_handler_t handler);

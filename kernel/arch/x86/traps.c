@@ -92,7 +92,8 @@ void trap_dump_registers(const struct trap_frame *tf)
 		(unsigned)tf->cs & 0xFFFF, (unsigned)tf->ds & 0xFFFF, (unsigned)tf->es & 0xFFFF,
 		(unsigned)tf->fs & 0xFFFF, (unsigned)tf->gs & 0xFFFF, (unsigned)tf->eflags);
 	kprintf("  cr0=0x%08x cr2=0x%08x cr3=0x%08x cr4=0x%08x\n", (unsigned)cpu_read_cr0(),
-		(unsigned)cpu_read_cr2(), (unsigned)cpu_read_cr3(), (unsigned)cpu_read_cr4_if_present());
+		(unsigned)cpu_read_cr2(), (unsigned)cpu_read_cr3(),
+		(unsigned)cpu_read_cr4_if_present());
 }
 
 void trap_dispatch(struct trap_frame *tf);

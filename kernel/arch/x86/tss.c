@@ -28,7 +28,7 @@ void double_fault_handler(uint32_t error_code) __attribute__((noreturn));
 __asm__(".text\n"
 	".global double_fault_entry\n"
 	"double_fault_entry:\n\t"
-	"xorl %ebp, %ebp\n\t"          /* end of backtrace: this task has no caller */
+	"xorl %ebp, %ebp\n\t" /* end of backtrace: this task has no caller */
 	"call double_fault_handler\n");
 
 void tss_sync_cr3(void)
@@ -44,7 +44,11 @@ void tss_init(void)
 		.esp = (uint32_t)(uintptr_t)(tss_dfault_stack + TSS_DFAULT_STACK),
 		.eflags = EFLAGS_RESERVED1, /* IF=0: nothing may interrupt the report */
 		.cs = SEG_KCODE,
-		.ss = SEG_KDATA, .ds = SEG_KDATA, .es = SEG_KDATA, .fs = SEG_KDATA, .gs = SEG_KDATA,
+		.ss = SEG_KDATA,
+		.ds = SEG_KDATA,
+		.es = SEG_KDATA,
+		.fs = SEG_KDATA,
+		.gs = SEG_KDATA,
 		.ss0 = SEG_KDATA,
 		.esp0 = (uint32_t)(uintptr_t)(tss_dfault_stack + TSS_DFAULT_STACK),
 		.iomap_base = sizeof(struct tss),
@@ -68,18 +72,20 @@ void double_fault_handler(uint32_t error_code)
 		kprintf("  eip=0x%08x (%s+0x%x)\n", (unsigned)t->eip, name, (unsigned)off);
 	else
 		kprintf("  eip=0x%08x (not in kernel text)\n", (unsigned)t->eip);
-	kprintf("  eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n", (unsigned)t->eax, (unsigned)t->ebx,
-		(unsigned)t->ecx, (unsigned)t->edx);
-	kprintf("  esi=0x%08x edi=0x%08x ebp=0x%08x esp=0x%08x\n", (unsigned)t->esi, (unsigned)t->edi,
-		(unsigned)t->ebp, (unsigned)t->esp);
+	kprintf("  eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n", (unsigned)t->eax,
+		(unsigned)t->ebx, (unsigned)t->ecx, (unsigned)t->edx);
+	kprintf("  esi=0x%08x edi=0x%08x ebp=0x%08x esp=0x%08x\n", (unsigned)t->esi,
+		(unsigned)t->edi, (unsigned)t->ebp, (unsigned)t->esp);
 	kprintf("  cs=0x%04x ds=0x%04x es=0x%04x fs=0x%04x gs=0x%04x ss=0x%04x eflags=0x%08x\n",
 		(unsigned)t->cs, (unsigned)t->ds, (unsigned)t->es, (unsigned)t->fs, (unsigned)t->gs,
 		(unsigned)t->ss, (unsigned)t->eflags);
 	kprintf("  cr0=0x%08x cr2=0x%08x cr3=0x%08x cr4=0x%08x\n", (unsigned)cpu_read_cr0(),
-		(unsigned)cpu_read_cr2(), (unsigned)cpu_read_cr3(), (unsigned)cpu_read_cr4_if_present());
+		(unsigned)cpu_read_cr2(), (unsigned)cpu_read_cr3(),
+		(unsigned)cpu_read_cr4_if_present());
 	if (t->esp >= (uintptr_t)__stack_guard && t->esp < (uintptr_t)__stack_bottom + 64)
-		kprintf("double fault: esp 0x%08x is at the boot stack's guard page [0x%08x-0x%08x]: "
-			"kernel stack overflow\n", (unsigned)t->esp, (unsigned)(uintptr_t)__stack_guard,
+		kprintf("double fault: esp 0x%08x is at the boot stack's guard page "
+			"[0x%08x-0x%08x]: kernel stack overflow\n",
+			(unsigned)t->esp, (unsigned)(uintptr_t)__stack_guard,
 			(unsigned)(uintptr_t)__stack_bottom - 1);
 	panic_at_pc(t->eip, "%s at eip 0x%08x, esp 0x%08x", trap_name(8), (unsigned)t->eip,
 		    (unsigned)t->esp);

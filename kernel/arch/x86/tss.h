@@ -25,7 +25,8 @@ struct tss {
 	uint32_t esp2;
 	uint16_t ss2, reserved3;
 	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
-	uint16_t es, reserved4, cs, reserved5, ss, reserved6, ds, reserved7, fs, reserved8, gs, reserved9;
+	uint16_t es, reserved4, cs, reserved5, ss, reserved6, ds, reserved7, fs, reserved8, gs,
+		reserved9;
 	uint16_t ldt, reserved10;
 	uint16_t trap, iomap_base;
 } __attribute__((packed));
