@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 
 # --- tools: tools/deps.sh checks them, installs them as root, or names what is missing ---------
-.PHONY: deps-build deps-run deps-test deps-bench deps-bochs deps-gdb deps-usb deps-host
+.PHONY: deps-build deps-run deps-test deps-bench deps-bochs deps-gdb deps-usb deps-host deps-format
 deps-build: ; @tools/deps.sh build
 deps-run:   ; @tools/deps.sh build run
 deps-test:  ; @tools/deps.sh build run bochs host test gdb usb
@@ -14,6 +14,7 @@ deps-bochs: ; @tools/deps.sh build bochs
 deps-gdb:   ; @tools/deps.sh build run gdb
 deps-usb:   ; @tools/deps.sh usb
 deps-host:  ; @tools/deps.sh build host
+deps-format: ; @tools/deps.sh format
 
 # --- the i386 freestanding toolchain (the host gcc with -m32; libgcc from gcc-multilib) -------
 # -march=i486: the kernel must run on CPUs without PSE, CMOV or SSE (QEMU -cpu 486).

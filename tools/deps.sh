@@ -2,7 +2,7 @@
 # deps.sh - make sure the tools a make target needs are on this machine.
 #
 # Usage: tools/deps.sh GROUP...   (groups: build run bochs host test bench grub realkernels gdb usb
-#                                  pictures)
+#                                  format pictures)
 # test and bench include grub: the GRUB 2 boot test and the boot benchmark make a GRUB ISO. test
 # includes realkernels: Xen, a Linux dom0 kernel and grub-invaders, booted through our loader.
 # Each group lists "test:package" pairs: the test is a command name on PATH or an absolute file
@@ -29,11 +29,13 @@ for group in "$@"; do
 	           /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so:bochs-term ;;
 	host)  add clang:clang /usr/include/cmocka.h:libcmocka-dev pkg-config:pkg-config \
 	           /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev ;;
-	test)  add cppcheck:cppcheck prove:perl timeout:coreutils script:bsdutils expect:expect; add_grub; add_realkernels ;;
+	test)  add cppcheck:cppcheck prove:perl timeout:coreutils script:bsdutils expect:expect \
+	           clang-format-14:clang-format; add_grub; add_realkernels ;;
 	bench) add /usr/include/jemalloc/jemalloc.h:libjemalloc-dev /usr/include/mimalloc.h:libmimalloc-dev; add_grub ;;
 	grub)  add_grub ;;
 	realkernels) add_realkernels ;;
 	gdb)   add gdb:gdb ;;
+	format) add clang-format-14:clang-format ;;
 	usb)   add lsblk:util-linux blockdev:util-linux sha256sum:coreutils losetup:mount ;;
 	pictures) add rsvg-convert:librsvg2-bin ;;   # optional: PNG copies of make memmap's SVGs
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
