@@ -13,6 +13,7 @@
  * comes first, and the lookups skip it (docs/boot.md, "What the kernel receives").
  */
 #include "kernel/core/cmdline.h"
+#include "kernel/lib/string.h"
 
 static char cmdline_raw[CMDLINE_MAX];
 static char cmdline_words[CMDLINE_MAX]; /* blanks replaced by NUL */
@@ -28,17 +29,13 @@ static bool cmdline_blank(char c)
 bool cmdline_loader_names_file(const char *loader_name)
 {
 	static const char grub[] = "GRUB ";
+	const size_t len = sizeof grub - 1;
 
 	if (!loader_name)
 		return true;
-	for (; *loader_name; loader_name++) {
-		size_t k = 0;
-
-		while (grub[k] && loader_name[k] == grub[k])
-			k++;
-		if (grub[k] == '\0')
-			return loader_name[k] == '0';
-	}
+	for (; *loader_name; loader_name++)
+		if (strncmp(loader_name, grub, len) == 0)
+			return loader_name[len] == '0';
 	return true;
 }
 
