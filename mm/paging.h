@@ -94,6 +94,9 @@ int vmspace_translate(vmspace_t space, uint32_t va, uint32_t *pa, uint32_t *flag
 int vmspace_protect(vmspace_t space, uint32_t va, uint32_t flags);
 /* Allocate a zeroed frame and map it at va with flags | PTE_OWNED. */
 int vmspace_alloc(vmspace_t space, uint32_t va, uint32_t flags);
+/* Free the page tables of a non-kernel space's user range that cover [start, end) and hold no
+ * entry at all (after munmap); returns how many went back to the PMM. */
+unsigned vmspace_free_empty_tables(vmspace_t space, uint32_t start, uint32_t end);
 /* Spaces created and not yet destroyed (the kernel space not counted). */
 unsigned vmspace_live_count(void);
 

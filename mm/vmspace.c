@@ -91,3 +91,30 @@ unsigned vmspace_live_count(void)
 {
 	return paging_live_spaces;
 }
+
+unsigned vmspace_free_empty_tables(vmspace_t space, uint32_t start, uint32_t end)
+{
+	check_directory(space, "vmspace_free_empty_tables");
+	pde_t *pd = paging_dir(space);
+	unsigned freed = 0;
+	for (uint64_t va = LG_ROUND_DOWN(start); va < end; va += LG_SIZE) {
+		/* Checked at the table's second page: the first page of all may never be mapped. */
+		if (paging_check_va(space, (uint32_t)va + PG_SIZE) != PAGING_OK)
+			continue;
+		pde_t pde = pd[PDX(va)];
+		if (!(pde & PTE_P) || (pde & PTE_PS))
+			continue;
+		const pte_t *pt = paging_table(PTE_ADDR(pde));
+		unsigned j = 0;
+		while (j < PT_ENTRIES && pt[j] == 0)
+			j++;
+		if (j < PT_ENTRIES)
+			continue;
+		pd[PDX(va)] = 0;
+		/* INVLPG also drops the paging-structure cache entries (SDM 3A 4.10.4.1). */
+		paging_flush(space, (uint32_t)va);
+		pmm_free_frame(PTE_ADDR(pde));
+		freed++;
+	}
+	return freed;
+}
