@@ -1,0 +1,30 @@
+# mk/proc.mk - the generic side of processes: a process's address space as policy (mm/uvm*.c:
+# regions, page-fault decisions, fork/exit/brk/mmap/munmap/mprotect), the copy-on-write counts
+# (mm/cow.c) and the checked user-memory access (mm/uaccess.c), tested on the host with cmocka,
+# ASan and UBSan over the real PMM and page tables in simulated RAM.
+#
+#   make proc-host-tests   build/host/proc/test_uvm_region, test_uvm_space, test_uvm_model
+#
+# The same mm/ files are built into kernel.elf by mk/kernel.mk's glob. Test script:
+# tests/t/80-proc-host.t.
+
+PROC_HOST_DIR   := $(BUILD)/host/proc
+PROC_HOST_TESTS := $(PROC_HOST_DIR)/test_uvm_region $(PROC_HOST_DIR)/test_uvm_space \
+                   $(PROC_HOST_DIR)/test_uvm_model
+PROC_SRCS       := mm/uvm_region.c mm/uvm_fault.c mm/uvm_space.c mm/cow.c mm/uaccess.c \
+                   mm/paging.c mm/vmspace.c mm/paging_describe.c mm/pmm.c mm/memmap.c \
+                   tests/host/host_env.c tests/host/test_uvm_machine.c
+PROC_HDRS       := mm/uvm.h mm/cow.h mm/uaccess.h mm/paging.h mm/paging_internal.h mm/pmm.h \
+                   mm/memmap.h mm/mm_env.h include/mmu.h include/vmlayout.h \
+                   tests/host/host_env.h tests/host/test_uvm_machine.h
+PROC_HCFLAGS    := $(filter-out -MMD -MP,$(HCFLAGS))
+
+.PHONY: proc-host-tests
+proc-host-tests: $(PROC_HOST_TESTS)
+
+$(PROC_HOST_TESTS): $(PROC_HOST_DIR)/%: tests/host/%.c $(PROC_SRCS) $(PROC_HDRS) | deps-host
+	@mkdir -p $(dir $@)
+	$(HCC) $(PROC_HCFLAGS) $(SANFLAGS) -rdynamic $$(pkg-config --cflags cmocka) -o $@ \
+	  $(filter %.c,$^) $$(pkg-config --libs cmocka) -ldl
+
+TEST_PREREQS += $(PROC_HOST_TESTS)
