@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# 81-user-native.t - the user test programs (user/tests/*.c, static i386 ELF executables) run on
+# this machine under Linux, each compared with the output checked in beside it
+# (user/tests/<program>.out): that output is the oracle our kernel's runs of the same files will
+# be compared with. A program's arguments, if any, are the words of user/tests/<program>.args.
+# Each runs with Linux's default 8 MiB stack limit (`ulimit -s 8192`: stack.c's endless
+# recursion must stop there, whatever the caller's limit) and must exit with status 0 (its
+# number of failed checks). A machine that cannot run i386 executables (no IA-32 emulation in
+# its kernel) skips the whole script, saying so.
+source "$(dirname "$0")/../lib.sh"
+
+progs=()
+for src in "$ROOT"/user/tests/*.c; do progs+=("$(basename "$src" .c)"); done
+
+probe="$BUILD/user/${progs[0]}"
+if [ -x "$probe" ] && ! "$probe" >/dev/null 2>"$T_DIR/probe.err" &&
+	grep -qi 'exec format error\|cannot execute' "$T_DIR/probe.err"; then
+	echo "1..0 # SKIP this machine cannot run i386 executables (no IA-32 emulation)"
+	exit 0
+fi
+
+tap_plan "${#progs[@]}"
+for p in "${progs[@]}"; do
+	bin="$BUILD/user/$p" want="$ROOT/user/tests/$p.out" got="$T_DIR/$p.out"
+	if [ ! -x "$bin" ] || [ ! -f "$want" ]; then
+		tap_fail "$p: $bin not built or $want missing"
+		continue
+	fi
+	args=()
+	[ -f "$ROOT/user/tests/$p.args" ] && read -r -a args <"$ROOT/user/tests/$p.args"
+	rc=0
+	(ulimit -s 8192 && cd "$T_DIR" && exec timeout -k 5 60 "$bin" "${args[@]}") \
+		>"$got" 2>"$T_DIR/$p.err" </dev/null || rc=$?
+	if [ "$rc" -eq 0 ] && diff -u "$want" "$got" >"$T_DIR/$p.diff"; then
+		tap_ok "$p: output as recorded, exit status 0"
+	else
+		tap_fail "$p: exit status $rc"
+		tap_diag <"$T_DIR/$p.diff"
+	fi
+done
+tap_done
