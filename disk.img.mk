@@ -11,7 +11,15 @@
 #               MEMFALLBACK=e801|88 (stage 2 skips E820, or E820 and E801)
 #               POISON=1 (stage 2 fills each segment with 0xCC before loading it: bss zeroing test)
 #               A20TEST=bios|port92|kbc (A20 turned off first, then only that method and later ones)
+#               SIZECHECK=read (stage 2 skips INT 13h AH=48h and probes the disk's size by
+#               reading the image's last sector)
+#               NOCHECK=1 (build the image even when tools/mbcheck.py refuses the kernel: for the
+#               tests of the loader's own checks)
 #
+# The kernel is checked first by tools/mbcheck.py, with the loader's own checks and words; it also
+# gives the bytes stage 2 reads of the kernel and their CRC-32, recorded in the config block with
+# the CRC-32 of every module (in the module block) and the image's end, so that stage 2 can refuse
+# a damaged disk or a truncated image (docs/boot.md).
 # Nothing is counted by hand: the recipe measures stage 2 and the kernel, computes the LBAs and
 # the partition, and patches them into the MBR and the config block. The image is padded to a
 # whole MiB; partition 1 (active, type 0xDA) runs from LBA LOADER_PART_START to the end, so the
@@ -30,6 +38,9 @@ MODULES ?=
 ifneq ($(origin NAME),command line)
 NAME :=
 endif
+NOCHECK ?=
+SIZECHECK ?=
+MBCHECK  := python3 tools/mbcheck.py
 
 .PHONY: image-always
 image-always:
@@ -42,7 +53,7 @@ chs() { local l=$$1 c h s; c=$$(( l / (255 * 63) )); h=$$(( (l / 63) % 255 )); s
 	if [ $$c -gt 1023 ]; then c=1023; h=254; s=63; fi; echo $$(( h | ((s | ((c >> 8) << 6)) << 8) | ((c & 255) << 16) )); }
 endef
 
-$(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
+$(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/loader_msg.h image-always
 	@set -euo pipefail; $(boot_put_le); \
 	def() { sed -n "s/^%define $$1 //p" $(BUILD)/inc/loader.inc; }; \
 	kernel="$(KERNEL)"; cmdline='$(subst ','\'',$(CMDLINE))'; name='$(subst ','\'',$(NAME))'; \
@@ -52,6 +63,10 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 	cmdline="$$name$${cmdline:+ $$cmdline}"; \
 	[ $${#cmdline} -lt $$(( $$(def LOADER_CMDLINE_MAX) )) ] || \
 		{ echo "disk.img.mk: name and CMDLINE longer than $$(( $$(def LOADER_CMDLINE_MAX) - 1 )) bytes" >&2; exit 1; }; \
+	if ! fields=$$($(MBCHECK) --fields "$$kernel"); then \
+		[ -n "$(NOCHECK)" ] || { echo "disk.img.mk: kernel '$$kernel' refused (the loader would stop there too)" >&2; exit 1; }; \
+		fields="$$(stat -L -c %s "$$kernel") $$($(MBCHECK) --crc "$$kernel")"; fi; \
+	read -r k_crc_bytes k_crc <<<"$$fields"; \
 	part=$$(( $$(def LOADER_PART_START) )); \
 	s2_sectors=$$(( ($$(stat -c %s $(BOOT_S2)) + 511) / 512 )); \
 	k_bytes=$$(stat -L -c %s "$$kernel"); k_sectors=$$(( (k_bytes + 511) / 512 )); \
@@ -91,10 +106,15 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 	put_le "$$tmp" $$(( cfg + $$(def CFG_MAGIC_OFF) )) 4 $$(( $$(def CFG_MAGIC) )); \
 	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_LBA_OFF) )) 4 $$k_lba; \
 	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_BYTES_OFF) )) 4 $$k_bytes; \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_CRC_BYTES_OFF) )) 4 $$k_crc_bytes; \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_CRC_OFF) )) 4 $$k_crc; \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_IMAGE_END_OFF) )) 4 $$next; \
 	cflags=0; case "$(MEMFALLBACK)" in \
 		e801) cflags=$$(( $$(def CFG_FORCE_E801) ));; 88) cflags=$$(( $$(def CFG_FORCE_88) ));; \
 		"") ;; *) echo "disk.img.mk: MEMFALLBACK must be e801 or 88" >&2; exit 1;; esac; \
 	[ -z "$(POISON)" ] || cflags=$$(( cflags | $$(def CFG_POISON) )); \
+	case "$(SIZECHECK)" in read) cflags=$$(( cflags | $$(def CFG_SIZE_BY_READ) ));; \
+		"") ;; *) echo "disk.img.mk: SIZECHECK must be read" >&2; exit 1;; esac; \
 	case "$(A20TEST)" in \
 		bios) cflags=$$(( cflags | $$(def CFG_A20_START_OFF) ));; \
 		port92) cflags=$$(( cflags | $$(def CFG_A20_START_OFF) | $$(def CFG_A20_NO_BIOS) ));; \
@@ -109,9 +129,10 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk image-always
 	soff=$$(( $$(def MODBLK_STRINGS_OFF) )); \
 	for i in "$${!mod_files[@]}"; do f=$${mod_files[$$i]}; m=$${mod_strs[$$i]}; \
 		e=$$(( mb_lba * 512 + i * $$(def MODBLK_ENTRY_SIZE) )); \
-		put_le "$$tmp" $$e 4 $${mod_lbas[$$i]}; \
-		put_le "$$tmp" $$(( e + 4 )) 4 $$(stat -L -c %s "$$f"); \
-		put_le "$$tmp" $$(( e + 8 )) 4 $$soff; \
+		put_le "$$tmp" $$(( e + $$(def MODBLK_E_LBA) )) 4 $${mod_lbas[$$i]}; \
+		put_le "$$tmp" $$(( e + $$(def MODBLK_E_BYTES) )) 4 $$(stat -L -c %s "$$f"); \
+		put_le "$$tmp" $$(( e + $$(def MODBLK_E_STRING) )) 4 $$soff; \
+		put_le "$$tmp" $$(( e + $$(def MODBLK_E_CRC) )) 4 $$($(MBCHECK) --crc "$$f"); \
 		printf '%s' "$$m" | dd of="$$tmp" bs=1 seek=$$(( mb_lba * 512 + soff )) conv=notrunc status=none; \
 		soff=$$(( soff + $${#m} + 1 )); \
 		dd if="$$f" of="$$tmp" bs=512 seek=$${mod_lbas[$$i]} conv=notrunc status=none; done; \

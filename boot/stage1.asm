@@ -16,6 +16,10 @@
 ;     geometry, one sector per call (a read never passes a track end), cylinders below 1024,
 ;     every read retried 3 times with an AH=00h reset before each retry;
 ;   - a failure prints "MBR: <what> 0x<BIOS status>" on screen and COM1 and halts; no reboot.
+; Stage 1 does not check stage 2's bytes: a 16-bit sum over the sectors read (LODSW/ADD/LOOP, a
+; compare with a sum disk.img.mk would patch into a field, the failure branch) costs about 18
+; bytes with its field, and this sector has none left (the code ends at LOADER_S1_FIELDS, the
+; build checks it). Stage 2 checks the kernel and modules it reads (CRC-32, boot/crc.inc).
 
 %include "x86.inc"
 %include "loader.inc"

@@ -7,6 +7,7 @@
 ;   disk.inc    disk_   BIOS disk reads
 ;   a20.inc     a20_    the A20 gate
 ;   pmode.inc   pm_     copies above 1 MiB, the jump into the kernel
+;   crc.inc     crc_    CRC-32 of what is read, against the one recorded at build time
 ;   memory.inc  mem_    the BIOS memory map, usable-RAM checks
 ;   load.inc    load_   reading the kernel: head, checks (mbheader.inc mbh_, elf.inc elf_,
 ;                       aout.inc aout_, seg.inc seg_), segments
@@ -20,6 +21,7 @@
 %include "uart.inc"
 %include "multiboot.inc"
 %include "mmu.inc"
+%include "loader_msg.inc"
 
 ; Offsets in LOADER_INFO_SEG (FS during the whole of stage 2) of what is handed to the kernel.
 INFO_MBI	equ LOADER_MBI_ADDR - LOADER_INFO_BASE
@@ -63,8 +65,10 @@ stage2_main:
 	jne print_die
 	mov dl, [LOADER_BOOT_DRIVE]
 	call disk_init
+	call disk_check_size
 	call a20_enable
 	call pm_detect_mmx
+	call crc_init
 	call mem_detect
 	call load_kernel
 	call mod_load_all
@@ -78,6 +82,7 @@ stage2_main:
 %include "disk.inc"
 %include "a20.inc"
 %include "pmode.inc"
+%include "crc.inc"
 %include "memory.inc"
 %include "load.inc"
 %include "mbheader.inc"

@@ -8,11 +8,13 @@
  * Disk image (LBA = 512-byte sectors):
  *   LBA 0                   MBR: boot/stage1.asm, with the patch fields below and the partition table
  *   LBA 1 .. PART_START-1   empty (1 MiB alignment of the partition, as partitioning tools do)
- *   PART_START              config block (struct below): kernel position, size, command line
+ *   PART_START              config block (struct below): kernel position, size, CRC-32, command
+ *                           line, the image's end
  *   PART_START+1 ..         stage 2 (boot/stage2.asm), STAGE2 sectors
  *   then                    the kernel file exactly as given (any Multiboot v1 kernel), padded to a sector
- *   then (MODULES given)    the module block (LOADER_MODBLK_SECTORS: a table of LBA, size and string
- *                           offset per module, then the strings), then each module file, padded to a sector
+ *   then (MODULES given)    the module block (LOADER_MODBLK_SECTORS: a table of LBA, size, string
+ *                           offset and CRC-32 per module, then the strings), then each module file,
+ *                           padded to a sector
  *   the image is padded to a whole MiB; partition 1 (active) runs from PART_START to the end.
  *
  * Real-mode memory (physical; all of it below 1 MiB, where no kernel we accept is loaded):
@@ -34,6 +36,7 @@
  *                    module list points at
  *   0x30000-0x3FFFF  kernel head: the first 128 sectors of the kernel file (Multiboot header, ELF
  *                    header and program headers are read from here)
+ *   0x40000-0x41FFF  CRC-32 lookup tables (8 x 256 entries, built by stage 2 at run time)
  * Stack and variables live in pages that hold no code: a store into a 4 KiB page that holds code
  * costs a self-modifying-code check (Intel 64 and IA-32 Optimization Reference Manual, "Mixing
  * Code and Data": keep writable data off code pages), and under QEMU's TCG every such store takes
@@ -72,11 +75,17 @@
 #define LOADER_MODBLK_ADDR     0x23000  /* the module block, LOADER_MODBLK_SECTORS long */
 #define LOADER_MODBLK_SEG      0x2300
 #define LOADER_MODBLK_SECTORS  4
-#define MODBLK_ENTRY_SIZE      12       /* dword LBA, dword bytes, dword string offset in the block */
-#define MODBLK_STRINGS_OFF     192      /* the strings start here: after LOADER_MODS_MAX entries */
+#define MODBLK_ENTRY_SIZE      16       /* per module: dword LBA, bytes, string offset, CRC-32 */
+#define MODBLK_E_LBA           0
+#define MODBLK_E_BYTES         4
+#define MODBLK_E_STRING        8
+#define MODBLK_E_CRC           12
+#define MODBLK_STRINGS_OFF     256      /* the strings start here: after LOADER_MODS_MAX entries */
 #define LOADER_HEAD_ADDR       0x30000
 #define LOADER_HEAD_SEG        0x3000
 #define LOADER_HEAD_SECTORS    128
+#define LOADER_CRC_TABLE       0x40000  /* 8 KiB: slicing-by-8 tables of CRC-32 (boot/crc.inc) */
+#define LOADER_CRC_SEG         0x4000
 #define LOADER_LOW_END         0x100000 /* kernels must load at or above 1 MiB */
 #define LOADER_A20_PROBE       0x0510   /* word compared with its alias 1 MiB higher (A20 test) */
 #define LOADER_NAME            "ourboot 0.1" /* Multiboot boot_loader_name */
@@ -109,6 +118,9 @@
 #define CFG_CMDLINE_OFF        16       /* NUL-terminated, at most LOADER_CMDLINE_MAX bytes */
 #define CFG_MODS_LBA_OFF       272      /* dword: LBA of the module block (0: no modules) */
 #define CFG_MODS_COUNT_OFF     276      /* dword: number of modules (at most LOADER_MODS_MAX) */
+#define CFG_IMAGE_END_OFF      280      /* dword: LBA after the last sector the boot reads */
+#define CFG_KERNEL_CRC_OFF     284      /* dword: CRC-32 of the kernel file's first ..._BYTES bytes */
+#define CFG_KERNEL_CRC_BYTES_OFF 288    /* dword: the bytes the loader reads (tools/mbcheck.py) */
 #define CFG_FORCE_E801         0x01     /* skip E820 (tests the E801 fallback) */
 #define CFG_FORCE_88           0x02     /* skip E820 and E801 (tests the AH=88h fallback) */
 #define CFG_POISON             0x04     /* fill each segment with 0xCC before loading it (tests
@@ -117,6 +129,7 @@
 #define CFG_A20_START_OFF      0x08     /* turn A20 off first (port 92h), then enable it: tests */
 #define CFG_A20_NO_BIOS        0x10     /*   ... without INT 15h 2401h */
 #define CFG_A20_NO_PORT92      0x20     /*   ... without port 92h (leaves the KBC) */
+#define CFG_SIZE_BY_READ       0x40     /* skip INT 13h AH=48h: tests the disk-size read probe */
 
 /* --- the Multiboot information we hand over ------------------------------------------------- */
 #define LOADER_MBI_FLAGS       0x24F    /* MB_INFO_MEMORY|BOOTDEV|CMDLINE|MODS|MEM_MAP|LOADER_NAME
@@ -144,6 +157,7 @@
 #define ELF_PHDR_SIZE          32
 #define ELF_P_TYPE             0
 #define ELF_P_OFFSET           4
+#define ELF_P_VADDR            8
 #define ELF_P_PADDR            12
 #define ELF_P_FILESZ           16
 #define ELF_P_MEMSZ            20

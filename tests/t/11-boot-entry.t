@@ -10,11 +10,24 @@
 # each segment with 0xCC before loading it, so that the kernel's "bss zeroed" check can fail
 # (QEMU's RAM starts zeroed). A20TEST=<method> makes the loader turn A20 off through port 92h and
 # skip the methods before <method>: each of INT 15h 2401h, port 92h and the 8042 must then turn
-# it on (the loader says which did) and the kernel's own A20 check must pass.
+# it on (the loader says which did) and the kernel's own A20 check must pass. Linked high (p_vaddr
+# 0xC0100000, p_paddr 1 MiB, as a higher-half kernel is), the kernel loads with a physical e_entry
+# as it is and with a virtual one translated to the physical address (the loader says which).
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
-tap_plan 6
+tap_plan 8
+high() { # ENTRY OUT: entry.elf with p_vaddr 0xC0100000 and e_entry ENTRY
+	python3 - "$TK/entry.elf" "$2" "$1" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+struct.pack_into('<I', b, 52 + 8, 0xC0100000)             # p_vaddr of the one PT_LOAD
+struct.pack_into('<I', b, 24, int(sys.argv[3], 0))        # e_entry
+open(sys.argv[2], 'wb').write(b)
+PY
+}
+high 0x00100010 "$T_DIR/high-phys.elf"
+high 0xC0100010 "$T_DIR/high-virt.elf"
 boot_entry() { # DESCRIPTION KERNEL [MAKE VARS...]
 	local desc=$1 kernel=$2; shift 2
 	local img="$T_DIR/boot$((T_COUNT + 1)).img" log
@@ -38,4 +51,6 @@ EXPECT='^boot: disk 0x80, CHS' boot_entry "FORCE_CHS=1: both stages read with CH
 EXPECT='^boot: A20 on (BIOS INT 15h 2401h)' boot_entry "A20TEST=bios: A20 off first, on through INT 15h 2401h" "$TK/entry.elf" A20TEST=bios
 EXPECT='^boot: A20 on (port 92h)' boot_entry "A20TEST=port92: A20 off first, on through port 92h" "$TK/entry.elf" A20TEST=port92
 EXPECT='^boot: A20 on (keyboard controller)' boot_entry "A20TEST=kbc: A20 off first, on through the 8042" "$TK/entry.elf" A20TEST=kbc
+EXPECT='^boot: kernel ELF, 1 segments, entry 0x00100010 (physical)' boot_entry "linked high, physical e_entry: loaded as it is" "$T_DIR/high-phys.elf"
+EXPECT='^boot: kernel ELF, 1 segments, entry 0x00100010 (virtual 0xC0100010)' boot_entry "linked high, virtual e_entry: translated to p_paddr" "$T_DIR/high-virt.elf"
 tap_done

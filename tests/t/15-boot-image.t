@@ -2,10 +2,12 @@
 # 15-boot-image.t - the image recipe (disk.img.mk) and stage 1's own failure path.
 #   1. the MBR: 512 bytes, 0x55AA, exactly one partition entry, active (0x80), type 0xDA, from
 #      LBA 2048 to the image's end, its CHS fields consistent with 255 heads x 63 sectors; the
-#      image is a whole number of MiB (USB sticks: notes/loader.md);
+#      image is a whole number of MiB (USB sticks: docs/boot.md, Sources);
 #   2. the recipe patched what it measured: the config block's kernel LBA and size point at an
 #      exact copy of the kernel, the command line is there ("entry.elf root=/dev/x quiet": the
-#      kernel's base name first), stage 1 reads 1 + stage 2 sectors; NAME= replaces the name;
+#      kernel's base name first), stage 1 reads 1 + stage 2 sectors; NAME= replaces the name; the
+#      kernel's CRC-32 (over the bytes tools/mbcheck.py says the loader reads) is zlib's, and the
+#      image's end is the sector after the kernel;
 #   3. the kernel can grow: a 32 MiB kernel (one 32 MiB PT_LOAD) gets a bigger image with no
 #      edits, and boots: the entry-state checks pass after 255+ reads of 127 sectors. Booted with
 #      MEMFALLBACK=e801, whose map splits RAM at 16 MiB: the segment (1-33 MiB) is accepted
@@ -21,7 +23,7 @@ img="$T_DIR/layout.img"
 make_image "$img" "$TK/entry.elf" "root=/dev/x quiet" || tail -n 5 "$img.make.log" | tap_diag
 check_layout() {
 	python3 - "$img" "$TK/entry.elf" "$BUILD/boot/stage2.bin" <<'PY'
-import struct, sys
+import struct, sys, zlib
 img, kernel, s2 = sys.argv[1:]
 d = open(img, 'rb').read(); k = open(kernel, 'rb').read(); s2n = (len(open(s2, 'rb').read()) + 511) // 512
 def fail(m): print('# ' + m); sys.exit(1)
@@ -46,6 +48,9 @@ if magic != 0x3143424F: fail('config magic %#x' % magic)
 if kbytes != len(k) or d[klba * 512: klba * 512 + kbytes] != k: fail('kernel not found where the config block says')
 if klba != 2049 + s2n: fail('kernel LBA %d' % klba)
 if cfg[16:].split(b'\0')[0] != b'entry.elf root=/dev/x quiet': fail('cmdline %r' % cfg[16:48])
+iend, kcrc, kcrcn = struct.unpack_from('<III', cfg, 280)
+if iend != klba + (kbytes + 511) // 512: fail('image end %d, kernel ends at %d' % (iend, klba + (kbytes + 511) // 512))
+if not 0 < kcrcn <= kbytes or kcrc != zlib.crc32(k[:kcrcn]): fail('kernel CRC %#x over %d bytes' % (kcrc, kcrcn))
 print('# partition 1: LBA %d + %d sectors, active; stage 2 %d sectors; kernel at LBA %d, %d bytes' % (lba, n, s2n, klba, kbytes))
 PY
 }
