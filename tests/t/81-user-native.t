@@ -3,9 +3,11 @@
 # this machine under Linux, each compared with the output checked in beside it
 # (user/tests/<program>.out): that output is the oracle our kernel's runs of the same files will
 # be compared with. A program's arguments, if any, are the words of user/tests/<program>.args.
-# Each runs with Linux's default 8 MiB stack limit (`ulimit -s 8192`: stack.c's endless
-# recursion must stop there, whatever the caller's limit) and must exit with status 0 (its
-# number of failed checks). A machine that cannot run i386 executables (no IA-32 emulation in
+# Each runs in the folder of the built programs (exec.c runs `args` by its bare name, as our
+# kernel will find it among the modules), with Linux's default 8 MiB stack limit (`ulimit -s
+# 8192`: stack.c's endless recursion must stop there, whatever the caller's limit) and 128 MiB of
+# address space (`ulimit -v`: hog.c's endless allocation ends with ENOMEM, not by eating the
+# machine), and must exit with status 0 (its number of failed checks). A machine that cannot run i386 executables (no IA-32 emulation in
 # its kernel) skips the whole script, saying so.
 source "$(dirname "$0")/../lib.sh"
 
@@ -29,7 +31,8 @@ for p in "${progs[@]}"; do
 	args=()
 	[ -f "$ROOT/user/tests/$p.args" ] && read -r -a args <"$ROOT/user/tests/$p.args"
 	rc=0
-	(ulimit -s 8192 && cd "$T_DIR" && exec timeout -k 5 60 "$bin" "${args[@]}") \
+	(ulimit -s 8192 && ulimit -v 131072 && cd "$BUILD/user" &&
+		exec timeout -k 5 60 "$bin" "${args[@]}") \
 		>"$got" 2>"$T_DIR/$p.err" </dev/null || rc=$?
 	if [ "$rc" -eq 0 ] && diff -u "$want" "$got" >"$T_DIR/$p.diff"; then
 		tap_ok "$p: output as recorded, exit status 0"
