@@ -243,17 +243,18 @@ static void test_fork_out_of_memory(void **state)
 	/* a demand-zero fault without a frame is an out-of-memory kill, not a crash */
 	uint32_t v = 0;
 	struct uvm_fault f;
-	pmm_alloc_frame();
+	taken[hog++] = pmm_alloc_frame();
+	assert_int_equal(pmm_free_count(), 0);
 	assert_int_equal(machine_user_access(&parent, a + P(1), true, &v, &f), MACHINE_OOM);
-	taken[hog++] = taken[0];
-	taken[0] = PTE_ADDR(0);
-	for (size_t i = 1; i < hog; i++)
+	assert_int_equal(f.action, UVM_FAULT_ZERO_FILL);
+	for (size_t i = 0; i < hog; i++)
 		pmm_free_frame(taken[i]);
 	free(taken);
 	poke(&parent, a + P(1), 9);
+	assert_int_equal(peek(&parent, a + P(1)), 9);
 	uvm_space_release(&parent);
-	/* the frame taken by the bare pmm_alloc_frame above is the one difference */
-	assert_int_equal(pmm_free_count(), free0 - 1);
+	assert_int_equal(pmm_free_count(), free0);
+	assert_int_equal(cow_counted_frames(), 0);
 }
 
 static void test_munmap_mprotect(void **state)
