@@ -53,6 +53,10 @@
 
 #ifndef __ASSEMBLER__
 #include "mmu.h"
+
+/* va lies in the user range [USER_START, USER_END). One unsigned comparison, so it stays correct
+ * (and free of always-true halves) whatever USER_START is, 0 included. */
+#define VM_IS_USER(va) ((uint32_t)(va) - USER_START < (uint32_t)(USER_END - USER_START))
 _Static_assert(KHEAP_START % LG_SIZE == 0 && KHEAP_END % LG_SIZE == 0, "heap is whole PDEs");
 _Static_assert(KWIN_END - KWIN_START == LG_SIZE, "the kernel window is one page table");
 _Static_assert(USER_START == KERNEL_SHARED_END && USER_START % LG_SIZE == 0, "user range PDE-aligned");

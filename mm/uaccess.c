@@ -18,7 +18,7 @@ int uaccess_check(const struct uvm_space *as, uint32_t ptr, uint32_t len, bool w
 {
 	if (len == 0)
 		return 0;
-	if (ptr < USER_START || ptr >= USER_END || len > USER_END - ptr)
+	if (!VM_IS_USER(ptr) || len > USER_END - ptr)
 		return UVM_EFAULT;
 	uint32_t cur = ptr, end = ptr + len;
 	while (cur < end) {

@@ -64,7 +64,7 @@ void uvm_fault_decide(const struct uvm_space *as, uint32_t addr, uint32_t err, p
 	out->si_code = 0;
 	if (err & PFE_RSVD)
 		return fault_segv(out, UVM_SEGV_RESERVED_BIT, UVM_SEGV_ACCERR);
-	if (addr < USER_START || addr >= USER_END)
+	if (!VM_IS_USER(addr))
 		return fault_segv(out, UVM_SEGV_KERNEL, UVM_SEGV_MAPERR);
 	const struct uvm_region *r = uvm_region_find(as, addr);
 	if (!r) {
@@ -154,7 +154,7 @@ enum uvm_fault_result uvm_fault_handle(struct uvm_space *as, uint32_t addr, uint
 	pte_t pte = 0;
 	unsigned refs = 0;
 	uint32_t page = PG_ROUND_DOWN(addr);
-	if (addr >= USER_START && addr < USER_END && paging_get_pte(as->pd, page, &pte) &&
+	if (VM_IS_USER(addr) && paging_get_pte(as->pd, page, &pte) &&
 	    (pte & PTE_P))
 		refs = cow_ref_count(PTE_ADDR(pte));
 	else

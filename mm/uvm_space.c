@@ -122,7 +122,7 @@ void uvm_brk_setup(struct uvm_space *as, uint32_t start)
 static uint32_t space_span_end(uint32_t addr, uint32_t len)
 {
 	uint32_t rlen = (uint32_t)PG_ROUND_UP((uint64_t)len);
-	if (len == 0 || rlen < len || addr < USER_START || addr >= USER_END ||
+	if (len == 0 || rlen < len || !VM_IS_USER(addr) ||
 	    rlen > USER_END - addr)
 		return 0;
 	return addr + rlen;
