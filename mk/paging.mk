@@ -6,12 +6,13 @@
 #                        before the CR3 load; docs/paging.md walks through the session.
 #
 # The kernel side (mm/*.c, kernel/mm/paging_setup.c, kernel/mm/pagefault.c, kernel/arch/x86/
-# paging_enable.asm, tests/kernel/paging.c) is built into kernel.elf by mk/kernel.mk's globs.
+# paging_enable.asm, kernel/core/entry.asm's switch to the higher half, tests/kernel/paging.c) is
+# built into kernel.elf by mk/kernel.mk's globs.
 # Test scripts: tests/t/50-paging-host.t .. 5x-*.t.
 
 PAGING_HOST_DIR   := $(BUILD)/host/paging
 PAGING_HOST_TESTS := $(PAGING_HOST_DIR)/test_paging $(PAGING_HOST_DIR)/test_paging_pmm
-PAGING_MM_SRCS    := mm/paging.c mm/vmspace.c mm/paging_describe.c
+PAGING_MM_SRCS    := mm/paging.c mm/paging_boot.c mm/vmspace.c mm/paging_describe.c mm/kmap.c
 
 # The test brings its own simulated machine (RAM array, frame allocator, CR3/INVLPG recorders).
 $(PAGING_HOST_DIR)/test_paging: tests/host/test_paging.c $(PAGING_MM_SRCS) mm/paging.h \
@@ -48,7 +49,7 @@ bochs-debug: $(IMAGE) $(KERNEL_SYM) tests/boot/bochsrc-paging.in tests/boot/boch
 	    -e 's|@SYMBOLS@|$(abspath $(KERNEL_SYM))|' -e 's|@COM1@|$(abspath $(PAGING_BOCHS_DIR))/com1.log|' \
 	    -e 's|@LOG@|$(abspath $(PAGING_BOCHS_DIR))/bochs.log|' tests/boot/bochsrc-paging.in \
 	    > $(PAGING_BOCHS_DIR)/bochsrc-debug
-	@echo "bochs-debug: stops at the magic breakpoint before the CR3 load; 'c' once more for the CR0 write."
+	@echo "bochs-debug: stops before the CR3 load; 'c': before the CR0 write, 'c': after the jump high, 'c': identity dropped."
 	@echo "bochs-debug: COM1 goes to $(PAGING_BOCHS_DIR)/com1.log; docs/paging.md has the walkthrough."
 	@# Bochs 2.7 sometimes crashes on `quit` after a good session: report the status, do not fail.
 	bochs -q -f $(PAGING_BOCHS_DIR)/bochsrc-debug -rc tests/boot/bochs-debug.rc || \

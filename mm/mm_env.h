@@ -25,8 +25,14 @@ void mm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Fatal misuse or corruption: the message names the cause, the address and the caller. */
 void mm_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
-/* Physical memory access: identity in the kernel, an offset into simulated RAM on the host. */
+/* Physical memory access: the direct map in the kernel (KERNEL_VIRT_BASE + pa, include/
+ * vmlayout.h), an offset into simulated RAM on the host. Only for pa below mm_direct_limit()
+ * (the kernel panics otherwise); any other frame is reached through kmap (mm/kmap.h). */
 void *mm_phys_to_virt(uint32_t pa);
+/* The end (exclusive) of the physical memory mm_phys_to_virt reaches right now, 0 for all of
+ * it: the boot map's end until the kernel's own direct map is on, then DIRECT_MAP_PHYS_END.
+ * Page tables are allocated below it. */
+uint32_t mm_direct_limit(void);
 
 /* CPU hooks used by mm/paging.c (no-ops or recorders on the host). */
 void mm_load_cr3(uint32_t pa);

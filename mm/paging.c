@@ -1,9 +1,10 @@
 /*
  * paging.c - 4 KiB page mappings in i386 two-level page tables: map, unmap, translate, protect,
- * the kernel space's identity map (with 4 MiB pages when the caller allows), and inspection.
+ * the kernel space's direct map (with 4 MiB pages when the caller allows), the removal of the
+ * boot identity map, and inspection.
  *
- * Tables are PMM frames reached through mm_phys_to_virt (identity in the kernel: every PMM frame
- * lies in the identity region, see include/vmlayout.h; simulated RAM on the host). After changing
+ * Tables are PMM frames from below mm_direct_limit(), reached through mm_phys_to_virt (the direct
+ * map in the kernel, see include/vmlayout.h; simulated RAM on the host). After changing
  * or removing a present entry that may be cached in the TLB, the page is invalidated with invlpg
  * (SDM 3A 4.10.4.1: one INVLPG also covers a 4 MiB page); CR3 reloads flush everything else, as
  * the kernel uses no global pages. Address-space lifetimes are in vmspace.c.
@@ -32,7 +33,7 @@ const char *paging_strerror(int err)
 
 uint32_t paging_alloc_zeroed_frame(void)
 {
-	uint32_t pa = pmm_alloc_frame();
+	uint32_t pa = pmm_alloc_frames(1, 0, mm_direct_limit());
 	if (pa == 0)
 		return 0;
 	/* volatile: keeps the compiler from turning the loop into a memset call (freestanding). */
@@ -82,7 +83,7 @@ pte_t *paging_walk(vmspace_t space, uint32_t va, bool create, int *err)
 	}
 	/* A kernel table created now would be missing from the spaces that copied the kernel PDEs
 	 * already: refuse (the heap's tables are preallocated by paging_prealloc_tables). */
-	if (va < KERNEL_SHARED_END && paging_live_spaces > 0) {
+	if (PAGING_IS_KERNEL_VA(va) && paging_live_spaces > 0) {
 		*err = PAGING_ESHARED;
 		return NULL;
 	}
@@ -97,24 +98,23 @@ pte_t *paging_walk(vmspace_t space, uint32_t va, bool create, int *err)
 
 int paging_check_va(vmspace_t space, uint32_t va)
 {
-	if (!PG_ALIGNED(va) || va < KIDENT_START || va >= USER_END)
+	if (!PG_ALIGNED(va) || va < NULL_PAGE_END || va >= RECURSIVE_BASE)
 		return PAGING_EINVAL;
-	bool user = va >= USER_START;
-	if (user == (space == paging_kernel_pd))
+	if (PAGING_IS_KERNEL_VA(va) != (space == paging_kernel_pd))
 		return PAGING_ERANGE;
 	return PAGING_OK;
 }
 
 void paging_flush(vmspace_t space, uint32_t va)
 {
-	if (space == paging_current_pd || va < KERNEL_SHARED_END)
+	if (space == paging_current_pd || PAGING_IS_KERNEL_VA(va))
 		mm_invlpg(va);
 }
 
 /* Kernel addresses always live in the kernel's (shared) tables, whatever space is current. */
 static vmspace_t space_for(uint32_t va)
 {
-	return va < KERNEL_SHARED_END ? paging_kernel_pd : paging_current_pd;
+	return PAGING_IS_KERNEL_VA(va) ? paging_kernel_pd : paging_current_pd;
 }
 
 int vmspace_map(vmspace_t space, uint32_t va, uint32_t pa, uint32_t flags)
@@ -122,7 +122,7 @@ int vmspace_map(vmspace_t space, uint32_t va, uint32_t pa, uint32_t flags)
 	int err = paging_check_va(space, va);
 	if (err)
 		return err;
-	if (!PG_ALIGNED(pa) || (flags & ~PAGING_MAP_FLAGS) || ((flags & PTE_U) && va < USER_START))
+	if (!PG_ALIGNED(pa) || (flags & ~PAGING_MAP_FLAGS) || ((flags & PTE_U) && va >= USER_END))
 		return PAGING_EINVAL;
 	pte_t *pte = paging_walk(space, va, true, &err);
 	if (!pte)
@@ -180,7 +180,7 @@ int vmspace_protect(vmspace_t space, uint32_t va, uint32_t flags)
 	int err = paging_check_va(space, va);
 	if (err)
 		return err;
-	if ((flags & ~(PAGING_MAP_FLAGS & ~PTE_OWNED)) || ((flags & PTE_U) && va < USER_START))
+	if ((flags & ~(PAGING_MAP_FLAGS & ~PTE_OWNED)) || ((flags & PTE_U) && va >= USER_END))
 		return PAGING_EINVAL;
 	pte_t *pte = paging_walk(space, va, false, &err);
 	if (!pte)
@@ -213,33 +213,47 @@ int paging_protect(uint32_t va, uint32_t flags)
 	return vmspace_protect(space_for(va), va, flags);
 }
 
-int paging_map_identity(uint32_t start, uint32_t end, uint32_t flags, bool large_ok)
+int paging_map_direct(uint32_t start, uint32_t end, uint32_t flags, bool large_ok)
 {
-	if (!PG_ALIGNED(start) || !PG_ALIGNED(end) || start < KIDENT_START || end > KIDENT_END ||
-	    start >= end || (flags & ~(uint32_t)(PTE_W | PTE_PWT | PTE_PCD)))
+	if (!PG_ALIGNED(start) || !PG_ALIGNED(end) || start < NULL_PAGE_END ||
+	    end > DIRECT_MAP_PHYS_END || start >= end ||
+	    (flags & ~(uint32_t)(PTE_W | PTE_PWT | PTE_PCD)))
 		return PAGING_EINVAL;
 	pde_t *pd = paging_dir(paging_kernel_pd);
-	uint32_t va = start;
-	while (va < end) {
-		if (large_ok && va % LG_SIZE == 0 && end - va >= LG_SIZE && pd[PDX(va)] == 0) {
+	uint32_t pa = start;
+	while (pa < end) {
+		uint32_t va = DIRECT_MAP_START + pa;
+		if (large_ok && pa % LG_SIZE == 0 && end - pa >= LG_SIZE && pd[PDX(va)] == 0) {
 			if (paging_live_spaces > 0)
 				return PAGING_ESHARED;
 			/* A 4 MiB page: the PDE holds the frame itself (SDM 3A table 4-4). */
-			pd[PDX(va)] = va | flags | PTE_PS | PTE_P;
-			va += LG_SIZE;
+			pd[PDX(va)] = pa | flags | PTE_PS | PTE_P;
+			pa += LG_SIZE;
 			continue;
 		}
-		int err = vmspace_map(paging_kernel_pd, va, va, flags);
+		int err = vmspace_map(paging_kernel_pd, va, pa, flags);
 		if (err)
 			return err;
-		va += PG_SIZE;
+		pa += PG_SIZE;
 	}
 	return PAGING_OK;
 }
 
+unsigned paging_boot_drop_identity(pde_t *pd)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < PAGING_KERNEL_PDX; i++) {
+		if (pd[i] & PTE_P)
+			n++;
+		pd[i] = 0;
+	}
+	return n;
+}
+
 int paging_prealloc_tables(uint32_t start, uint32_t end)
 {
-	if (start % LG_SIZE || end % LG_SIZE || start >= end || end > KERNEL_SHARED_END)
+	if (start % LG_SIZE || end % LG_SIZE || start >= end || start < KERNEL_VIRT_BASE ||
+	    end > RECURSIVE_BASE)
 		return PAGING_EINVAL;
 	for (uint32_t va = start; va < end; va += LG_SIZE) {
 		int err;

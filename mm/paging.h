@@ -1,18 +1,22 @@
 /*
- * paging.h - page tables (i386, two levels, 4 KiB pages; 4 MiB pages for the identity map) and
+ * paging.h - page tables (i386, two levels, 4 KiB pages; 4 MiB pages for the direct map) and
  * address spaces.
  *
  * Generic C: builds into the kernel and on the host (tests against simulated RAM). Page tables are
- * PMM frames, reached through mm_phys_to_virt: in the kernel every frame the PMM hands out lies in
- * the identity region (include/vmlayout.h), so a table's physical address is also its virtual
- * address, before and after paging is switched on; on the host it is an offset into simulated RAM.
- * The CPU is touched only through mm_load_cr3 and mm_invlpg. The layout (kernel range, heap,
- * window, user range, recursive slot) is in include/vmlayout.h; docs/paging.md tells the story.
+ * PMM frames taken below mm_direct_limit() and reached through mm_phys_to_virt: in the kernel that
+ * is the direct map (KERNEL_VIRT_BASE + pa, include/vmlayout.h); on the host an offset into
+ * simulated RAM. The CPU is touched only through mm_load_cr3 and mm_invlpg. The layout (user
+ * range, direct map, heap, windows, recursive slot) is in include/vmlayout.h; docs/paging.md
+ * tells the story.
  *
- * Address spaces: one kernel space (its directory is built by paging_kernel_create and the
- * kernel's part of it by the identity/prealloc calls below), plus any number created with
- * vmspace_create. Every space shares the kernel's page tables (PDEs below KERNEL_SHARED_END are
- * copied at creation), so a kernel page table may only be created while no other space exists;
+ * Bring-up: paging_boot_build (mm/paging_boot.c, run by kernel/entry.asm with paging off) makes
+ * the first directory, mapping the kernel at its physical address and at KERNEL_VIRT_BASE;
+ * once running high, paging_boot_drop_identity removes the low half of it. The kernel space
+ * proper is then built by paging_kernel_create and the direct-map/prealloc calls below.
+ *
+ * Address spaces: one kernel space, plus any number created with vmspace_create. Every space
+ * shares the kernel's page tables (PDEs from KERNEL_VIRT_BASE up are copied at creation), so a
+ * kernel page table may only be created while no other space exists;
  * kernel mappings made later (heap growth) go into the shared tables and are seen everywhere.
  * PDE 1023 of every directory points at the directory itself (the recursive slot).
  *
@@ -43,7 +47,7 @@ enum {
 	PAGING_EEXIST  = -2,  /* map: the page is already mapped */
 	PAGING_ENOENT  = -3,  /* unmap/translate/protect: the page is not mapped */
 	PAGING_EINVAL  = -4,  /* unaligned address, unknown flag, PTE_U outside the user range,
-	                         an address in the recursive slot */
+	                         page 0, an address in the recursive slot */
 	PAGING_ELARGE  = -5,  /* the address lies in a 4 MiB page (only translate handles those) */
 	PAGING_ESHARED = -6,  /* would create a kernel page table while other spaces exist */
 	PAGING_ERANGE  = -7,  /* vmspace_*: a kernel-range address given to a non-kernel space, or
@@ -55,7 +59,19 @@ const char *paging_strerror(int err);
  * marks the frame as the space's own: unmap and vmspace_destroy return it to the PMM. */
 #define PAGING_MAP_FLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_OWNED)
 
-/* --- the kernel space (kernel/mm/paging_setup.c before paging is on; host tests) --------------- */
+/* --- the bring-up (kernel/entry.asm; host tests) ------------------------------------------- */
+
+/* The first directory (pd, at physical pd_pa) over ntables consecutive page tables (tables, at
+ * physical tables_pa): physical [4 KiB, ntables * 4 MiB) mapped writable at KERNEL_VIRT_BASE + pa,
+ * and the first ident_pdes of those 4 MiB chunks also at va == pa; PDE 1023 -> pd. Runs with
+ * paging off at physical addresses (see mm/paging_boot.c for what that forbids). */
+void paging_boot_build(pde_t *pd, uint32_t pd_pa, pte_t *tables, uint32_t tables_pa,
+                       unsigned ntables, unsigned ident_pdes);
+/* Clear every PDE of pd below KERNEL_VIRT_BASE (the identity entries); returns how many were
+ * present. The caller flushes the TLB (a CR3 reload: the entries covered many pages). */
+unsigned paging_boot_drop_identity(pde_t *pd);
+
+/* --- the kernel space (kernel/mm/paging_setup.c; host tests) --------------------------------- */
 
 /* Allocate and clear the kernel's page directory, install the recursive PDE; it becomes the
  * kernel space and the current one (the caller loads CR3). Returns 0 or PAGING_ENOMEM. */
@@ -64,10 +80,11 @@ vmspace_t paging_kernel_space(void);
 /* The space whose directory is in CR3 (the kernel space until vmspace_switch). */
 vmspace_t paging_current_space(void);
 
-/* Identity-map [start, end) (page aligned, below KIDENT_END) in the kernel space with flags (PTE_W
- * or 0, PTE_PWT/PTE_PCD). With large_ok, every 4 MiB-aligned 4 MiB chunk wholly inside the range
- * whose PDE is still empty becomes one 4 MiB page (the caller checked CPUID.PSE and sets CR4.PSE). */
-int paging_map_identity(uint32_t start, uint32_t end, uint32_t flags, bool large_ok);
+/* Map physical [start, end) (page aligned, page 0 excluded, end <= DIRECT_MAP_PHYS_END) at
+ * KERNEL_VIRT_BASE + pa in the kernel space with flags (PTE_W or 0, PTE_PWT/PTE_PCD). With
+ * large_ok, every 4 MiB-aligned 4 MiB chunk wholly inside the range whose PDE is still empty
+ * becomes one 4 MiB page (the caller checked CPUID.PSE and sets CR4.PSE). */
+int paging_map_direct(uint32_t start, uint32_t end, uint32_t flags, bool large_ok);
 /* Create the empty kernel page tables covering [start, end) (e.g. the heap), so that later
  * mappings there need no new table and are shared by every space. */
 int paging_prealloc_tables(uint32_t start, uint32_t end);
@@ -104,7 +121,7 @@ unsigned vmspace_live_count(void);
 pde_t paging_get_pde(vmspace_t space, uint32_t va);
 /* The PTE for va; false when va's PDE is empty or maps a 4 MiB page (no table). */
 bool paging_get_pte(vmspace_t space, uint32_t va, pte_t *pte);
-/* Page tables referenced by the space's directory below USER_END (4 MiB PDEs not counted). */
+/* Page tables referenced by the space's directory (the recursive slot and 4 MiB PDEs not counted). */
 unsigned paging_table_count(vmspace_t space);
 /* 4 MiB PDEs in the space. */
 unsigned paging_large_count(vmspace_t space);

@@ -1,18 +1,21 @@
 /*
  * paging_internal.h - what mm/paging.c and mm/vmspace.c share and nobody else should use: the
- * way to reach a directory or a table (mm_phys_to_virt: identity in the kernel, simulated RAM on
- * the host), the walk, and the bookkeeping of spaces.
+ * way to reach a directory or a table (mm_phys_to_virt: the direct map in the kernel, simulated
+ * RAM on the host), the walk, and the bookkeeping of spaces.
  */
 #ifndef MM_PAGING_INTERNAL_H
 #define MM_PAGING_INTERNAL_H
 
 #include "mm/paging.h"
 
-/* First PDE of the user range; PDEs below it are the kernel's and shared. */
-#define PAGING_USER_PDX   (USER_START >> PDX_SHIFT)
+/* First PDE of the kernel's gigabyte: PDEs below it are private to each space, PDEs from it up
+ * to the recursive slot are the kernel's and shared. */
+#define PAGING_KERNEL_PDX (KERNEL_VIRT_BASE >> PDX_SHIFT)
+/* Kernel addresses live in the kernel's shared tables whatever space is current. */
+#define PAGING_IS_KERNEL_VA(va) ((uint32_t)(va) >= KERNEL_VIRT_BASE)
 /* PDE flags of a page table: present and writable, so the PTE alone decides (SDM 3A 4.6: the
  * effective right is the most restrictive of PDE and PTE); user only in the user range. */
-#define PAGING_TABLE_PDE_FLAGS(va) (PTE_P | PTE_W | ((va) >= USER_START ? PTE_U : 0))
+#define PAGING_TABLE_PDE_FLAGS(va) (PTE_P | PTE_W | (PAGING_IS_KERNEL_VA(va) ? 0 : PTE_U))
 
 static inline pde_t *paging_dir(vmspace_t space)
 {
@@ -24,7 +27,8 @@ static inline pte_t *paging_table(uint32_t table_pa)
 	return (pte_t *)mm_phys_to_virt(table_pa);
 }
 
-/* A frame from the PMM, cleared; 0 when the PMM is empty. */
+/* A frame from the PMM below mm_direct_limit() (so that it can be reached), cleared; 0 when
+ * there is none. */
 uint32_t paging_alloc_zeroed_frame(void);
 
 /* The PTE slot for va in space. With create, a missing table is allocated (subject to the

@@ -2,11 +2,12 @@
  * vmspace.c - address spaces: create (sharing the kernel's page tables), switch (CR3), destroy
  * (every frame back to the PMM), and allocate-and-map for a space's own frames.
  *
- * A space is named by its directory's physical address. Its PDEs below KERNEL_SHARED_END are
- * copies of the kernel's, made at creation: they point at the kernel's tables, which therefore
- * must all exist before the first space is created (paging.c refuses new kernel tables while
- * spaces are alive, PAGING_ESHARED). The user range [USER_START, USER_END) is private: its tables
- * and every frame mapped there with PTE_OWNED belong to the space and are freed with it.
+ * A space is named by its directory's physical address. Its PDEs from KERNEL_VIRT_BASE up to the
+ * recursive slot are copies of the kernel's, made at creation: they point at the kernel's tables,
+ * which therefore must all exist before the first space is created (paging.c refuses new kernel
+ * tables while spaces are alive, PAGING_ESHARED). The user range [USER_START, USER_END) is
+ * private: its tables and every frame mapped there with PTE_OWNED belong to the space and are
+ * freed with it.
  */
 #include "mm/paging.h"
 #include "mm/paging_internal.h"
@@ -33,7 +34,7 @@ int vmspace_create(vmspace_t *out)
 		return PAGING_ENOMEM;
 	const pde_t *kpd = paging_dir(paging_kernel_pd);
 	pde_t *npd = paging_dir(pd);
-	for (unsigned i = 0; i < PAGING_USER_PDX; i++)
+	for (unsigned i = PAGING_KERNEL_PDX; i < RECURSIVE_SLOT; i++)
 		npd[i] = kpd[i];
 	npd[RECURSIVE_SLOT] = pd | PTE_P | PTE_W;
 	paging_live_spaces++;
@@ -57,7 +58,7 @@ void vmspace_destroy(vmspace_t space)
 		mm_panic("vmspace_destroy: 0x%08x is the current space (switch away first)",
 		         (unsigned)space);
 	pde_t *pd = paging_dir(space);
-	for (unsigned i = PAGING_USER_PDX; i < RECURSIVE_SLOT; i++) {
+	for (unsigned i = 0; i < PAGING_KERNEL_PDX; i++) {
 		pde_t pde = pd[i];
 		if (!(pde & PTE_P))
 			continue;

@@ -109,6 +109,13 @@ void mm_panic(const char *fmt, ...)
 	abort();
 }
 
+uint32_t host_direct_limit;
+
+uint32_t mm_direct_limit(void)
+{
+	return host_direct_limit;
+}
+
 void mm_load_cr3(uint32_t pa)
 {
 	host_cr3_last = pa;

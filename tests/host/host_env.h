@@ -56,6 +56,8 @@ extern void (*host_panic_hook)(const char *msg);
 extern char host_panic_msg[512];
 extern unsigned host_panic_count;
 
+/* mm_direct_limit(): 0 (all simulated RAM is reachable) unless a test sets it. */
+extern uint32_t host_direct_limit;
 extern uint32_t host_cr3_last, host_invlpg_last;
 extern unsigned host_cr3_count, host_invlpg_count;
 extern uint32_t host_invlpg_log[HOST_INVLPG_LOG];

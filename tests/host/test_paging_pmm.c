@@ -22,6 +22,8 @@
 
 #define RAM_BYTES (64u << 20)
 
+#define UBASE (USER_START + LG_SIZE) /* user addresses from 4 MiB: page 0 is never mapped */
+
 static struct memmap map;
 static struct memmap_scratch scratch;
 
@@ -59,7 +61,7 @@ static void test_kernel_tables_from_pmm(void **state)
 	size_t free0 = pmm_free_count();
 	vmspace_t k = paging_kernel_space();
 	assert_int_equal(pmm_frame_state(k), PMM_FRAME_ALLOCATED);
-	assert_int_equal(paging_map_identity(KIDENT_START, RAM_BYTES, PTE_W, true), PAGING_OK);
+	assert_int_equal(paging_map_direct(NULL_PAGE_END, RAM_BYTES, PTE_W, true), PAGING_OK);
 	assert_int_equal(paging_prealloc_tables(KHEAP_START, KHEAP_END), PAGING_OK);
 	unsigned tables = paging_table_count(k);
 	assert_int_equal(tables, 1 + (KHEAP_END - KHEAP_START) / LG_SIZE);
@@ -83,15 +85,15 @@ static void test_space_life_pmm(void **state)
 		assert_int_equal(vmspace_create(&s[i]), PAGING_OK);
 	uint32_t owned = 0;
 	for (int i = 0; i < 3; i++)
-		for (uint32_t va = USER_START; va < USER_START + 40 * LG_SIZE; va += 3 * LG_SIZE + 0x11000) {
+		for (uint32_t va = UBASE; va < UBASE + 40 * LG_SIZE; va += 3 * LG_SIZE + 0x11000) {
 			assert_int_equal(vmspace_alloc(s[i], va, PTE_W | PTE_U), PAGING_OK);
 			owned++;
 		}
 	/* The frame behind a page is allocated in the PMM; unmapping an owned page frees it. */
 	uint32_t pa;
-	assert_int_equal(vmspace_translate(s[1], USER_START, &pa, NULL), PAGING_OK);
+	assert_int_equal(vmspace_translate(s[1], UBASE, &pa, NULL), PAGING_OK);
 	assert_int_equal(pmm_frame_state(pa), PMM_FRAME_ALLOCATED);
-	assert_int_equal(vmspace_unmap(s[1], USER_START), PAGING_OK);
+	assert_int_equal(vmspace_unmap(s[1], UBASE), PAGING_OK);
 	assert_int_equal(pmm_frame_state(pa), PMM_FRAME_FREE);
 	assert_true(pmm_free_count() < free0 - owned);
 	vmspace_switch(s[2]);
@@ -144,7 +146,7 @@ static void test_random_workload(void **state)
 	for (int i = 0; i < SPACES; i++) {
 		assert_int_equal(vmspace_create(&s[i]), PAGING_OK);
 		for (int j = 0; j < SLOTS; j++)
-			model[i][j] = (struct slot){ .va = USER_START + (next_rand() % 0x2F000u) * PG_SIZE };
+			model[i][j] = (struct slot){ .va = UBASE + (next_rand() % 0x2F000u) * PG_SIZE };
 		/* distinct addresses per space: resolve collisions by probing upwards */
 		for (int j = 0; j < SLOTS; j++)
 			for (int k = 0; k < j; k++)
