@@ -8,6 +8,7 @@
  */
 #include "kernel/console/vga.h"
 #include "kernel/arch/x86/io.h"
+#include "vmlayout.h"
 #include "x86.h"
 
 #define VGA_CRTC_INDEX       0x3D4
@@ -17,7 +18,8 @@
 #define VGA_ATTR             0x07 /* light grey on black */
 #define VGA_TAB_WIDTH        8
 
-static volatile uint16_t *const vga_cells = (volatile uint16_t *)VGA_TEXT_ADDR;
+/* Through the direct map: the kernel runs in the higher half (include/vmlayout.h). */
+static volatile uint16_t *const vga_cells = (volatile uint16_t *)(KERNEL_VIRT_BASE + VGA_TEXT_ADDR);
 static unsigned vga_row, vga_col;
 
 static uint16_t vga_cell(char c)

@@ -11,6 +11,7 @@
 #include "kernel/core/bootinfo.h"
 #include "kernel/core/cmdline.h"
 #include "kernel/lib/printf.h"
+#include "mm/mm_env.h"
 
 #include <stddef.h>
 
@@ -20,12 +21,12 @@ static uint32_t boot_mbi_address;
 
 static struct multiboot_info boot_info;
 
-void bootinfo_save(uint32_t magic, const struct multiboot_info *mbi)
+void bootinfo_save(uint32_t magic, uint32_t mbi_pa)
 {
 	boot_magic = magic;
-	boot_mbi_address = (uint32_t)(uintptr_t)mbi;
-	if (magic == MB_BOOTLOADER_MAGIC && mbi)
-		boot_info = *mbi;
+	boot_mbi_address = mbi_pa;
+	if (magic == MB_BOOTLOADER_MAGIC && mbi_pa)
+		boot_info = *(const struct multiboot_info *)mm_phys_to_virt(mbi_pa);
 }
 
 uint32_t bootinfo_magic(void)
@@ -62,7 +63,7 @@ int bootinfo_mmap_walk(bootinfo_mmap_fn fn, void *ctx, const char **error)
 	*error = NULL;
 	if (!(boot_info.flags & MB_INFO_MEM_MAP))
 		return 0;
-	return bootinfo_mmap_walk_buffer((const void *)(uintptr_t)boot_info.mmap_addr,
+	return bootinfo_mmap_walk_buffer((const void *)mm_phys_to_virt(boot_info.mmap_addr),
 					 boot_info.mmap_length, fn, ctx, error);
 }
 
@@ -127,11 +128,11 @@ void bootinfo_print(void)
 
 	if (mbi->flags & MB_INFO_LOADER_NAME)
 		kprintf("multiboot: loader \"%s\"\n",
-			(const char *)(uintptr_t)mbi->boot_loader_name);
+			(const char *)mm_phys_to_virt(mbi->boot_loader_name));
 	else
 		kprintf("multiboot: loader (none)\n");
 	if (mbi->flags & MB_INFO_CMDLINE)
-		kprintf("multiboot: cmdline \"%s\"\n", (const char *)(uintptr_t)mbi->cmdline);
+		kprintf("multiboot: cmdline \"%s\"\n", (const char *)mm_phys_to_virt(mbi->cmdline));
 	if (cmdline_truncated())
 		kprintf("multiboot: cmdline longer than %u characters: the kernel uses the "
 			"first %u\n",
@@ -143,14 +144,15 @@ void bootinfo_print(void)
 	if (mbi->flags & MB_INFO_BOOTDEV)
 		kprintf("multiboot: boot_device=0x%08x\n", (unsigned)mbi->boot_device);
 	if (mbi->flags & MB_INFO_MODS) {
-		const struct multiboot_module *mods = (const void *)(uintptr_t)mbi->mods_addr;
+		const struct multiboot_module *mods = (const void *)mm_phys_to_virt(mbi->mods_addr);
 
 		kprintf("multiboot: mods_count=%u\n", (unsigned)mbi->mods_count);
 		for (uint32_t i = 0; i < mbi->mods_count && i < BOOTINFO_MODS_PRINT_MAX; i++)
 			kprintf("multiboot: module %u at 0x%08x, %u bytes, \"%s\"\n", (unsigned)i,
 				(unsigned)mods[i].mod_start,
 				(unsigned)(mods[i].mod_end - mods[i].mod_start),
-				mods[i].string ? (const char *)(uintptr_t)mods[i].string : "");
+				mods[i].string ? (const char *)mm_phys_to_virt(mods[i].string) :
+						 "");
 		if (mbi->mods_count > BOOTINFO_MODS_PRINT_MAX)
 			kprintf("multiboot: (%u more modules not listed)\n",
 				(unsigned)(mbi->mods_count - BOOTINFO_MODS_PRINT_MAX));

@@ -3,7 +3,8 @@
  *
  * bootinfo_save() copies the information structure (spec 3.3) into the kernel, so later code
  * can read it after the loader's memory is reused; the memory map itself stays where the loader
- * put it (mmap_addr), which the PMM reserves. bootinfo_mmap_walk() is the one bounds-checked
+ * put it (mmap_addr), which the PMM reserves. Every address in the structure is physical: the
+ * kernel reads what they point at through the direct map (mm_phys_to_virt). bootinfo_mmap_walk() is the one bounds-checked
  * walk over that map, shared by the printer, the boot tests and the memory code.
  */
 #ifndef KERNEL_BOOTINFO_H
@@ -12,7 +13,8 @@
 #include <stdint.h>
 #include "multiboot.h"
 
-void bootinfo_save(uint32_t magic, const struct multiboot_info *mbi);
+/* mbi_pa: the physical address EBX held at entry (read only when magic is right). */
+void bootinfo_save(uint32_t magic, uint32_t mbi_pa);
 uint32_t bootinfo_magic(void);
 /* The kernel's copy of the structure (valid after bootinfo_save with the right magic). */
 const struct multiboot_info *bootinfo_info(void);

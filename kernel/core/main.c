@@ -1,9 +1,11 @@
 /*
  * main.c - kmain: the kernel's bring-up, in order, one step per paragraph.
  *
- * entry.asm calls kmain(magic, mbi) with our own stack and GDT, interrupts off, paging off,
- * physical = virtual. Each step below depends only on the ones above it, and each is one call
- * into the subsystem that owns it (memory map and PMM, interrupts, paging, heap, monitor).
+ * entry.asm calls kmain(magic, mbi_pa) with our own stack and GDT, interrupts off, paging on
+ * over the boot page tables: running in the higher half, the identity map already dropped (the
+ * first step below reports how); mbi_pa is physical, the direct map reaches it. Each step below
+ * depends only on the ones above it, and each is one call into the subsystem that owns it
+ * (memory map and PMM, interrupts, paging, heap, monitor).
  */
 #include "kernel/core/main.h"
 #include "kernel/arch/x86/idt.h"
@@ -20,17 +22,21 @@
 #include "kernel/mm/paging_setup.h"
 #include "kernel/mm/pmm_setup.h"
 #include "kernel/monitor/monitor.h"
+#include "mm/mm_env.h"
 #include "multiboot.h"
 #include "x86.h"
 
-void kmain(uint32_t magic, struct multiboot_info *mbi)
+void kmain(uint32_t magic, uint32_t mbi_pa)
 {
 	/* Consoles: VGA text, COM1 and port 0xE9 (each probed), so everything below can print. */
 	console_init();
 	kprintf("kernel: starting\n");
 
+	/* The higher-half switch entry.asm made before any console: each step it recorded. */
+	paging_boot_report();
+
 	/* Multiboot: without the magic (spec 3.2) EBX means nothing; stop and say what we got. */
-	bootinfo_save(magic, mbi);
+	bootinfo_save(magic, mbi_pa);
 	if (magic != MB_BOOTLOADER_MAGIC)
 		panic("bad Multiboot magic 0x%08x in EAX (expected 0x%08x): "
 		      "not started by a Multiboot loader",
@@ -41,9 +47,9 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	const struct multiboot_info *info = bootinfo_info();
 	const char *cmdline = NULL, *loader = NULL;
 	if (info->flags & MB_INFO_CMDLINE)
-		cmdline = (const char *)(uintptr_t)info->cmdline;
+		cmdline = (const char *)mm_phys_to_virt(info->cmdline);
 	if (info->flags & MB_INFO_LOADER_NAME)
-		loader = (const char *)(uintptr_t)info->boot_loader_name;
+		loader = (const char *)mm_phys_to_virt(info->boot_loader_name);
 	cmdline_init(cmdline, loader);
 
 	/* What the loader handed us: name, command line, mem_lower/upper, boot device, raw map. */
@@ -59,8 +65,9 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
 	idt_init();
 	pic_init();
 
-	/* Paging: identity map of RAM minus page 0, kernel text/rodata read-only, stack guard page
-	 * unmapped, heap tables made; CR3, CR0.PG|WP (docs/paging.md). fault=<kind> faults here. */
+	/* Paging: the kernel's own directory: the direct map of RAM below 768 MiB at 0xC0000000 + pa
+	 * minus page 0, kernel text/rodata read-only, stack guard page unmapped, heap and window
+	 * tables made; CR3 moves onto it (docs/paging.md). fault=<kind> faults here. */
 	paging_init();
 	tss_sync_cr3(); /* the double-fault task must switch to the directory paging_init loaded */
 

@@ -1,7 +1,7 @@
-/* main.h - the kernel's C entry point, called by entry.asm. */
+/* main.h - the kernel's C entry point, called by entry.asm (mbi_pa: the physical address of the
+ * Multiboot information, as EBX held it). */
 #ifndef KERNEL_MAIN_H
 #define KERNEL_MAIN_H
 #include <stdint.h>
-#include "multiboot.h"
-void kmain(uint32_t magic, struct multiboot_info *mbi) __attribute__((noreturn));
+void kmain(uint32_t magic, uint32_t mbi_pa) __attribute__((noreturn));
 #endif

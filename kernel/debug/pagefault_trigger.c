@@ -4,7 +4,7 @@
  *   null      read  0x00000000                      (page 0 is never mapped)
  *   ktext     write the first word of this function  (.text is read-only, CR0.WP binds ring 0)
  *   guard     write the top word of the guard page   (below the boot stack, never mapped)
- *   unmapped  read  the first byte past the identity map (no RAM mapped there)
+ *   unmapped  read  the first byte past the direct map (no RAM mapped there)
  * The page-fault report (pagefault.c) must then name the cause and the address and panic;
  * tests/t/53-paging-faults.t checks it. Surviving the access is itself a panic.
  */
@@ -41,7 +41,7 @@ void pagefault_trigger_from_cmdline(void)
 		addr = (uintptr_t)__stack_guard + PG_SIZE - 4;
 		write = true;
 	} else if (strcmp(kind, "unmapped") == 0) {
-		addr = paging_identity_end();
+		addr = paging_direct_end();
 		write = false;
 	} else {
 		panic("fault=%s: unknown expected fault (null, ktext, guard or unmapped)", kind);

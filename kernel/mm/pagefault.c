@@ -10,7 +10,7 @@
  *   PANIC: page fault at 0x00000000 in NULL page: page not present, read, supervisor mode ...
  *
  * Error code bits: SDM 3A 4.7 (P, W/R, U/S, RSVD, I/D). The PDE and PTE are read from the
- * directory in CR3 (the space that faulted), through the identity map like all page-table access.
+ * directory in CR3 (the space that faulted), through the direct map like all page-table access.
  */
 #include "kernel/mm/pagefault.h"
 #include "kernel/arch/x86/cpu.h"
@@ -27,8 +27,10 @@ static const char *describe_region(uint32_t va)
 {
 	uintptr_t guard = (uintptr_t)__stack_guard;
 
-	if (va < KIDENT_START)
+	if (va < NULL_PAGE_END)
 		return "NULL page (page 0 is never mapped: a NULL pointer dereference)";
+	if (va < USER_END)
+		return "user range (below 0xc0000000: nothing of the kernel is mapped there)";
 	if (va >= guard && va < guard + PG_SIZE)
 		return "guard page below the boot stack (never mapped: a kernel stack overflow)";
 	if (va >= (uintptr_t)__text_start && va < (uintptr_t)__text_end)
@@ -39,19 +41,21 @@ static const char *describe_region(uint32_t va)
 		return "boot stack";
 	if (va >= (uintptr_t)__kernel_start && va < (uintptr_t)__kernel_end)
 		return "kernel data or bss";
+	if (va < DIRECT_MAP_START + NULL_PAGE_END)
+		return "direct-map guard page (physical page 0 is never mapped)";
+	if (va >= paging_direct_start() && va < paging_direct_end())
+		return "direct map of RAM";
+	if (va < DIRECT_MAP_END)
+		return "unmapped (direct map above the top of RAM: no RAM the kernel maps here)";
 	if (va >= KHEAP_START && va < KHEAP_END)
 		return "kernel heap";
+	if (va >= KMAP_START && va < KMAP_END)
+		return "temporary windows (kmap)";
 	if (va >= KWIN_START && va < KWIN_END)
 		return "kernel window (temporary mappings)";
-	if (va >= USER_START && va < USER_END)
-		return "address-space private range";
 	if (va >= RECURSIVE_BASE)
 		return "recursive page-table window (PDE 1023)";
-	if (va >= paging_identity_start() && va < paging_identity_end())
-		return "identity-mapped RAM";
-	if (va < KIDENT_END)
-		return "unmapped (above the identity map: no RAM the kernel maps here)";
-	return "unmapped (reserved kernel range: nothing is ever mapped here)";
+	return "unmapped (guard or reserved kernel range: nothing is mapped here)";
 }
 
 static int in_report;

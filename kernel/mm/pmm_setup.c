@@ -1,6 +1,7 @@
 /*
  * pmm_setup.c - from the Multiboot information to a running frame allocator (kmain's memory map
- * and PMM step). Paging is off and memory identity mapped, so loader addresses are usable as is.
+ * and PMM step). The loader's addresses are physical: they are read through the boot map
+ * (mm_phys_to_virt, the first 16 MiB at KERNEL_VIRT_BASE), where the loaders leave them.
  *
  *   1. the raw map: the Multiboot memory map (spec 0.6.96 section 3.3, flags bit 6), or, without
  *      one, the two ranges mem_lower/mem_upper describe (flags bit 0: [0, mem_lower KiB) and
@@ -8,7 +9,7 @@
  *   2. memmap_sanitise, printed as `sanitised: [mem ...] <type>` lines (plus how much RAM above
  *      4 GiB was left out);
  *   3. the reservations, in this order (the first to take a frame counts it, see mm/pmm.h):
- *      kernel (linker symbols __kernel_start/__kernel_end), multiboot-info (the structure where
+ *      kernel (linker symbols __kernel_start/__kernel_end, minus KERNEL_VIRT_BASE), multiboot-info (the structure where
  *      the loader put it), mmap, cmdline, loader-name, modules (the module table), each module and
  *      its string, elf-shdr (flags bit 5: the section header table), drives (flags bit 7);
  *      the loader may put these anywhere (spec 3.3), so all are kept until the kernel has no
@@ -43,19 +44,20 @@ static void add_region(const char *name, uint64_t start, uint64_t end)
 
 static void add_string(const char *name, uint32_t pa)
 {
-	add_region(name, pa, (uint64_t)pa + strlen((const char *)(uintptr_t)pa) + 1);
+	add_region(name, pa, (uint64_t)pa + strlen((const char *)mm_phys_to_virt(pa)) + 1);
 }
 
 static void add_modules(const struct multiboot_info *mbi)
 {
-	const struct multiboot_module *mods = (const void *)(uintptr_t)mbi->mods_addr;
+	const struct multiboot_module *mods = (const void *)mm_phys_to_virt(mbi->mods_addr);
 	uint64_t lo = ~0ull, hi = 0;
 	add_region("modules", mbi->mods_addr,
 		   (uint64_t)mbi->mods_addr + mbi->mods_count * sizeof *mods);
 	for (uint32_t i = 0; i < mbi->mods_count; i++) {
 		uint64_t s = mods[i].mod_start, e = mods[i].mod_end;
 		uint64_t ss = mods[i].string,
-			 se = ss ? ss + strlen((const char *)(uintptr_t)mods[i].string) + 1 : ss;
+			 se = ss ? ss + strlen((const char *)mm_phys_to_virt(mods[i].string)) + 1 :
+				   ss;
 		if (setup_nregions + 2 < SETUP_MAX_REGIONS) {
 			add_region("module", s, e);
 			if (ss)
@@ -95,7 +97,7 @@ void pmm_setup(void)
 	size_t n = 0, bad = 0;
 
 	if (mbi->flags & MB_INFO_MEM_MAP) {
-		n = memmap_parse_multiboot((const void *)(uintptr_t)mbi->mmap_addr,
+		n = memmap_parse_multiboot((const void *)mm_phys_to_virt(mbi->mmap_addr),
 					   mbi->mmap_length, setup_raw, MEMMAP_MAX_RAW * 2, &bad);
 		if (bad)
 			kprintf("pmm_setup: memory map malformed after %u entries; using those\n",
@@ -113,7 +115,7 @@ void pmm_setup(void)
 	memmap_print(&setup_map, "sanitised");
 
 	setup_nregions = 0;
-	add_region("kernel", (uintptr_t)__kernel_start, (uintptr_t)__kernel_end);
+	add_region("kernel", KERNEL_PHYS(__kernel_start), KERNEL_PHYS(__kernel_end));
 	add_region("multiboot-info", bootinfo_loader_address(),
 		   (uint64_t)bootinfo_loader_address() + sizeof(struct multiboot_info));
 	if (mbi->flags & MB_INFO_MEM_MAP)

@@ -3,10 +3,10 @@
  *
  * x reads through the current page tables, so every page of the range is translated first
  * (paging_translate): an unmapped page is reported and nothing is read, instead of faulting.
- * xp reads physical memory: a page inside the identity map (va == pa) is read in place; any
- * other physical page (above the RAM the identity map covers, or one whose identity page is
- * unmapped, like page 0) is mapped read-only for a moment at the monitor's scratch page in the
- * kernel window and unmapped again. Either way the frame's PMM state is shown, and reads of what
+ * xp reads physical memory: a page inside the direct map (at KERNEL_VIRT_BASE + pa) is read
+ * there; any other physical page (above the RAM the direct map covers, or one whose direct-map
+ * page is unmapped, like page 0) is mapped read-only for a moment at the monitor's scratch page
+ * in the kernel window and unmapped again. Either way the frame's PMM state is shown, and reads of what
  * is not RAM (device memory, ROM) are allowed: reading them is how one looks at VGA text memory.
  *
  * Both copy the whole range into a buffer before printing a byte: printing scrolls the VGA
@@ -105,9 +105,9 @@ static uint32_t xp_window(uint32_t pa_page, bool *temp)
 	*temp = false;
 	if (!mon_paging_enabled())
 		return pa_page ? pa_page : 0;
-	if (pa_page >= KIDENT_START && pa_page < KIDENT_END &&
-	    paging_translate(pa_page, &got, NULL) == 0 && got == pa_page)
-		return pa_page;
+	if (pa_page < DIRECT_MAP_PHYS_END &&
+	    paging_translate(DIRECT_MAP_START + pa_page, &got, NULL) == 0 && got == pa_page)
+		return DIRECT_MAP_START + pa_page;
 	int err = paging_map(MON_SCRATCH_VA, pa_page, 0);
 	if (err) {
 		mon_printf("error: xp: cannot map physical 0x%08x at the scratch page: %s\n",

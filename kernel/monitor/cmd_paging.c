@@ -4,8 +4,10 @@
  * walk decodes the two levels of the 32-bit page walk for one address (Intel SDM Vol. 3A 4.3,
  * tables 4-4 to 4-6) in the current address space. map and unmap work on kernel addresses
  * through mm/paging.h; they refuse the ranges the kernel itself lives in (mon_va_protected: the
- * NULL page, the identity region with the kernel's code, data, stacks and page tables, the heap,
- * the monitor's scratch page, the recursive slot) unless the line ends in `force`. The kernel
+ * NULL page, the direct map with the kernel's code, data, stacks and page tables, the heap, the
+ * temporary windows, the monitor's scratch page, the recursive slot) unless the line ends in
+ * `force`. The user range below KERNEL_VIRT_BASE belongs to address spaces, not to the kernel's:
+ * map refuses it with paging's own error. The kernel
  * window (include/vmlayout.h KWIN_*) is the place for experiments; its page table exists from the
  * start (mon_mem_init), so map/unmap there never change the PMM counts. map never sets
  * PTE_OWNED: unmap leaves the frame to whoever allocated it (alloc/free).

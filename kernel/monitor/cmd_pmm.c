@@ -64,7 +64,7 @@ static int cmd_mmap(int argc, char **argv)
 	/* Sanitised again from the same bytes: memmap_sanitise is a pure function of its input,
 	 * so this is exactly the map the PMM was built from. */
 	size_t bad = 0;
-	size_t found = memmap_parse_multiboot((const void *)(uintptr_t)mbi->mmap_addr,
+	size_t found = memmap_parse_multiboot((const void *)mm_phys_to_virt(mbi->mmap_addr),
 					      mbi->mmap_length, mmap_raw, MEMMAP_MAX_RAW, &bad);
 	size_t used = found < MEMMAP_MAX_RAW ? found : MEMMAP_MAX_RAW;
 	memmap_sanitise(&mmap_clean, mmap_raw, used, &mmap_scratch);

@@ -41,26 +41,31 @@ bool mon_need_heap(const char *cmd)
 
 const char *mon_va_region(uint32_t va)
 {
-	if (va < KIDENT_START)
+	if (va < NULL_PAGE_END)
 		return "NULL page";
-	if (va < KIDENT_END)
-		return "identity region";
+	if (va < USER_END)
+		return "user range";
+	if (va < DIRECT_MAP_END)
+		return "direct map";
+	if (va < KHEAP_START)
+		return "guard";
 	if (va < KHEAP_END)
 		return "kernel heap";
+	if (va < KMAP_END)
+		return "temporary windows";
 	if (va >= MON_SCRATCH_VA && va < KWIN_END)
 		return "monitor scratch page";
 	if (va < KWIN_END)
 		return "kernel window";
-	if (va < KERNEL_SHARED_END)
+	if (va < RECURSIVE_BASE)
 		return "reserved kernel growth";
-	if (va < USER_END)
-		return "address-space range";
 	return "recursive page tables";
 }
 
 bool mon_va_protected(uint32_t va)
 {
-	return va < KHEAP_END || (va >= MON_SCRATCH_VA && va < KWIN_END) || va >= USER_END;
+	return va < NULL_PAGE_END || (va >= DIRECT_MAP_START && va < KMAP_END) ||
+	       (va >= MON_SCRATCH_VA && va < KWIN_END) || va >= RECURSIVE_BASE;
 }
 
 void mon_mem_init(void)

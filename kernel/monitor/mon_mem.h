@@ -25,12 +25,13 @@ bool mon_need_heap(const char *cmd);
 
 bool mon_paging_enabled(void);
 
-/* "NULL page", "identity region", "kernel heap", "kernel window", "monitor scratch page",
- * "reserved kernel growth", "address-space range", "recursive page tables". */
+/* "NULL page", "user range", "direct map", "guard", "kernel heap", "temporary windows",
+ * "kernel window", "monitor scratch page", "reserved kernel growth", "recursive page tables"
+ * (include/vmlayout.h). */
 const char *mon_va_region(uint32_t va);
 /* True for the ranges a user command must not remap or unmap without `force`: the NULL page,
- * the identity region (the kernel's code, data, stacks, page tables), the heap, the scratch page
- * and the recursive slot. */
+ * the direct map (the kernel's code, data, stacks, page tables), the heap, the temporary
+ * windows, the scratch page and the recursive slot. */
 bool mon_va_protected(uint32_t va);
 
 /* Called once by monitor_run: create the kernel window's page table now (if paging is on), so

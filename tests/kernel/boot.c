@@ -93,8 +93,9 @@ static void boot_check_layout(void)
 	uint32_t esp;
 
 	__asm__ volatile("mov %%esp, %0" : "=r"(esp));
-	ktap_ok((uintptr_t)__kernel_start == BIOS_LOW_END, "kernel starts at 1 MiB (0x%08x)",
-		(unsigned)(uintptr_t)__kernel_start);
+	ktap_ok(KERNEL_PHYS(__kernel_start) == BIOS_LOW_END &&
+			(uintptr_t)__kernel_start == KERNEL_VIRT_BASE + BIOS_LOW_END,
+		"kernel loaded at 1 MiB, linked at 0x%08x", (unsigned)(uintptr_t)__kernel_start);
 	ktap_ok((uintptr_t)__text_start % PG_SIZE == 0 &&
 			(uintptr_t)__rodata_start % PG_SIZE == 0 &&
 			(uintptr_t)__data_start % PG_SIZE == 0 &&

@@ -17,6 +17,8 @@
 #include "kernel/debug/ktest.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
+#include "mm/mm_env.h"
+#include "vmlayout.h"
 #include "x86.h"
 
 #define KBASE_CRTC_INDEX 0x3D4
@@ -35,7 +37,8 @@ static uint16_t kbase_cursor(void)
 /* Text of one VGA row (character bytes only), NUL-terminated, trailing blanks cut. */
 static void kbase_vga_row(unsigned row, char *out)
 {
-	const volatile uint16_t *cells = (const volatile uint16_t *)VGA_TEXT_ADDR;
+	const volatile uint16_t *cells =
+		(const volatile uint16_t *)(KERNEL_VIRT_BASE + VGA_TEXT_ADDR);
 	int n = VGA_TEXT_COLS;
 
 	for (int i = 0; i < VGA_TEXT_COLS; i++)
@@ -114,9 +117,10 @@ static void kbase_check_cmdline(void)
 	cmdline_init(NULL, NULL);
 	ktap_ok(cmdline_text()[0] == '\0' && !cmdline_has("alpha"),
 		"no command line: nothing is found");
-	cmdline_init(saved, (bootinfo_info()->flags & MB_INFO_LOADER_NAME) ?
-				    (const char *)(uintptr_t)bootinfo_info()->boot_loader_name :
-				    NULL);
+	cmdline_init(saved,
+		     (bootinfo_info()->flags & MB_INFO_LOADER_NAME) ?
+			     (const char *)mm_phys_to_virt(bootinfo_info()->boot_loader_name) :
+			     NULL);
 	ktap_ok(strcmp(cmdline_text(), saved) == 0 && cmdline_get("test") != NULL,
 		"the real command line is restored");
 }

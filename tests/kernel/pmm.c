@@ -15,13 +15,15 @@
  *   - everything freed: the free count returns to its value before;
  *   - contiguous runs, alignments, the 16 MiB limit, single frames preferring memory above it;
  *   - the non-panicking queries (frame states and owners), pmm_check() before and after.
- * Uses frames through mm_phys_to_virt (identity), so it is correct before and after paging.
+ * Reaches frames through kmap: the direct map below DIRECT_MAP_PHYS_END, a temporary window
+ * above it (every usable frame below 4 GiB is handed out and written, at every memory size).
  */
 #include "mm/pmm.h"
 #include "kernel/core/bootinfo.h"
 #include "kernel/debug/ktest.h"
 #include "kernel/layout.h"
 #include "kernel/lib/string.h"
+#include "mm/kmap.h"
 #include "mm/mm_env.h"
 #include "multiboot.h"
 #include "x86.h"
@@ -90,7 +92,7 @@ static void kt_area_add(const char *what, uint64_t start, uint64_t end)
 
 static size_t kt_strsize(uint32_t pa)
 {
-	return strlen((const char *)(uintptr_t)pa) + 1;
+	return strlen((const char *)mm_phys_to_virt(pa)) + 1;
 }
 
 /* Every structure the PMM must keep, from the sources (not from the PMM's records). */
@@ -99,7 +101,7 @@ static void kt_collect_areas(void)
 	const struct multiboot_info *mbi = bootinfo_info();
 	kt_narea = 0;
 	kt_area_add("first MiB", 0, BIOS_LOW_END);
-	kt_area_add("kernel", (uintptr_t)__kernel_start, (uintptr_t)__kernel_end);
+	kt_area_add("kernel", KERNEL_PHYS(__kernel_start), KERNEL_PHYS(__kernel_end));
 	kt_area_add("multiboot info", bootinfo_loader_address(),
 		    bootinfo_loader_address() + (uint64_t)MBI_SIZE);
 	kt_area_add("bitmap", pmm_bitmap_phys(), (uint64_t)pmm_bitmap_phys() + pmm_bitmap_bytes());
@@ -112,7 +114,7 @@ static void kt_collect_areas(void)
 		kt_area_add("loader name", mbi->boot_loader_name,
 			    mbi->boot_loader_name + (uint64_t)kt_strsize(mbi->boot_loader_name));
 	if ((mbi->flags & MB_INFO_MODS) && mbi->mods_count) {
-		const struct multiboot_module *m = (const void *)(uintptr_t)mbi->mods_addr;
+		const struct multiboot_module *m = (const void *)mm_phys_to_virt(mbi->mods_addr);
 		kt_area_add("module table", mbi->mods_addr,
 			    mbi->mods_addr + (uint64_t)mbi->mods_count * sizeof *m);
 		for (uint32_t i = 0; i < mbi->mods_count; i++) {
@@ -191,9 +193,9 @@ static void pmm_suite_summary(void)
 		"every frame of the kernel, first MiB, bitmap and Multiboot structures is "
 		"reserved or not RAM (%u frames, %u bad)",
 		(unsigned)checked, (unsigned)bad);
-	ktap_ok(pmm_frame_state((uint32_t)(uintptr_t)__kernel_start) == PMM_FRAME_RESERVED &&
-			pmm_frame_owner((uint32_t)(uintptr_t)__kernel_start) &&
-			strcmp(pmm_frame_owner((uint32_t)(uintptr_t)__kernel_start), "kernel") == 0,
+	ktap_ok(pmm_frame_state(KERNEL_PHYS(__kernel_start)) == PMM_FRAME_RESERVED &&
+			pmm_frame_owner(KERNEL_PHYS(__kernel_start)) &&
+			strcmp(pmm_frame_owner(KERNEL_PHYS(__kernel_start)), "kernel") == 0,
 		"the kernel's first frame is reserved, owner \"kernel\"");
 	ktap_ok(pmm_frame_state(0xA0000) == PMM_FRAME_NOT_RAM &&
 			pmm_frame_state(0x1001) == PMM_FRAME_UNALIGNED &&
@@ -235,12 +237,13 @@ static void pmm_suite_exhaust(void)
 		}
 		if (pmm_frame_state(pa) != PMM_FRAME_ALLOCATED)
 			state++;
-		uint32_t *w = mm_phys_to_virt(pa);
+		uint32_t *w = kmap(pa); /* the direct map, or a window above it */
 		if (full || (pa >> 12) % 64 == 0)
 			for (uint32_t i = 0; i < PMM_FRAME_SIZE / 4; i++)
 				w[i] = kt_pattern(pa, i);
 		else
 			w[0] = kt_pattern(pa, 0);
+		kunmap(w);
 	}
 	ktap_ok(n == free0 && pmm_free_count() == 0,
 		"allocated until exhaustion: %u frames, %u were free", (unsigned)n,
@@ -263,7 +266,7 @@ static void pmm_suite_exhaust(void)
 	for (uint32_t wi = 0; wi < sizeof kt_seen / 4; wi++)
 		for (uint32_t bits = kt_seen[wi]; bits; bits &= bits - 1) {
 			uint32_t f = (wi << 5) | (uint32_t)__builtin_ctz(bits), fpa = f << 12;
-			const uint32_t *w = mm_phys_to_virt(fpa);
+			const uint32_t *w = kmap(fpa);
 			uint32_t words = (full || f % 64 == 0) ? PMM_FRAME_SIZE / 4 : 1;
 			frames_checked++;
 			for (uint32_t i = 0; i < words; i++)
@@ -271,6 +274,7 @@ static void pmm_suite_exhaust(void)
 					ktap_diag("frame 0x%08x word %u: 0x%08x, wrote 0x%08x",
 						  (unsigned)fpa, (unsigned)i, (unsigned)w[i],
 						  (unsigned)kt_pattern(fpa, i));
+			kunmap((void *)w);
 		}
 	ktap_ok(badwords == 0, "patterns read back from %u frames (%s)", (unsigned)frames_checked,
 		full ? "every word of every frame" :
