@@ -2,7 +2,7 @@
 # 53-paging-faults.t - expected page faults, one per boot (`fault=<kind> qemu-exit`): the report
 # must panic with a PANIC line naming the right region and address and the right access, and
 # QEMU must leave with the failure status (35). Expected addresses come from the kernel image
-# (nm) and from the boot log's identity line, not from what the kernel says it is about to do.
+# (nm) and from the boot log's direct-map line, not from what the kernel says it is about to do.
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
@@ -15,8 +15,8 @@ check_fault() { # kind expected-address region-words access-words
 	rc=$(qemu_run "$log" 60 -m 128 -kernel "$KERNEL" -append "fault=$kind qemu-exit")
 	local panic_line
 	panic_line=$(grep -a '^PANIC: ' "$log" | head -n1)
-	if [ "$addr" = identity-end ]; then # the first byte above the identity map of this boot
-		addr=$(sed -n 's/^paging: on .*identity=\[mem 0x[0-9a-f]*-\(0x[0-9a-f]*\)\].*/\1/p' "$log")
+	if [ "$addr" = direct-end ]; then # the first byte above the direct map of this boot
+		addr=$(sed -n 's/^paging: on .*direct=.* at 0x[0-9a-f]*-\(0x[0-9a-f]*\) tables.*/\1/p' "$log")
 		addr=$(hex $((${addr:-0} + 1)))
 		[ "$addr" != 0x00000001 ] || addr="(no paging: on line)"
 	fi
@@ -34,5 +34,5 @@ check_fault null 0x00000000 "NULL page" "page not present, read, supervisor mode
 check_fault ktext "$(hex $((0x$text_fn)))" "kernel text" "protection violation, write, supervisor mode"
 check_fault guard "$(hex $((0x$guard + 4096 - 4)))" "guard page below the boot stack" \
 	"page not present, write, supervisor mode"
-check_fault unmapped identity-end "unmapped" "page not present, read, supervisor mode"
+check_fault unmapped direct-end "unmapped" "page not present, read, supervisor mode"
 tap_done

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# 54-paging-bochs.t - the switch to paging watched in the Bochs debugger, scripted:
+# 54-paging-bochs.t - the switch to the higher half watched in the Bochs debugger, scripted:
 #   bochs -q -f <bochsrc from tests/boot/bochsrc-paging.in> -rc tests/boot/bochs-paging.rc
 # on a disk image made by the project's own recipe (make image IMAGE=...). The script continues
-# to the two magic breakpoints (xchg bx, bx in paging_enable.asm), shows CR0 with PG clear, steps
-# over the CR0 write, shows PG set, and asks where the running code's page translates: to itself.
+# to the four magic breakpoints (xchg bx, bx in kernel/core/entry.asm): before the CR3 load,
+# before the CR0 write (stepped over: PG set; the running code's page translates to itself, the
+# identity map is in place: `info tab` shows the low range and the high one), after the jump to
+# the higher half (the code's page: linear = physical + 0xC0000000), after the identity entries
+# are dropped (`info tab` shows only the high ranges; 0x00100000 has no translation any more).
 # Each check asserts on the debugger's own output (captured in $T_DIR/bochs.out).
 source "$(dirname "$0")/../lib.sh"
 
@@ -12,10 +15,10 @@ source "$(dirname "$0")/../lib.sh"
 # the build's kernel.elf is relinked while this runs.
 KERNEL="$T_DIR/kernel.elf"
 SYMS="$T_DIR/kernel.sym"
-tap_plan 6
+tap_plan 10
 img="$T_DIR/paging.img"
 out="$T_DIR/bochs.out"
-rm -f "$img" "$img.lock" "$out" "$T_DIR/com1.log" "$KERNEL" "$SYMS"
+rm -f "$img" "$img.lock" "$out" "$T_DIR/com1.log" "$KERNEL" "$SYMS" "$T_DIR"/stop[0-9]*
 cp "$BUILD/kernel/kernel.elf" "$KERNEL" &&
 	nm -n --defined-only "$KERNEL" | awk '$2 !~ /^[aA]$/ { print $1, $3 }' > "$SYMS"
 if ! make_image "$img" "$KERNEL" "nomonitor"; then
@@ -33,25 +36,45 @@ else
 fi
 grep -a -v '^[0-9]\{11\}[a-z]\[' "$out" | sed -n '/Magic breakpoint/,$p' | head -n 60 | tap_diag
 
-# The debugger lines come in the order the rc script asks for them; split them by stop.
+# The debugger's output, cut at each "Magic breakpoint" line: stop N is in $T_DIR/stopN.
+awk -v dir="$T_DIR" '/^\(0\) Magic breakpoint/ { n++ } n { print > (dir "/stop" n) }' "$out"
 stops=$(grep -a -c '^(0) Magic breakpoint' "$out")
-first=$(grep -a -m1 -A2 '^(0) Magic breakpoint' "$out" | grep -a 'paging_enable_load_cr3+0): mov cr3')
-second=$(grep -a -A2 '^(0) Magic breakpoint' "$out" | grep -a 'paging_enable_write_cr0+0): mov cr0')
+stop() { cat "$T_DIR/stop$1" 2>/dev/null; }
+# `page X` prints "linear page 0x... maps to physical page 0x..."; both numbers, in hex.
+page_pair() { sed -n 's/^linear page 0x0*\([0-9a-f]*\) maps to physical page 0x0*\([0-9a-f]*\)$/\1 \2/p' | head -n1; }
+# `info tab` lines: "0x<linear start>-0x<linear end> -> 0x<phys>-0x<phys>".
+tab_low() { grep -a -E '^0x00000000[0-9ab][0-9a-f]{7}-0x[0-9a-f]+ -> ' || true; }
+tab_high() { grep -a -E '^0x00000000c0001000-0x[0-9a-f]+ -> 0x000000001000-' || true; }
+
+tap_check "Bochs stopped at the four magic breakpoints, with kernel symbols ($stops stops, rc $rc)" \
+	bash -c "[ '$stops' -ge 4 ] && grep -aq 'boot_load_cr3+0): mov cr3' '$T_DIR/stop1' &&
+		grep -aq 'boot_write_cr0+0): mov cr0' '$T_DIR/stop2' && grep -aq '(boot_running_high+0)' '$T_DIR/stop3' &&
+		grep -aq '(boot_identity_dropped+0)' '$T_DIR/stop4'"
 mapfile -t cr0 < <(grep -a '^CR0=0x' "$out")
-page=$(grep -a '^linear page 0x' "$out" | head -n1)
-tap_check "Bochs stopped at both magic breakpoints, with kernel symbols (rc $rc)" \
-	[ "$stops" -ge 2 -a -n "$first" -a -n "$second" ]
-tap_check "before the CR3 load and before the CR0 write: CR0.PG clear (creg shows 'pg')" \
-	bash -c "[[ '${cr0[0]:-}' == *': pg '* && '${cr0[1]:-}' == *': pg '* ]]"
-tap_check "at the CR0 write CR3 already holds the page directory (non-zero)" \
-	bash -c "grep -a '^CR3=0x' '$out' | sed -n 2p | grep -qv '^CR3=0x000000000000$'"
-tap_check "after stepping over 'mov cr0, eax': CR0.PG and CR0.WP set (creg shows 'PG', 'WP')" \
-	bash -c "[[ '${cr0[2]:-}' == *': PG '* && '${cr0[2]:-}' == *' WP '* ]]"
-tap_check "the stepped-to instruction is the next one, inside paging_enable_write_cr0" \
-	grep -aq '(paging_enable_write_cr0+3): jmp' "$out"
-# 'linear page 0x000000000010e000 maps to physical page 0x00000010e000': same number both sides.
-lin=$(sed -n 's/^linear page 0x0*\([0-9a-f]*\) maps to physical page 0x0*\([0-9a-f]*\)$/\1/p' <<<"$page")
-phys=$(sed -n 's/^linear page 0x0*\([0-9a-f]*\) maps to physical page 0x0*\([0-9a-f]*\)$/\2/p' <<<"$page")
-tap_check "page eip: the running code's page translates to itself (${page:-no 'page' output})" \
-	[ -n "$lin" -a "$lin" = "$phys" ]
+tap_check "before the CR3 load and before the CR0 write: CR0.PG clear (creg shows 'pg'); info tab: paging off" \
+	bash -c "[[ '${cr0[0]:-}' == *': pg '* && '${cr0[1]:-}' == *': pg '* ]] && grep -aq '^paging off' '$T_DIR/stop1'"
+tap_check "at the CR0 write CR3 already holds the first page directory (non-zero)" \
+	bash -c "grep -a '^CR3=0x' '$T_DIR/stop2' | head -n1 | grep -qv '^CR3=0x000000000000$'"
+tap_check "after stepping over 'mov cr0, eax': CR0.PG and CR0.WP set, next instruction boot_write_cr0+3" \
+	bash -c "[[ '${cr0[2]:-}' == *': PG '* && '${cr0[2]:-}' == *' WP '* ]] && grep -aq '(boot_write_cr0+3)' '$T_DIR/stop2'"
+read -r lin phys <<<"$(stop 2 | page_pair)"
+tap_check "CR0 write: the running code's page translates to itself (linear ${lin:-?} -> physical ${phys:-?}): the identity map" \
+	bash -c "[ -n '$lin' ] && [ '$lin' = '$phys' ] && (( 0x$lin < 0xc0000000 ))"
+low2=$(stop 2 | tab_low | wc -l); high2=$(stop 2 | tab_high | wc -l)
+stop 2 | grep -a -E '^0x[0-9a-f]+-0x[0-9a-f]+ -> ' | tap_diag
+tap_check "CR0 write: info tab maps the kernel twice: a low (identity) range and 0xc0001000- (high)" \
+	[ "$low2" -ge 1 -a "$high2" = 1 ]
+read -r lin3 phys3 <<<"$(stop 3 | page_pair)"
+tap_check "after the jump: running at 0x${lin3:-?}, which maps to physical 0x${phys3:-?} = linear - 0xc0000000" \
+	bash -c "[ -n '$lin3' ] && (( 0x$lin3 >= 0xc0000000 && 0x$lin3 - 0xc0000000 == 0x${phys3:-0} ))"
+low3=$(stop 3 | tab_low | wc -l)
+tap_check "after the jump, before the removal: info tab still shows the identity range ($low3 low lines)" \
+	[ "$low3" -ge 1 ]
+low4=$(stop 4 | tab_low | wc -l); high4=$(stop 4 | tab_high | wc -l)
+stop 4 | grep -a -E '^0x[0-9a-f]+-0x[0-9a-f]+ -> ' | tap_diag
+tap_check "identity dropped: info tab shows nothing below 0xc0000000 ($low4 low lines), the high range stays" \
+	[ "$low4" = 0 -a "$high4" = 1 ]
+tap_check "identity dropped: 0x00100000 has no translation, 0xc0100000 -> physical 0x100000" \
+	bash -c "grep -aq '^physical address not available for linear 0x0000000000100000' '$T_DIR/stop4' &&
+		grep -aq '^linear page 0x00000000c0100000 maps to physical page 0x000000100000' '$T_DIR/stop4'"
 tap_done

@@ -86,7 +86,7 @@ def type_counts(rects):
     return counts
 
 
-print("1..27")
+print("1..28")
 
 # --- qemu-128m: the full log -----------------------------------------------------------------------
 out = os.path.join(T_DIR, "qemu-128m")
@@ -137,27 +137,35 @@ pr = [p for x in sorted({r["x"] for r in pmm_boxes}) for p in monotonic([r for r
 check("qemu-128m: PMM column monotonic in each lane", not pr and len({r["x"] for r in pmm_boxes}) == 2, pr)
 
 regions = sorted((r["start"], r["end"]) for r in of_class(vrects, "vm-region"))
-check("qemu-128m: 6 virtual regions from vmlayout.h (NULL, identity, heap, window, private, recursive)",
-      regions == [(0, 0x1000), (0x1000, 0xC0000000), (0xC0000000, 0xC4000000), (0xC4000000, 0xC4400000),
-                  (0xD0000000, 0xFFC00000), (0xFFC00000, 1 << 32)], regions)
+check("qemu-128m: 8 virtual regions from vmlayout.h (NULL, user, direct map, heap, windows, window, growth, recursive)",
+      regions == [(0, 0x1000), (0x1000, 0xC0000000), (0xC0000000, 0xF0000000), (0xF0400000, 0xF4400000),
+                  (0xF4400000, 0xF4800000), (0xF4800000, 0xF4C00000), (0xF5000000, 0xFFC00000),
+                  (0xFFC00000, 1 << 32)], regions)
 gaps = [(r["start"], r["end"]) for r in of_class(vrects, "vm-gap")]
-check("qemu-128m: the unmapped kernel growth range 0xc4400000-0xcfffffff", gaps == [(0xC4400000, 0xD0000000)], gaps)
-ident = [(r["start"], r["end"]) for r in of_class(vrects, "mapped-identity")]
+check("qemu-128m: the two guard PDEs (after the direct map, after the window) drawn unmapped",
+      gaps == [(0xF0000000, 0xF0400000), (0xF4C00000, 0xF5000000)], gaps)
+direct = [(r["start"], r["end"]) for r in of_class(vrects, "mapped-direct")]
 heap = of_class(vrects, "mapped-heap")
-kheap = [r for r in of_class(vrects, "vm-region") if r["start"] == 0xC0000000]
-check("qemu-128m: identity mapped [0x1000, 128 MiB) and the heap's 64 KiB drawn inside the heap region",
-      ident == [(0x1000, 0x8000000)] and len(heap) == 1 and (heap[0]["start"], heap[0]["end"]) == (0xC0000000, 0xC0010000)
-      and len(kheap) == 1 and inside(heap[0], kheap[0]), "%s %s" % (ident, heap))
+kheap = [r for r in of_class(vrects, "vm-region") if r["start"] == 0xF0400000]
+dmap = [r for r in of_class(vrects, "vm-region") if r["start"] == 0xC0000000]
+check("qemu-128m: RAM direct-mapped [0xc0001000, 0xc8000000) inside the direct-map region, the heap's 64 KiB "
+      "inside the heap region",
+      direct == [(0xC0001000, 0xC8000000)] and len(dmap) == 1 and inside(of_class(vrects, "mapped-direct")[0], dmap[0])
+      and len(heap) == 1 and (heap[0]["start"], heap[0]["end"]) == (0xF0400000, 0xF0410000)
+      and len(kheap) == 1 and inside(heap[0], kheap[0]), "%s %s" % (direct, heap))
 ro = [(r["start"], r["end"]) for r in of_class(vrects, "mapped-ro")]
 guard = [(r["start"], r["end"]) for r in of_class(vrects, "unmapped-guard")]
-idbox = of_class(vrects, "mapped-identity")
-check("qemu-128m: read-only kernel text and the stack guard page marked inside the identity map",
-      ro == [(0x100000, 0x10A000)] and guard == [(0x11B000, 0x11C000)] and len(idbox) == 1
-      and all(inside(r, idbox[0]) for r in of_class(vrects, "mapped-ro") + of_class(vrects, "unmapped-guard")),
+dbox = of_class(vrects, "mapped-direct")
+check("qemu-128m: read-only kernel text and the stack guard page marked at their high addresses",
+      ro == [(0xC0100000, 0xC010A000)] and guard == [(0xC011B000, 0xC011C000)] and len(dbox) == 1
+      and all(inside(r, dbox[0]) for r in of_class(vrects, "mapped-ro") + of_class(vrects, "unmapped-guard")),
       "%s %s" % (ro, guard))
-check("qemu-128m: paging caption (cr3, identity, tables) and region names",
-      "paging: cr3=0x00121000, identity [0x00001000-0x07ffffff], 32 page tables" in vtexts
+boot = [(r["start"], r["end"]) for r in of_class(vrects, "boot-identity-dropped")]
+check("qemu-128m: paging caption (cr3, direct map, tables), the boot identity map (dropped) and region names",
+      "paging: cr3=0x00121000, direct map [0xc0001000-0xc7ffffff] = [mem 0x00001000-0x07ffffff], 32 page tables" in vtexts
+      and boot == [(0, 0x400000)] and any(t.startswith("boot: directory 0x00118000") for t in vtexts)
       and any(t.startswith("kernel heap 64 MiB") for t in vtexts)
+      and any(t.startswith("direct map (va = 0xc0000000 + pa)") for t in vtexts)
       and any(t.startswith("recursive slot") for t in vtexts), vtexts)
 pr = monotonic(of_class(vrects, "vm-region") + of_class(vrects, "vm-gap"))
 check("qemu-128m: virtual column monotonic and gap-free", not pr, pr)
@@ -230,6 +238,18 @@ check("qemu-recorded: one box per map line of each type (%s), one per reservatio
               if a is not b and a["start"] < b["end"] and b["start"] < a["end"])
       and not monotonic([r for r in rects if r["cls"].startswith("e820 ") or r["cls"] == "hole"]),
       "%s\n%s" % (type_counts(rects), p.stderr))
+
+# --- qemu-identity: a log of the kernel from before the higher half (identity=[mem ...], va == pa) --
+out = os.path.join(T_DIR, "qemu-identity")
+p = run("qemu-identity.log", out, "--vmlayout", VMLAYOUT, "--png", "no")
+vr, vt = [], []
+try:
+    vr, vt = load(os.path.join(out, "virtual.svg"))
+except (OSError, ET.ParseError) as e:
+    vt = [str(e)]
+check("qemu-identity: an old log (identity=...) still reads: identity box [0x1000, 0x7fe0000), no direct box",
+      p.returncode == 0 and [(r["start"], r["end"]) for r in of_class(vr, "mapped-identity")] == [(0x1000, 0x7FE0000)]
+      and not of_class(vr, "mapped-direct"), p.stderr + "\n".join(vt[-4:]))
 
 # --- PNG conversion ------------------------------------------------------------------------------
 fakebin = os.path.join(T_DIR, "fakebin")

@@ -6,13 +6,14 @@
 # loader + build/kernel/kernel.elf, command line `qemu-exit`), over a private Unix socket so that
 # parallel tests cannot collide on port 1234. gdb runs under a timeout; QEMU is killed at the end.
 # Checks: at the reset vector the hook chose i8086 and decodes SeaBIOS's far jump as 16-bit code;
-# the loader entry (0x7C00) is reached in real mode (CS:IP 0000:7C00); kmain is reached in
-# protected mode with the first argument (magic) = 0x2BADB002 and decoded as i386; the break at
-# the paging switch (paging_enable_write_cr0) sees PG go from 0 to 1 over one stepi.
+# the loader entry (0x7C00) is reached in real mode (CS:IP 0000:7C00); the break at the paging
+# switch in the kernel's entry code (boot_write_cr0, a physical address: the early code's symbols
+# are physical) sees PG go from 0 to 1 over one stepi; kmain (a high address) is reached in
+# protected mode with paging on, the first argument (magic) = 0x2BADB002, decoded as i386.
 source "$(dirname "$0")/../lib.sh"
 KERNEL=${KERNEL:-$BUILD/kernel/kernel.elf}
 GDB_DIR=$BUILD/gdb
-tap_plan 7
+tap_plan 8
 
 img="$T_DIR/disk.img"
 rm -f "$img" "$T_DIR"/*.log "$T_DIR/gdb.sock"
@@ -37,13 +38,13 @@ timeout -k 5 60 gdb -batch -q -nx -x "$GDB_DIR/facts.gdb" -ex "set tdesc filenam
 	-ex 'break *$LOADER_MBR_ADDR' -ex 'continue' \
 	-ex 'printf "STEP mbr pe=%d cs:ip=%04x:%04x\n", $x86_pe, $cs, (unsigned int)$eip' \
 	-ex 'show architecture' \
-	-ex 'break *kmain' -ex 'continue' \
-	-ex 'printf "STEP kmain pe=%d at_kmain=%d arg0=0x%08x\n", $x86_pe, $pc == kmain, *(unsigned int *)($esp + 4)' \
-	-ex 'info symbol $pc' -ex 'show architecture' -ex 'x/1i $pc' -ex 'info args' \
-	-ex 'break paging_enable_write_cr0' -ex 'continue' \
-	-ex 'printf "STEP paging before pg=%d cr3=0x%08x\n", ($cr0 & $CR0_PG) != 0, $cr3' \
+	-ex 'break boot_write_cr0' -ex 'continue' \
+	-ex 'printf "STEP paging before pg=%d cr3=0x%08x eip=0x%08x\n", ($cr0 & $CR0_PG) != 0, $cr3, $eip' \
 	-ex 'stepi' \
-	-ex 'printf "STEP paging after pg=%d wp=%d cr3=0x%08x\n", ($cr0 & $CR0_PG) != 0, ($cr0 & $CR0_WP) != 0, $cr3' \
+	-ex 'printf "STEP paging after pg=%d wp=%d cr3=0x%08x eip=0x%08x\n", ($cr0 & $CR0_PG) != 0, ($cr0 & $CR0_WP) != 0, $cr3, $eip' \
+	-ex 'break *kmain' -ex 'continue' \
+	-ex 'printf "STEP kmain pe=%d at_kmain=%d arg0=0x%08x pc=0x%08x pg=%d\n", $x86_pe, $pc == kmain, *(unsigned int *)($esp + 4), $pc, ($cr0 & $CR0_PG) != 0' \
+	-ex 'info symbol $pc' -ex 'show architecture' -ex 'x/1i $pc' -ex 'info args' \
 	-ex 'kill' "$KERNEL" </dev/null >"$T_DIR/gdb.log" 2>&1
 echo "# gdb exit status $?"
 
@@ -60,7 +61,7 @@ if grep -q "CR0.PE=1: protected mode, decoding as i386" "$log" && grep -q "STEP 
 else tap_fail "kmain in protected mode"; tap_diag <"$log"; fi
 # cdecl (i386 System V ABI 2.2.2): at the first instruction the first argument is at [esp+4]; this
 # does not depend on how the optimiser placed `magic` later (gdb's `info args` shows that too).
-if grep -q "^Breakpoint 2, .*kmain (magic=" "$log" && grep -q "STEP kmain pe=1 at_kmain=1 arg0=0x2badb002" "$log" \
+if grep -q "^Breakpoint 3, .*kmain (magic=" "$log" && grep -q "STEP kmain pe=1 at_kmain=1 arg0=0x2badb002" "$log" \
 	&& grep -q "^kmain in section .text" "$log"; then
 	tap_ok "stopped at kmain with magic (first argument) = 0x2BADB002"
 else tap_fail "kmain magic"; tap_diag <"$log"; fi
@@ -68,11 +69,18 @@ if grep -qE "<kmain(\+[0-9]+)?>:.*(e[a-d]x|e[sb]p|e[sd]i)" "$log"; then
 	tap_ok "kernel code decoded as 32-bit (i386 registers in the disassembly)"
 else tap_fail "32-bit decoding at kmain"; tap_diag <"$log"; fi
 # The paging switch: stopped on the MOV to CR0 with CR3 loaded and PG clear; one stepi later PG
-# and WP are set and CR3 is unchanged (the hook keeps i386).
-before=$(sed -n 's/^STEP paging before pg=\([01]\) cr3=\(0x[0-9a-f]*\)$/\1 \2/p' "$log")
-after=$(sed -n 's/^STEP paging after pg=\([01]\) wp=\([01]\) cr3=\(0x[0-9a-f]*\)$/\1 \2 \3/p' "$log")
+# and WP are set and CR3 is unchanged (the hook keeps i386); the code runs at physical addresses.
+before=$(sed -n 's/^STEP paging before pg=\([01]\) cr3=\(0x[0-9a-f]*\) eip=.*$/\1 \2/p' "$log")
+after=$(sed -n 's/^STEP paging after pg=\([01]\) wp=\([01]\) cr3=\(0x[0-9a-f]*\) eip=.*$/\1 \2 \3/p' "$log")
 if [ -n "$before" ] && [ "${before%% *}" = 0 ] && [ "${before#* }" != 0x00000000 ] \
-	&& [ "$after" = "1 1 ${before#* }" ] && grep -q "in paging_enable_write_cr0 ()" "$log"; then
+	&& [ "$after" = "1 1 ${before#* }" ] && grep -q "in boot_write_cr0 ()" "$log"; then
 	tap_ok "paging switch: break on the CR0 write (CR3=${before#* }, PG=0), stepi -> PG=1 WP=1"
 else tap_fail "paging switch (before '$before', after '$after')"; tap_diag <"$log"; fi
+# Symbols: the entry code's at physical addresses (near 1 MiB), kmain's in the higher half.
+cr0_eip=$(sed -n 's/^STEP paging before .* eip=\(0x[0-9a-f]*\)$/\1/p' "$log")
+kmain_pc=$(sed -n 's/^STEP kmain .* pc=\(0x[0-9a-f]*\) pg=1$/\1/p' "$log")
+if [ -n "$cr0_eip" ] && [ -n "$kmain_pc" ] && (( cr0_eip >= 0x100000 && cr0_eip < 0x200000 )) \
+	&& (( kmain_pc >= 0xc0100000 )); then
+	tap_ok "symbols: boot_write_cr0 at physical $cr0_eip (paging off), kmain at $kmain_pc (higher half, paging on)"
+else tap_fail "symbol addresses (boot_write_cr0 '$cr0_eip', kmain '$kmain_pc')"; tap_diag <"$log"; fi
 tap_done

@@ -4,8 +4,8 @@
 # Runs make memmap with MEMMAP_DIR=$T_DIR (our loader + build/kernel/kernel.elf, command line
 # qemu-exit, QEMU headless), then reads physical.svg and virtual.svg back and compares them with
 # the log QEMU captured: one box per map line of each type (sanitised lines if the kernel printed
-# them, else BIOS-e820), one box per `pmm: reserved` line, the identity range of the `paging: on`
-# line, the heap range of the `heap: ready` line, and a monotonic address axis. tests/t/61-memmap.t covers the tool's details on recorded logs.
+# them, else BIOS-e820), one box per `pmm: reserved` line, the direct-map range of the `paging: on`
+# line (virtual, 0xc0000000 + physical), the heap range of the `heap: ready` line, and a monotonic address axis. tests/t/61-memmap.t covers the tool's details on recorded logs.
 source "$(dirname "$0")/../lib.sh"
 tap_plan 5
 
@@ -52,11 +52,12 @@ ok_mono = all(b[1] < a[1] for a, b in zip(mono, mono[1:]))
 res(want == got and nres == gotres and ok_mono and len(lines) > 0,
     "physical.svg: %d map boxes by type as in the log %s, %d reservations, monotonic" % (len(lines), dict(want), nres),
     "log %s / svg %s; reservations log %d svg %d; monotonic %s" % (dict(want), dict(got), nres, gotres, ok_mono))
-pg = [re.search(r"identity=\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]", l) for l in log if l.startswith("paging: on ")]
-ident = [(int(r.get("data-start"), 16), int(r.get("data-end"), 16)) for r in vboxes if r.get("class") == "mapped-identity"]
+pg = [re.search(r"direct=\[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] at (0x[0-9a-f]+)-(0x[0-9a-f]+) ", l) for l in log if l.startswith("paging: on ")]
+ident = [(int(r.get("data-start"), 16), int(r.get("data-end"), 16)) for r in vboxes if r.get("class") == "mapped-direct"]
 if pg and pg[0]:
-    s, e = int(pg[0][1], 16), int(pg[0][2], 16) + 1
-    res(ident == [(s, e)], "virtual.svg: identity map [0x%x, 0x%x) as in the paging line" % (s, e), ident)
+    s, e = int(pg[0][3], 16), int(pg[0][4], 16) + 1
+    ok = s == int(pg[0][1], 16) + 0xC0000000 and e == int(pg[0][2], 16) + 1 + 0xC0000000
+    res(ident == [(s, e)] and ok, "virtual.svg: direct map [0x%x, 0x%x) = 0xc0000000 + the physical range, as in the paging line" % (s, e), ident)
 else:
     res(len([r for r in vboxes if r.get("class") == "vm-region"]) >= 5 and not ident,
         "virtual.svg: layout regions drawn; no paging line in this kernel's log, nothing marked mapped")

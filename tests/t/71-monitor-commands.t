@@ -14,7 +14,8 @@ from monitor_session import MonitorSession, MonitorError, Tap, build_dir, test_d
 
 COMMANDS = ["help", "history", "reboot", "halt", "mmap", "pmm", "alloc", "free", "walk", "map",
             "unmap", "fault", "x", "xp", "heap", "kmalloc", "kfree", "leaks", "check"]
-WINDOW = 0xC4000000
+WINDOW = 0xF4800000  # KWIN_START (include/vmlayout.h)
+KVB = 0xC0000000     # KERNEL_VIRT_BASE: the direct map of RAM starts here
 
 t = Tap()
 kernel = os.path.join(build_dir(), "kernel", "kernel.elf")
@@ -104,10 +105,11 @@ def run():
         t.ok(ok and c1 and c1[1] == c0[1] - 3 and c1[3] == c0[3] + 3 and int(a.group(3)) == c1[1],
              "alloc 3: a run of 3 frames, free count down by exactly 3", "%s %s %s" % (out, c0, c1))
 
-        # walk: the frame is identity mapped, and the walk ends at itself.
-        out = m.cmd("walk 0x%x" % pa)
-        t.ok(re.search(r"-> physical 0x%08x \(frame allocated\)" % pa, out) is not None,
-             "walk <frame>: identity translation, PMM state allocated", out)
+        # walk: the frame is in the direct map at KVB + pa, and the walk ends at it.
+        out = m.cmd("walk 0x%x" % (KVB + pa))
+        t.ok(re.search(r"^walk 0x%08x \(direct map\)" % (KVB + pa), out, re.M) is not None and
+             re.search(r"-> physical 0x%08x \(frame allocated\)" % pa, out) is not None,
+             "walk <KERNEL_VIRT_BASE + frame>: direct-map translation, PMM state allocated", out)
 
         # map it in the kernel window, then read it through both addresses.
         out = m.cmd("map 0x%x 0x%x w" % (WINDOW, pa))
@@ -137,12 +139,25 @@ def run():
         t.ok(a1 and "free: [mem 0x%s" % a1.group(1) in out2 and pmm_counts(m.cmd("pmm")) == c0,
              "alloc (default 1 frame) and free <addr> (default 1)", out + out2)
 
-        # x/xp of the kernel image: the bytes the ELF file loads at 1 MiB.
+        # x/xp of the kernel image: the bytes the ELF file loads at 1 MiB, seen at its high address.
         want = elf_bytes(kernel, 0x100000, 64)
-        xv = m.cmd("x 0x100000 64")
+        xv = m.cmd("x 0xc0100000 64")
         xp = m.cmd("xp 0x100000 64")
         t.ok(want is not None and dump_bytes(xv) == want and dump_bytes(xp) == want,
-             "x/xp 0x100000 64: the kernel ELF's first 64 loaded bytes", xv + xp)
+             "x 0xc0100000 64 / xp 0x100000 64: the kernel ELF's first 64 loaded bytes", xv + xp)
+
+        # The higher half: nothing of the kernel below 0xc0000000 after boot, all of it above.
+        out = m.cmd("walk 0x00100000")
+        t.ok(out.startswith("walk 0x00100000 (user range): PDX=0 PTX=256 offset=0x000, CR3=0x") and
+             "PDE[0] = 0x00000000  not-present" in out and "0x00100000 is not mapped" in out and
+             "-> physical" not in out, "walk 0x00100000: not present (the boot identity map is gone)", out)
+        out = m.cmd("walk 0xc0100000")
+        t.ok(out.startswith("walk 0xc0100000 (direct map): PDX=768 PTX=256 offset=0x000, CR3=0x") and
+             re.search(r"-> physical 0x00100000 \(frame reserved\)", out) is not None,
+             "walk 0xc0100000: -> physical 0x00100000 (the kernel, reserved)", out)
+        out = m.cmd("x 0x100000 16")
+        t.ok(out.startswith("error: x: virtual 0x00100000 (user range) is not mapped; nothing read"),
+             "x 0x100000: the low address is not mapped, nothing read", out)
 
         # Output reaches the VGA console too: the screen (80x25 cells of character + attribute at
         # physical 0xb8000) holds the echo of the very line that dumps it.
@@ -153,7 +168,7 @@ def run():
              "VGA text memory shows the prompt and the echoed line", "\n".join(rows))
 
         # fault on a mapped address does not fault: it reads the byte (the ELF's first byte).
-        out = m.cmd("fault 0x100000")
+        out = m.cmd("fault 0xc0100000")
         t.ok(want and "read 0x%02x, no fault" % want[0] in out, "fault <mapped>: read, no fault", out)
 
         # heap: kmalloc, its block in leaks with the allocation site, kfree, counts back.
@@ -162,7 +177,7 @@ def run():
         k = re.search(r"kmalloc: 0x([0-9a-f]{8}) \(100 bytes\)", out)
         ptr = int(k.group(1), 16) if k else 0
         h1 = heap_counts(m.cmd("heap"))
-        t.ok(k and ptr % 16 == 0 and 0xC0000000 <= ptr < 0xC4000000 and
+        t.ok(k and ptr % 16 == 0 and 0xF0400000 <= ptr < 0xF4400000 and
              h1.get("live_blocks") == h0.get("live_blocks", -9) + 1 and
              h1.get("requested") == h0.get("requested", -9) + 100,
              "kmalloc 100: 16-aligned pointer in the heap, live blocks +1, requested +100",

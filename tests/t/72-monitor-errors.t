@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from monitor_session import MonitorSession, MonitorError, Tap, build_dir, test_dir  # noqa: E402
 
-WINDOW = 0xC4000000
+WINDOW = 0xF4800000  # KWIN_START (include/vmlayout.h)
 t = Tap()
 kernel = os.path.join(build_dir(), "kernel", "kernel.elf")
 tdir = test_dir("72-monitor-errors")
@@ -42,22 +42,24 @@ STATIC = [
     ("free 0x100000", r"^error: free: frame 0x00100000 is reserved \(kernel", "free a kernel-image frame"),
     ("free 0xfffff000 2", r"^error: free: 2 frames from 0xfffff000 run past 4 GiB$", "free past 4 GiB"),
     ("free 0xf0000000", r"^error: free: 0xf0000000 is not a usable RAM frame$", "free a non-RAM frame"),
-    ("kfree 0x1000", r"^error: kfree: 0x00001000 is not in the heap \[0xc0000000-0x[0-9a-f]{8}\]; refusing", "kfree outside the heap"),
+    ("kfree 0x1000", r"^error: kfree: 0x00001000 is not in the heap \[0xf0400000-0x[0-9a-f]{8}\]; refusing", "kfree outside the heap"),
     ("x 0", r"^error: x: virtual 0x00000000 \(NULL page\) is not mapped; nothing read", "x of the NULL page"),
-    ("x 0x%x" % WINDOW, r"^error: x: virtual 0xc4000000 \(kernel window\) is not mapped; nothing read", "x of an unmapped page"),
-    ("map 0x100000 0x200000", r"^error: map: 0x00100000 is in the identity region, which the kernel owns; refusing", "map over the kernel"),
-    ("map 0xc0000000 0x200000", r"^error: map: 0xc0000000 is in the kernel heap, which the kernel owns; refusing", "map over the heap"),
+    ("x 0x%x" % WINDOW, r"^error: x: virtual 0xf4800000 \(kernel window\) is not mapped; nothing read", "x of an unmapped page"),
+    ("map 0xc0100000 0x200000", r"^error: map: 0xc0100000 is in the direct map, which the kernel owns; refusing", "map over the kernel"),
+    ("map 0xf0400000 0x200000", r"^error: map: 0xf0400000 is in the kernel heap, which the kernel owns; refusing", "map over the heap"),
+    ("map 0xf4400000 0x200000", r"^error: map: 0xf4400000 is in the temporary windows, which the kernel owns; refusing", "map over the temporary windows"),
+    ("map 0x100000 0x200000", r"^error: map: 0x00100000 -> 0x00200000: address outside the range this address space owns$", "map in the user range: not the kernel's"),
     ("map 0 0x200000", r"^error: map: 0x00000000 is in the NULL page", "map the NULL page"),
-    ("map 0x%x 0x200000" % (WINDOW + 0x3FF000), r"^error: map: 0xc43ff000 is in the monitor scratch page", "map over the scratch page"),
-    ("map 0x%x 0x200000" % (WINDOW + 4), r"^error: map: va 0xc4000004 is not page aligned \(4 KiB\)$", "unaligned va"),
+    ("map 0x%x 0x200000" % (WINDOW + 0x3FF000), r"^error: map: 0xf4bff000 is in the monitor scratch page", "map over the scratch page"),
+    ("map 0x%x 0x200000" % (WINDOW + 4), r"^error: map: va 0xf4800004 is not page aligned \(4 KiB\)$", "unaligned va"),
     ("map 0x%x 0x200004" % WINDOW, r"^error: map: pa 0x00200004 is not page aligned \(4 KiB\)$", "unaligned pa"),
     ("map 0x%x 0x200000 wq" % WINDOW, r"^error: map: flags 'wq': unknown letter 'q' \(use r w u t c\)$", "unknown flag letter"),
     ("map 0x%x 0x200000 0x200" % WINDOW, r"^error: map: flags 0x200: only P W U PWT PCD", "numeric flags out of set"),
-    ("unmap 0x100000", r"^error: unmap: 0x00100000 is in the identity region, which the kernel owns; refusing \(add 'force'", "unmap the kernel"),
-    ("unmap 0xc0000000", r"^error: unmap: 0xc0000000 is in the kernel heap, which the kernel owns", "unmap the heap"),
-    ("unmap 0x%x" % WINDOW, r"^error: unmap: 0xc4000000: ", "unmap an unmapped page"),
-    ("fault 0x200000 write", r"^error: fault: 0x00200000 is mapped writable \(-> 0x00200000\): a write would not fault", "fault write to writable memory refused"),
-    ("walk 0x%x" % WINDOW, r"0xc4000000 is not mapped", "walk of an unmapped page is an answer, not an error"),
+    ("unmap 0xc0100000", r"^error: unmap: 0xc0100000 is in the direct map, which the kernel owns; refusing \(add 'force'", "unmap the kernel"),
+    ("unmap 0xf0400000", r"^error: unmap: 0xf0400000 is in the kernel heap, which the kernel owns", "unmap the heap"),
+    ("unmap 0x%x" % WINDOW, r"^error: unmap: 0xf4800000: ", "unmap an unmapped page"),
+    ("fault 0xc0200000 write", r"^error: fault: 0xc0200000 is mapped writable \(-> 0x00200000\): a write would not fault", "fault write to writable memory refused"),
+    ("walk 0x%x" % WINDOW, r"0xf4800000 is not mapped", "walk of an unmapped page is an answer, not an error"),
 ]
 
 
@@ -91,7 +93,7 @@ def run():
              out2 == "error: free: frame 0x%08x is free (not allocated): nothing to free" % pa,
              "free twice: the second is refused (frame is free)", out + out2)
         # A frame the kernel allocated (the page directory, CR3): not the monitor's to free.
-        cr3 = int(re.search(r"CR3=0x([0-9a-f]{8})", m.cmd("walk 0x100000")).group(1), 16)
+        cr3 = int(re.search(r"CR3=0x([0-9a-f]{8})", m.cmd("walk 0xc0100000")).group(1), 16)
         out = m.cmd("free 0x%x" % cr3).rstrip("\n")
         t.ok("error: free: frame 0x%08x is allocated, but not by alloc (the kernel holds it); "
              "refusing (add 'force' to free it anyway)" % cr3 == out,
@@ -120,13 +122,13 @@ def run():
         pa = int(a.group(1), 16)
         m.cmd("map 0x%x 0x%x" % (WINDOW, pa))
         out = m.cmd("map 0x%x 0x%x" % (WINDOW, pa)).rstrip("\n")
-        t.ok(out.startswith("error: map: 0xc4000000 -> 0x%08x: " % pa),
+        t.ok(out.startswith("error: map: 0xf4800000 -> 0x%08x: " % pa),
              "map over a mapped page: paging's error", out)
         out = m.cmd("map 0x%x 0x%x r" % (WINDOW + 4096, pa))
         t.ok("present read-only supervisor" in out, "map with flags r: read-only", out)
         # x over the end of a mapping: the next page is unmapped, nothing is read at all.
         out = m.cmd("x 0x%x 32" % (WINDOW + 0x1ff0)).rstrip("\n")
-        t.ok(out == "error: x: virtual 0xc4002000 (kernel window) is not mapped; nothing read "
+        t.ok(out == "error: x: virtual 0xf4802000 (kernel window) is not mapped; nothing read "
              "(xp reads physical addresses)", "x running from a mapped into an unmapped page", out)
         m.cmd("unmap 0x%x" % WINDOW)
         m.cmd("unmap 0x%x" % (WINDOW + 4096))

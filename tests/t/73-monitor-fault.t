@@ -41,9 +41,9 @@ def null_read(name, desc):
 
 
 def text_write(name, desc):
-    _, tail, st = boot(name, None, lambda o: "fault 0x100000 write")
-    t.ok(re.search(r"page fault: address 0x00100000: protection violation, write", tail) and
-         re.search(r"^PANIC: page fault at 0x00100000 in kernel text", tail, re.M) and st == 35,
+    _, tail, st = boot(name, None, lambda o: "fault 0xc0100000 write")
+    t.ok(re.search(r"page fault: address 0xc0100000: protection violation, write", tail) and
+         re.search(r"^PANIC: page fault at 0xc0100000 in kernel text", tail, re.M) and st == 35,
          desc + " (status %s)" % st, tail[-1500:])
 
 
@@ -84,7 +84,7 @@ def halt_plain(name, desc):
 
 
 case("null", "fault 0: page-fault report for the NULL page, PANIC, status 35", null_read)
-case("ktext", "fault 0x100000 write: protection violation in kernel text, PANIC, status 35",
+case("ktext", "fault 0xc0100000 write: protection violation in kernel text, PANIC, status 35",
      text_write)
 case("kfree-force", "kfree <freed ptr> force: the heap detects the double free and panics",
      double_kfree)

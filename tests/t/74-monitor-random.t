@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from monitor_session import MonitorSession, MonitorError, Tap, build_dir, test_dir  # noqa: E402
 
-WINDOW = 0xC4000000
+WINDOW = 0xF4800000  # KWIN_START (include/vmlayout.h)
 WINDOW_PAGES = 64           # the part of the window this test uses
 PAGE = 4096
 t = Tap()
@@ -118,7 +118,7 @@ def session(m, model):
                 continue
             ptr = int(k.group(1), 16)
             overlap = [p for p, s in model.blocks.items() if p < ptr + max(size, 1) and ptr < p + max(s, 1)]
-            if ptr % 16 or not 0xC0000000 <= ptr < 0xC4000000 or overlap:
+            if ptr % 16 or not 0xF0400000 <= ptr < 0xF4400000 or overlap:
                 bad("kmalloc pointer misaligned, outside the heap or overlapping", "kmalloc %d" % size, out)
             model.blocks[ptr] = size
             model.free = None
@@ -192,8 +192,8 @@ def session(m, model):
                 "free 0x%x" % (rng.randrange(0, 1 << 32) & ~0xFFF),
                 "kfree 0x%x" % rng.randrange(0, 1 << 32),
                 "x 0x%x %d" % (rng.randrange(0, 1 << 32), rng.randrange(1, 256)),
-                "map 0x%x 0x%x" % (rng.randrange(0, 0xC4000000) & ~0xFFF, rng.randrange(0, 1 << 32) & ~0xFFF),
-                "unmap 0x%x" % (rng.randrange(0, 0xC4000000) & ~0xFFF),
+                "map 0x%x 0x%x" % (rng.randrange(0, WINDOW) & ~0xFFF, rng.randrange(0, 1 << 32) & ~0xFFF),
+                "unmap 0x%x" % (rng.randrange(0, WINDOW) & ~0xFFF),
                 "walk %s" % rng.choice(["", "zz", "0x", "1 2"]),
             ])
             if line.split() and line.split()[0] in ("help", "history", "halt", "reboot", "fault"):

@@ -41,7 +41,7 @@ def run():
         c = re.search(r"pmm: usable=(\d+) free=(\d+) reserved=(\d+) allocated=(\d+)", out)
         t.ok(c and int(c.group(1)) == sum(int(c.group(i)) for i in (2, 3, 4)),
              "pmm: usable = free + reserved + allocated", out)
-        m.sendkeys("walk 0x100000\n")
+        m.sendkeys("walk 0xc0100000\n")
         out = m.wait_for("\nmon> ", 15)
         t.ok("-> physical 0x00100000" in out, "keyboard: walk typed on PS/2", out)
         m.write("halt\r")
