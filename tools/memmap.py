@@ -11,15 +11,21 @@ PATH. Standard library only. The lines it understands are the ones the kernel pr
   sanitised: [mem 0x<start>-0x<end>] <type>       the map after sorting and splitting overlaps
   pmm: reserved <name> [mem 0x<start>-0x<end>] <n> frames
   pmm: usable=<n> free=<n> reserved=<n>           frame counts
-  paging: on cr3=0x<addr> identity=[mem 0x<start>-0x<end>] tables=<n>
+  paging: boot directory at 0x<addr>: [mem ...] mapped at 0x<va>, the kernel also at 0x<pa>
+          (identity, <n> PDEs)                     the switch to the higher half (dropped after it)
+  paging: ... kernel text+rodata read-only [mem 0x<start>-0x<end>] at 0x<va>, stack guard page ...
+  paging: on cr3=0x<addr> direct=[mem 0x<start>-0x<end>] at 0x<vstart>-0x<vend> tables=<n>
   heap: ready [mem 0x<start>-0x<end>] ...
+(Logs of kernels from before the higher half, `identity=[mem ...]` with va == pa, are read too.)
 
 Ranges are inclusive ([mem a-b] as Linux prints them). The physical picture draws the sanitised
 map (the raw one when the log has no sanitised lines), beside it the PMM's view: each reservation
 by name and the free frames (usable frames rounded inward, minus the reservations; the caption
 compares their count with the kernel's own free= figure). The virtual picture draws the fixed
-regions named in include/vmlayout.h (NAME_START/NAME_END pairs and the recursive slot) and marks
-what the log says is actually mapped: the identity range and the heap.
+regions named in include/vmlayout.h (NAME_START/NAME_END pairs, the NULL page and the recursive
+slot) and marks what the log says is actually mapped: the direct map of RAM (with the read-only
+kernel text and the stack guard page inside it), the heap, and the boot identity map that existed
+only during the switch to the higher half.
 
 Address scale: a linear scale would make a 4 KiB reservation invisible next to the 4 GiB hole,
 so the axis is piecewise linear: every boundary of every drawn range is a breakpoint, and each
@@ -45,9 +51,14 @@ RE_E820 = re.compile(r"^BIOS-e820: " + MEM + r" (.+?)(?: \((?:zero length|wraps 
 RE_SANE = re.compile(r"^sanitised: " + MEM + r" (.+)$")
 RE_RES = re.compile(r"^pmm: reserved (.+?) " + MEM + r" (\d+) frames")
 RE_COUNTS = re.compile(r"^pmm: usable=(\d+) free=(\d+) reserved=(\d+)")
-RE_PAGING = re.compile(r"^paging: on cr3=(0x[0-9a-fA-F]+) identity=" + MEM + r" tables=(\d+)")
+HEX = r"(0x[0-9a-fA-F]+)"
+RE_PAGING = re.compile(r"^paging: on cr3=" + HEX + r" identity=" + MEM + r" tables=(\d+)")
+RE_DIRECT = re.compile(r"^paging: on cr3=" + HEX + r" direct=" + MEM + r" at " + HEX + "-" + HEX +
+                       r" tables=(\d+)")
+RE_BOOT = re.compile(r"^paging: boot directory at " + HEX + r": .* the kernel also at " + HEX +
+                     r" \(identity, (\d+) PDEs?\)")
 RE_HEAP = re.compile(r"^heap: ready " + MEM)
-RE_PROTECT = re.compile(r"^paging: .*kernel text\+rodata read-only " + MEM +
+RE_PROTECT = re.compile(r"^paging: .*kernel text\+rodata read-only " + MEM + r"(?: at " + HEX + r")?"
                         r", stack guard page (0x[0-9a-fA-F]+) unmapped")
 RE_ABOVE4G = re.compile(r"^sanitised: (\d+) KiB of usable RAM at or above 4 GiB left out")
 RE_DEFINE = re.compile(r"^#define\s+(\w+)\s+(0x[0-9a-fA-F]+|\d+)\b", re.M)
@@ -68,12 +79,16 @@ FREE_COLOUR = "#b3de69"
 
 VM_NAMES = {
     "NULL": "NULL page (never mapped)",
+    "USER": "user range (per address space)",
+    "DIRECT_MAP": "direct map (va = 0xc0000000 + pa)",
     "KIDENT": "identity region (va == pa)",
     "KHEAP": "kernel heap",
-    "KWIN": "kernel window (temporary maps)",
-    "USER": "address-space private range",
+    "KMAP": "temporary windows (kmap)",
+    "KWIN": "kernel window (experiments)",
+    "KGROWTH": "reserved kernel growth",
     "RECURSIVE": "recursive slot: page tables",
 }
+LG = 1 << 22  # bytes one page-directory entry maps
 
 
 class LogError(Exception):
@@ -83,7 +98,7 @@ class LogError(Exception):
 def parse_log(text):
     """Collect the facts from a serial log; tolerant of CR, escape codes and other lines."""
     facts = {"raw": [], "sane": [], "reserved": [], "counts": None, "paging": None, "heap": None, "protect": None,
-             "above4g_kib": 0}
+             "above4g_kib": 0, "boot": None}
     for line in text.splitlines():
         line = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line).strip("\r\n\0 ")
         m = RE_E820.match(line)
@@ -109,13 +124,23 @@ def parse_log(text):
             facts["counts"] = dict(usable=int(m[1]), free=int(m[2]), reserved=int(m[3]))
             continue
         m = RE_PAGING.match(line)
-        if m:
+        if m:  # before the higher half: va == pa
             facts["paging"] = dict(cr3=int(m[1], 16), start=int(m[2], 16), end=int(m[3], 16) + 1,
-                                   tables=int(m[4]))
+                                   tables=int(m[4]), pa=int(m[2], 16), direct=False)
+            continue
+        m = RE_DIRECT.match(line)
+        if m:  # the direct map: virtual [vstart, vend] shows physical [start, end]
+            facts["paging"] = dict(cr3=int(m[1], 16), start=int(m[4], 16), end=int(m[5], 16) + 1,
+                                   tables=int(m[6]), pa=int(m[2], 16), pa_end=int(m[3], 16) + 1, direct=True)
+            continue
+        m = RE_BOOT.match(line)
+        if m:
+            facts["boot"] = dict(pd=int(m[1], 16), ident_end=int(m[3]) * LG)
             continue
         m = RE_PROTECT.match(line)
-        if m:
-            facts["protect"] = (int(m[1], 16), int(m[2], 16) + 1, int(m[3], 16))
+        if m:  # [mem a-b] physical; "at <va>" gives its virtual address (absent: va == pa)
+            va = int(m[3], 16) if m[3] else int(m[1], 16)
+            facts["protect"] = (va, va + int(m[2], 16) + 1 - int(m[1], 16), int(m[4], 16))
             continue
         m = RE_HEAP.match(line)
         if m:
@@ -136,6 +161,9 @@ def parse_vmlayout(path):
     if "RECURSIVE_BASE" in defs:
         regions.append((defs["RECURSIVE_BASE"], FOUR_GIB, "RECURSIVE"))
     regions.sort()
+    null_end = defs.get("NULL_PAGE_END", 0)
+    if null_end and regions and regions[0][0] == 0:  # the NULL page is the user range's first page
+        regions[0] = (null_end, regions[0][1], regions[0][2])
     if regions and regions[0][0] > 0:
         regions.insert(0, (0, regions[0][0], "NULL"))
     return regions
@@ -343,9 +371,9 @@ def draw_virtual(facts, layout, path):
         svg.write(path, 60)
         return dict(regions=0, mapped=0)
     regions = list(layout)
-    if not regions:  # only the log: the identity range and what lies around it
+    if not regions:  # only the log: the mapped range and what lies around it
         regions = [(0, paging["start"], "NULL")] if paging["start"] else []
-        regions.append((paging["start"], paging["end"], "KIDENT"))
+        regions.append((paging["start"], paging["end"], "DIRECT_MAP" if paging["direct"] else "KIDENT"))
     # Gaps between named regions (reserved growth, ...) are drawn as unmapped.
     gaps, cursor = [], 0
     for s, e, _ in regions:
@@ -353,8 +381,13 @@ def draw_virtual(facts, layout, path):
             gaps.append((cursor, s))
         cursor = max(cursor, e)
     mapped = []  # (start, end, label, class, lane): lane 1 boxes sit inside a lane 0 box
-    if paging:
+    if paging and paging["direct"]:
+        mapped.append((paging["start"], paging["end"], "RAM direct-mapped", "mapped-direct", 0))
+    elif paging:
         mapped.append((paging["start"], paging["end"], "identity mapped", "mapped-identity", 0))
+    if facts["boot"]:
+        mapped.append((0, facts["boot"]["ident_end"], "boot identity map (dropped after the jump high)",
+                       "boot-identity-dropped", 0))
     if facts["protect"]:
         ro_s, ro_e, guard = facts["protect"]
         mapped.append((ro_s, ro_e, "kernel text+rodata read-only", "mapped-ro", 1))
@@ -386,14 +419,18 @@ def draw_virtual(facts, layout, path):
     for s, e in gaps:
         svg.rect(xr, scale.y(s), scale.y(e), wr, "#ffffff", "vm-gap", s, e, "unmapped %s" % human(e - s),
                  "no region [%s]" % rng(s, e), stroke="#bbb")
-    colours = {"mapped-identity": "#8dd3c7", "mapped-heap": "#fdb462", "mapped-ro": "#bebada",
-               "unmapped-guard": "#fb8072"}
+    colours = {"mapped-identity": "#8dd3c7", "mapped-direct": "#8dd3c7", "mapped-heap": "#fdb462",
+               "mapped-ro": "#bebada", "unmapped-guard": "#fb8072", "boot-identity-dropped": "#eeeeee"}
     for s, e, label, cls, lane in mapped:
         x = xm + lane * 150
         svg.rect(x, scale.y(s), scale.y(e), xm + wm - x, colours[cls], cls, s, e,
                  "%s %s" % (label, human(e - s)) if lane == 0 else label, "%s [%s]" % (label, rng(s, e)))
     y = title_h + scale.total + 24
-    if paging:
+    if paging and paging["direct"]:
+        svg.text(10, y, "paging: cr3=0x%08x, direct map [%s] = [mem %s], %d page tables" % (
+            paging["cr3"], rng(paging["start"], paging["end"]), rng(paging["pa"], paging["pa_end"]),
+            paging["tables"]), cls="summary paging")
+    elif paging:
         svg.text(10, y, "paging: cr3=0x%08x, identity [%s], %d page tables" % (
             paging["cr3"], rng(paging["start"], paging["end"]), paging["tables"]), cls="summary paging")
     else:
@@ -405,6 +442,11 @@ def draw_virtual(facts, layout, path):
         y += 16
     if heap:
         svg.text(10, y, "heap: ready [%s] %s" % (rng(*heap), human(heap[1] - heap[0])), cls="summary heap")
+        y += 16
+    if facts["boot"]:
+        svg.text(10, y, "boot: directory 0x%08x mapped the kernel at [%s] too (identity) until the jump "
+                 "to the higher half; then dropped" % (facts["boot"]["pd"], rng(0, facts["boot"]["ident_end"])),
+                 cls="summary boot")
         y += 16
     svg.write(path, int(y + 12))
     return dict(regions=len(regions), mapped=len(mapped))
