@@ -38,6 +38,7 @@ struct proc {
 	bool live;
 	struct uvm_space as;
 	uint64_t seen[SLOTS];   /* the word each slot should read, or UNMAPPED */
+	bool ro[SLOTS];         /* a data page mprotect made read-only */
 };
 
 static struct proc procs[PROCS];
@@ -115,7 +116,7 @@ static void do_access(struct proc *pr, unsigned i, bool write)
 	struct uvm_fault f;
 	f.action = (enum uvm_fault_action)-1;
 	enum machine_access got = machine_user_access(&pr->as, slot_va(i), write, &v, &f);
-	bool ok = pr->seen[i] != UNMAPPED && (!write || slot_writable(i));
+	bool ok = pr->seen[i] != UNMAPPED && (!write || (slot_writable(i) && !pr->ro[i]));
 	if (!ok) {
 		assert_int_equal(got, MACHINE_SEGV);
 		assert_int_equal(f.reason, pr->seen[i] == UNMAPPED ? UVM_SEGV_UNMAPPED : UVM_SEGV_WRITE);
@@ -138,7 +139,7 @@ static void run_seed(uint32_t seed)
 	rng = seed;
 	size_t free0 = pmm_free_count();
 	start_init(&procs[0]);
-	unsigned forks = 0, exits = 0;
+	unsigned forks = 0, exits = 0, mprotects = 0;
 	for (int step = 0; step < STEPS; step++) {
 		unsigned p = next_rand() % PROCS;
 		struct proc *pr = &procs[p];
@@ -157,6 +158,7 @@ static void run_seed(uint32_t seed)
 				continue;
 			assert_int_equal(uvm_space_fork(&pr->as, &procs[c].as), 0);
 			memcpy(procs[c].seen, pr->seen, sizeof pr->seen);
+			memcpy(procs[c].ro, pr->ro, sizeof pr->ro);
 			procs[c].live = true;
 			forks++;
 		} else if (op < 94) {
@@ -168,10 +170,18 @@ static void run_seed(uint32_t seed)
 				alive += procs[q].live;
 			if (alive == 0)
 				start_init(&procs[0]);
-		} else if (i >= NTEXT && i < NTEXT + NDATA) {
+		} else if (i >= NTEXT && i < NTEXT + NDATA && op < 97) {
 			/* munmap one data page: its frame loses a reference */
 			assert_int_equal(uvm_munmap(&pr->as, PG_ROUND_DOWN(slot_va(i)), PG_SIZE), 0);
 			pr->seen[i] = UNMAPPED;
+		} else if (i >= NTEXT && i < NTEXT + NDATA && pr->seen[i] != UNMAPPED) {
+			/* mprotect one data page read-only or back: read-write must not make a shared
+			 * frame writable (the next write still copies) */
+			bool ro = next_rand() % 2;
+			assert_int_equal(uvm_mprotect(&pr->as, PG_ROUND_DOWN(slot_va(i)), PG_SIZE,
+			                              ro ? UVM_PROT_READ : UVM_PROT_READ | UVM_PROT_WRITE), 0);
+			pr->ro[i] = ro;
+			mprotects++;
 		}
 		if (step % 100 == 0) {
 			assert_int_equal(machine_check_counts(live_spaces(), PROCS), 0);
@@ -195,7 +205,7 @@ static void run_seed(uint32_t seed)
 	assert_int_equal(cow_counted_frames(), 0);
 	assert_int_equal(vmspace_live_count(), 0);
 	assert_int_equal(pmm_check(), 0);
-	assert_true(forks > 50 && exits > 50);
+	assert_true(forks > 50 && exits > 50 && mprotects > 10);
 }
 
 static void test_random_fork_write_exit(void **state)

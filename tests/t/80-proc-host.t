@@ -6,8 +6,9 @@
 #   test_uvm_space   copy-on-write counts and their misuse panics, demand zero, fork isolation,
 #                    exit, munmap, mprotect, brk, fixed mmap, stack growth and its limit, running
 #                    out of frames, the kernel's checked copies, on the real PMM and page tables
-#   test_uvm_model   seeded random fork/write/read/munmap/exit sequences against a reference of
-#                    what each process sees; the PMM's free count back to its start at the end
+#   test_uvm_model   seeded random fork/write/read/munmap/mprotect/exit sequences against a
+#                    reference of what each process sees; the PMM's free count back to its
+#                    start at the end
 source "$(dirname "$0")/../lib.sh"
 
 tests=(test_uvm_region test_uvm_space test_uvm_model)
