@@ -87,3 +87,15 @@ $(REAL_DIR)/initrd.cpio: tests/boot/initramfs.py $(REAL_DIR)/dom0-init
 	python3 tests/boot/initramfs.py $@ $(REAL_DIR)/dom0-init
 REAL_KERNELS := $(REAL_DIR)/xen $(REAL_DIR)/vmlinuz $(REAL_DIR)/initrd.cpio $(REAL_DIR)/invaders.exec
 TEST_PREREQS += $(REAL_KERNELS)
+
+# --- loader fuzzing ----------------------------------------------------------------------------
+# tests/boot/fuzz_loader.py boots mutated probe kernels (ELF and a.out kludge) through the loader:
+# each must boot or end at a named error. `make test` runs a fixed seed (tests/t/19-boot-fuzz.t);
+# `make fuzz-loader` (part of `make fuzz`) runs new seeds for FUZZ_SECONDS, or FUZZ_COUNT kernels.
+FUZZ_SEED  ?= $(shell date +%s)
+FUZZ_COUNT ?=
+.PHONY: fuzz-loader
+fuzz-loader: deps-run $(BOOT_S1) $(BOOT_S2) $(BOOT_TK)/entry.elf $(BOOT_TK)/kludge.bin
+	python3 tests/boot/fuzz_loader.py --build $(abspath $(BUILD)) --seed $(FUZZ_SEED) --jobs 2 \
+	  $(if $(FUZZ_COUNT),--count $(FUZZ_COUNT),--seconds $(FUZZ_SECONDS)) --out $(BUILD)/fuzz/loader
+FUZZ_TARGETS += fuzz-loader
