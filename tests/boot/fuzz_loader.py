@@ -216,7 +216,9 @@ def mutate(rng, base, kludge):
         addr = rng.choice([p_paddr, p_paddr + p_memsz - 1, p_paddr + p_memsz, p_paddr - 0x1000,
                            p_paddr + 0x10000, interesting(rng, p_paddr)]) & 0xFFFFFFFF
         memsz = rng.choice([p_memsz, 0x1000, 1, 0]) if rng.random() < 0.8 else rng.getrandbits(32)
-        filesz = min(memsz, rng.choice([0, p_filesz, 0x100]))
+        filesz = rng.choice([0, p_filesz, 0x100])
+        if rng.random() < 0.8:
+            filesz = min(memsz, filesz)
         struct.pack_into('<6I', first, 0, 1, p_off, addr, addr, filesz, memsz)
         k[phoff + 32:phoff + 64] = first
         struct.pack_into('<H', k, 44, 2)
