@@ -27,6 +27,11 @@ outside every loaded segment) or hand it over. The verdict for each case:
 It prints the count of each outcome and every failing case (seed, number, mutation, what
 happened, the serial log's last lines); failing kernels are kept in --out. Exit status 1 when any
 case failed.
+
+With --checker (tools/mbcheck.py, the host-side check `make image` runs) each mutant is also given
+to the checker, which must agree with stage 2: it accepts what stage 2 handed over, and refuses
+with stage 2's words what stage 2 refused (except the usable-RAM check, which needs the BIOS map
+and is stage 2's alone).
 """
 import argparse
 import os
@@ -311,6 +316,34 @@ def boot(qemu, img, log, handoff_secs):
     return ('reset' if rc is not None else 'hang'), rc, text
 
 
+def integrity_fields(checker, k, path):
+    """(bytes, CRC-32) that make image records for kernel k: the checker's --fields for a kernel
+    it accepts (the bytes stage 2 reads), else the whole file, as make image NOCHECK=1 does."""
+    if os.path.exists(checker):
+        open(path, 'wb').write(k)
+        r = subprocess.run([checker, '--fields', path], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL)
+        if r.returncode == 0:
+            nbytes, crc = r.stdout.split()[:2]
+            return int(nbytes, 0), int(crc, 0)
+    return len(k), zlib.crc32(k)
+
+
+def cross_check(checker, k, path, outcome, text):
+    """The host checker's verdict on k against stage 2's outcome: (agrees, what it said)."""
+    open(path, 'wb').write(k)
+    r = subprocess.run([checker, path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    said = r.stdout.decode(errors='replace').strip().replace(path, 'KERNEL')
+    if outcome != 'refused':
+        return r.returncode == 0, 'the checker accepts it (it said: %s)' % said
+    m = re.search(r'^boot: error: (.*?)\r?$', text, re.M)
+    why = m.group(1) if m else ''
+    if 'usable RAM' in why:
+        return True, ''
+    head = re.split(r'[0-9:]', why)[0].strip()
+    return r.returncode != 0 and head in said, 'the checker refuses it as stage 2 did (%r; it said: %s)' % (why, said)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', required=True)
@@ -320,6 +353,7 @@ def main():
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--out', default=None)
     ap.add_argument('--qemu', default=os.environ.get('QEMU', 'qemu-system-i386'))
+    ap.add_argument('--checker', default=None, help='host checker to cross-check (tools/mbcheck.py)')
     args = ap.parse_args()
     if not args.count and not args.seconds:
         args.count = 100
@@ -330,6 +364,7 @@ def main():
              True: open(os.path.join(tk, 'kludge.bin'), 'rb').read()}
     defs = loader_defs(args.build)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    checker_path = args.checker or os.path.join(root, 'tools', 'mbcheck.py')
     templates = {}
     for kl, base in bases.items():
         kfile = os.path.join(out, 'base-%s.kernel' % ('kludge' if kl else 'elf'))
@@ -342,9 +377,9 @@ def main():
         klba, kbytes = struct.unpack_from('<II', d, cfg + defs['CFG_KERNEL_LBA_OFF'])
         assert bytes(d[klba * 512:klba * 512 + kbytes]) == base, 'kernel not where the config says'
         templates[kl] = (d, cfg, klba)
-        for name, value in defs.items():   # an integrity field over the kernel file, if any
-            if name.startswith('CFG_KERNEL_CRC'):
-                assert struct.unpack_from('<I', d, cfg + value)[0] == zlib.crc32(base), name
+        if 'CFG_KERNEL_CRC_OFF' in defs:
+            assert struct.unpack_from('<I', d, cfg + defs['CFG_KERNEL_CRC_OFF'])[0] == \
+                integrity_fields(checker_path, base, kfile)[1], 'the recipe\'s kernel CRC-32'
     originals = {}
     for kl, base in bases.items():
         verdict = model_kernel(base)
@@ -365,9 +400,11 @@ def main():
         img = os.path.join(out, 'w%d.img' % worker)
         d = bytearray(d)
         d[klba * 512:klba * 512 + len(k)] = k
-        for name, value in defs.items():
-            if name.startswith('CFG_KERNEL_CRC'):
-                struct.pack_into('<I', d, cfg + value, zlib.crc32(k))
+        if 'CFG_KERNEL_CRC_OFF' in defs:   # what make image (NOCHECK=1 when refused) records
+            nbytes, crc = integrity_fields(checker_path, k, img + '.kernel')
+            struct.pack_into('<I', d, cfg + defs['CFG_KERNEL_CRC_OFF'], crc)
+            if 'CFG_KERNEL_CRC_BYTES_OFF' in defs:
+                struct.pack_into('<I', d, cfg + defs['CFG_KERNEL_CRC_BYTES_OFF'], nbytes)
         open(img, 'wb').write(d)
         same = verdict[0] == 'load' and loaded_image(k, verdict[1], verdict[2]) == originals[kl]
         outcome, rc, text = boot(args.qemu, img, img + '.log',
@@ -380,6 +417,8 @@ def main():
                 ok, want = outcome == 'booted', 'booted (loaded image = the original)'
             else:
                 ok, want = outcome in ('booted', 'kernel-failed'), 'handed over (image differs)'
+        if ok and args.checker:
+            ok, want = cross_check(args.checker, k, img + '.kernel', outcome, text)
         with lock:
             counts[outcome] = counts.get(outcome, 0) + 1
             if not ok:
