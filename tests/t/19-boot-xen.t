@@ -8,9 +8,10 @@
 # puts the file name first.
 #   1-2. no dom0: through ours and through -kernel Xen prints its banner, the command line exactly
 #        as given and stops at "dom0 kernel not specified";
-#   3-6. a Linux dom0 (Debian's linux-image-amd64) and an initramfs as modules: the same
-#        Xen-e820 RAM map and system RAM as under -kernel, dom0 gets its own command line (the
-#        module string after its name) and the initrd, and reaches its /init, whose marker
+#   3-6. a Linux dom0 (Debian's linux-image-amd64) and an initramfs as modules, through ours,
+#        QEMU -kernel and GRUB 2 (`multiboot` and `module` from a grub-mkrescue CD): the same
+#        Xen-e820 RAM map and system RAM in all three, dom0 gets its own command line (the
+#        module's arguments) and the initrd, and reaches its /init, whose marker
 #        (tests/boot/dom0-init.asm) appears on COM1 through Xen's console.
 # QEMU's default x86-64 CPU (qemu64) under TCG; -m 512 with dom0_mem=256M.
 source "$(dirname "$0")/../lib.sh"
@@ -73,36 +74,46 @@ dimg="$T_DIR/xen-dom0.img"
 make -s -C "$ROOT" image IMAGE="$dimg" KERNEL="$T_DIR/xen" CMDLINE="$XEN_ARGS dom0_mem=256M" \
 	MODULES="$T_DIR/vmlinuz $DOM0_ARGS;$T_DIR/initrd.cpio" >"$dimg.make.log" 2>&1 ||
 	tail -n 5 "$dimg.make.log" | tap_diag
+iso="$T_DIR/iso"
+rm -rf "$iso" && mkdir -p "$iso/boot/grub" && cp "$T_DIR/xen" "$T_DIR/vmlinuz" "$T_DIR/initrd.cpio" "$iso/boot/"
+printf 'set timeout=0\nmenuentry xen {\n\tmultiboot /boot/xen %s\n\tmodule /boot/vmlinuz %s\n\tmodule /boot/initrd.cpio\n\tboot\n}\n' \
+	"$XEN_ARGS dom0_mem=256M" "$DOM0_ARGS" >"$iso/boot/grub/grub.cfg"
+grub-mkrescue -o "$T_DIR/xen.iso" "$iso" >"$T_DIR/grub-mkrescue.log" 2>&1 || tap_diag <"$T_DIR/grub-mkrescue.log"
 xen_run "$T_DIR/ours-dom0.log" -drive "file=$dimg,format=raw,if=ide" &
 xen_run "$T_DIR/qemu-dom0.log" -kernel xen -append "$XEN_ARGS dom0_mem=256M" -initrd "vmlinuz $DOM0_ARGS,initrd.cpio" &
+xen_run "$T_DIR/grub-dom0.log" -cdrom "$T_DIR/xen.iso" &
 wait
-o="$T_DIR/ours-dom0.log" q="$T_DIR/qemu-dom0.log"
+o="$T_DIR/ours-dom0.log" q="$T_DIR/qemu-dom0.log" g="$T_DIR/grub-dom0.log"
 e820() { sed -n '/^(XEN) Xen-e820 RAM map:/,/^(XEN) [^ ]/p' "$1" | tr -d '\r' | grep -a '^(XEN)  \['; }
-if [ "$(e820 "$o" | wc -l)" -ge 3 ] && [ "$(e820 "$o")" = "$(e820 "$q")" ] &&
-	[ -n "$(line "$o" 'System RAM:')" ] && [ "$(line "$o" 'System RAM:')" = "$(line "$q" 'System RAM:')" ]; then
-	tap_ok "dom0 run: the Xen-e820 RAM map ($(e820 "$o" | wc -l) lines) and \"$(line "$o" 'System RAM:')\" = QEMU -kernel's"
+if [ "$(e820 "$o" | wc -l)" -ge 3 ] && [ "$(e820 "$o")" = "$(e820 "$q")" ] && [ "$(e820 "$o")" = "$(e820 "$g")" ] &&
+	[ -n "$(line "$o" 'System RAM:')" ] && [ "$(line "$o" 'System RAM:')" = "$(line "$q" 'System RAM:')" ] &&
+	[ "$(line "$o" 'System RAM:')" = "$(line "$g" 'System RAM:')" ] &&
+	[[ "$(line "$g" 'Bootloader:')" == '(XEN) Bootloader: GRUB 2'* ]]; then
+	tap_ok "dom0 run: the Xen-e820 RAM map ($(e820 "$o" | wc -l) lines) and \"$(line "$o" 'System RAM:')\" = QEMU -kernel's = GRUB 2's"
 else
-	tap_fail "dom0 run: Xen's memory map differs from QEMU -kernel's"
-	{ echo ours:; e820 "$o"; line "$o" 'System RAM:'; echo qemu:; e820 "$q"; line "$q" 'System RAM:'; } | tap_diag
+	tap_fail "dom0 run: Xen's memory map differs from QEMU -kernel's or GRUB 2's"
+	{ for f in "$o" "$q" "$g"; do echo "$f:"; line "$f" 'Bootloader:'; e820 "$f"; line "$f" 'System RAM:'; done; } | tap_diag
 fi
 ramdisk() { # the size of the initrd Xen placed: end - start of its "Init. ramdisk: A->B" line
 	local r; r=$(line "$1" 'Init. ramdisk:' | sed -n 's/.*: \([0-9a-f]*\)->\([0-9a-f]*\)$/\1 \2/p')
 	[ -n "$r" ] && set -- $r && echo $(( 0x$2 - 0x$1 ))
 }
-if [ "$(line "$o" 'Kernel command line:' | sed 's/^\[[ 0-9.]*\] //')" = "Kernel command line: $DOM0_ARGS" ] &&
-	[ "$(line "$q" 'Kernel command line:' | sed 's/^\[[ 0-9.]*\] //')" = "Kernel command line: $DOM0_ARGS" ]; then
-	tap_ok "dom0's command line is its module's arguments (\"$DOM0_ARGS\"), as under QEMU -kernel"
+kcmd() { line "$1" 'Kernel command line:' | sed 's/^\[[ 0-9.]*\] //'; }
+if [ "$(kcmd "$o")" = "Kernel command line: $DOM0_ARGS" ] && [ "$(kcmd "$q")" = "$(kcmd "$o")" ] &&
+	[ "$(kcmd "$g")" = "$(kcmd "$o")" ]; then
+	tap_ok "dom0's command line is its module's arguments (\"$DOM0_ARGS\"), as under QEMU -kernel and GRUB 2"
 else
-	tap_fail "dom0's command line"; { line "$o" 'Kernel command line:'; line "$q" 'Kernel command line:'; } | tap_diag
+	tap_fail "dom0's command line"; { kcmd "$o"; kcmd "$q"; kcmd "$g"; } | tap_diag
 fi
 if [ "$(ramdisk "$o")" = "$(stat -c %s "$T_DIR/initrd.cpio")" ] && [ "$(ramdisk "$o")" = "$(ramdisk "$q")" ] &&
-	[ "$(line "$o" 'Dom0 kernel:')" = "$(line "$q" 'Dom0 kernel:')" ] && [ -n "$(line "$o" 'Dom0 kernel:')" ]; then
-	tap_ok "Xen found the dom0 kernel (\"$(line "$o" 'Dom0 kernel:' | sed 's/^(XEN) *//')\") and the initrd ($(ramdisk "$o") bytes) as under QEMU -kernel"
+	[ "$(ramdisk "$o")" = "$(ramdisk "$g")" ] && [ -n "$(line "$o" 'Dom0 kernel:')" ] &&
+	[ "$(line "$o" 'Dom0 kernel:')" = "$(line "$q" 'Dom0 kernel:')" ] && [ "$(line "$o" 'Dom0 kernel:')" = "$(line "$g" 'Dom0 kernel:')" ]; then
+	tap_ok "Xen found the dom0 kernel (\"$(line "$o" 'Dom0 kernel:' | sed 's/^(XEN) *//')\") and the initrd ($(ramdisk "$o") bytes) as under QEMU -kernel and GRUB 2"
 else
-	tap_fail "dom0 kernel or initrd seen differently"; { grep -a 'Dom0 kernel:\|Init. ramdisk' "$o" "$q"; } | tap_diag
+	tap_fail "dom0 kernel or initrd seen differently"; { grep -a 'Dom0 kernel:\|Init. ramdisk' "$o" "$q" "$g"; } | tap_diag
 fi
-if grep -aq "^$MARKER" "$o" && grep -aq "^$MARKER" "$q"; then
-	tap_ok "dom0 reached /init through our loader, as through QEMU -kernel (\"$MARKER\")"
+if grep -aq "^$MARKER" "$o" && grep -aq "^$MARKER" "$q" && grep -aq "^$MARKER" "$g"; then
+	tap_ok "dom0 reached /init through our loader, as through QEMU -kernel and GRUB 2 (\"$MARKER\")"
 else
 	tap_fail "dom0 did not reach /init"; tail -n 15 "$o" | tap_diag
 fi
