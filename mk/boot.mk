@@ -97,5 +97,6 @@ FUZZ_COUNT ?=
 .PHONY: fuzz-loader
 fuzz-loader: deps-run $(BOOT_S1) $(BOOT_S2) $(BOOT_TK)/entry.elf $(BOOT_TK)/kludge.bin
 	python3 tests/boot/fuzz_loader.py --build $(abspath $(BUILD)) --seed $(FUZZ_SEED) --jobs 2 \
+	  --checker tools/mbcheck.py \
 	  $(if $(FUZZ_COUNT),--count $(FUZZ_COUNT),--seconds $(FUZZ_SECONDS)) --out $(BUILD)/fuzz/loader
 FUZZ_TARGETS += fuzz-loader

@@ -321,7 +321,7 @@ def integrity_fields(checker, k, path):
     it accepts (the bytes stage 2 reads), else the whole file, as make image NOCHECK=1 does."""
     if os.path.exists(checker):
         open(path, 'wb').write(k)
-        r = subprocess.run([checker, '--fields', path], stdout=subprocess.PIPE,
+        r = subprocess.run([sys.executable, checker, '--fields', path], stdout=subprocess.PIPE,
                            stderr=subprocess.DEVNULL)
         if r.returncode == 0:
             nbytes, crc = r.stdout.split()[:2]
@@ -332,7 +332,8 @@ def integrity_fields(checker, k, path):
 def cross_check(checker, k, path, outcome, text):
     """The host checker's verdict on k against stage 2's outcome: (agrees, what it said)."""
     open(path, 'wb').write(k)
-    r = subprocess.run([checker, path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    r = subprocess.run([sys.executable, checker, path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
     said = r.stdout.decode(errors='replace').strip().replace(path, 'KERNEL')
     if outcome != 'refused':
         return r.returncode == 0, 'the checker accepts it (it said: %s)' % said
