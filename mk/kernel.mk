@@ -62,9 +62,13 @@ $(KERNEL_DIR)/ksyms_table.c: $(KERNEL_DIR)/kernel.pass1.elf kernel/debug/ksyms_g
 	nm -n -S --defined-only $< > $(KERNEL_DIR)/kernel.pass1.nm
 	python3 kernel/debug/ksyms_gen.py $(KERNEL_DIR)/kernel.pass1.nm > $@
 
-# The final link, then the checks: the table is stable, and the Multiboot header really sits
-# 4-aligned within the first 8 KiB of the file with a valid checksum (spec 3.1.1).
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD)
+# The final link, then the checks: the table is stable, the Multiboot header really sits
+# 4-aligned within the first 8 KiB of the file with a valid checksum (spec 3.1.1), and the
+# higher-half layout is one loaders can boot (tools/kernel_layout_check.py: the entry inside the
+# first PT_LOAD, linked where it loads; the others at KERNEL_VIRT_BASE + load address; the code
+# that runs before paging, mm/paging_boot.c, free of relocations).
+KERNEL_VIRT_BASE := $(shell awk '$$1 == "#define" && $$2 == "KERNEL_VIRT_BASE" { print $$3 }' include/vmlayout.h)
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD) tools/kernel_layout_check.py
 	$(call KERNEL_LINK,$(KERNEL_OBJ)/ksyms_table.o)
 	nm -n -S --defined-only $@ > $(KERNEL_DIR)/kernel.nm
 	python3 kernel/debug/ksyms_gen.py $(KERNEL_DIR)/kernel.nm > $(KERNEL_DIR)/ksyms_check.c
@@ -75,6 +79,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD)
 	  ok=[o for o in range(0,len(d)-11,4) if struct.unpack_from("<I",d,o)[0]==0x1BADB002 \
 	      and sum(struct.unpack_from("<3I",d,o)) & 0xffffffff == 0]; \
 	  sys.exit(0 if ok else "kernel.mk: no valid Multiboot header in the first 8 KiB of "+sys.argv[1])' $@ \
+	  || { rm -f $@; false; }
+	@python3 tools/kernel_layout_check.py $@ $(KERNEL_OBJ)/mm/paging_boot.o $(KERNEL_VIRT_BASE) \
 	  || { rm -f $@; false; }
 
 # Bochs symbol file: "<hex address> <name>" per line, every defined non-absolute symbol.

@@ -5,12 +5,13 @@
 # address, a frame through the direct map and a temporary window, one frame at two addresses,
 # remap after invlpg, a read-only page faulting under CR0.WP, two address spaces, every frame
 # back after destroy; at -m 3072 and 4096 also frames above the direct map through windows.
+# Every in-kernel suite (test=all) also runs at the smallest and the largest memory size.
 # Also checks the boot log: the four `paging: boot...` lines and
 # `paging: on cr3=0x<addr> direct=[mem 0x<start>-0x<end>] at 0x<vstart>-0x<vend> tables=<n>`.
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
-tap_plan 8
+tap_plan 10
 log="$T_DIR/serial.log"
 rc=$(qemu_run "$log" 60 -m 128 -kernel "$KERNEL" -append "test=paging")
 kernel_tap "$log"
@@ -49,4 +50,14 @@ done
 # The PMM keeps every usable frame: its usable count equals free + reserved with no withdrawal.
 tap_check "-m 4096: the PMM summary covers RAM up to 0xbfffffff (no frame withdrawn)" \
 	bash -c "grep -aqE '^pmm: usable=[0-9]+ free=[0-9]+ reserved=[0-9]+$' '$T_DIR/serial-4096m.log' && ! grep -aq '^pmm: reserved above' '$T_DIR/serial-4096m.log'"
+# Every suite at the smallest and the largest size: 16 MiB (the boot map is all the RAM there
+# is) and 4 GiB (RAM far above the direct map; the pmm suite writes every frame through kmap).
+for mem in 16 4096; do
+	all="$T_DIR/all-${mem}m.log"
+	rc=$(qemu_run "$all" 240 -m $mem -kernel "$KERNEL" -append "test=all")
+	grep -a -E '^# suite .*checks|^not ok|^ktest:|PANIC' "$all" | tap_diag
+	tap_check "-m $mem: test=all passes (exit $rc), every suite ran" \
+		bash -c "[ '$rc' = 33 ] && grep -aqE '^ktest: [1-9][0-9]* checks, 0 failed' '$all' && ! grep -aq '^not ok' '$all' &&
+			[ \$(grep -ac '^# suite .*: [1-9][0-9]* checks, 0 failed' '$all') -ge 7 ]"
+done
 tap_done
