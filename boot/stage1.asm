@@ -5,7 +5,8 @@
 ; (patched in by disk.img.mk) from the first LBA of partition 1 (the config block, then stage 2)
 ; to LOADER_CONFIG_ADDR, then jumps to stage 2 with the boot drive at LOADER_BOOT_DRIVE. Stage 2
 ; repeats the drive probing with the full reader (boot/disk.inc); this sector has its own small
-; one because every byte counts here. Rules (sources in docs/boot.md; the build enforces the layout):
+; one because every byte counts here. Rules (sources in docs/boot.md; the build enforces the
+; layout):
 ;   - jmp short + nop, then room for a FAT12/16 BIOS Parameter Block (some BIOSes write into it);
 ;   - code and data end before LOADER_S1_FIELDS: the patch fields, the disk signature (0x1B8),
 ;     the partition table (0x1BE, written by disk.img.mk) and 0x55AA stay valid;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # 14-boot-bochs.t - the loader under Bochs, which checks segment limits and descriptor details
-# that QEMU's TCG lets through (notes/loader.md). Runs a copy of the project's bochsrc (only the
-# image, COM1 and log paths changed; rfb display with timeout=0, i.e. headless) with
-# tests/boot/bochs-run.rc: only "continue" lines, one per debugger stop (the start and each magic
+# that QEMU's TCG lets through (rust-osdev/bootloader issue 327; docs/boot.md, Sources). Runs a
+# copy of the project's bochsrc (only the image, COM1 and log paths changed; rfb display with
+# timeout=0, i.e. headless) with tests/boot/bochs-run.rc: only "continue" lines, one per debugger stop (the start and each magic
 # breakpoint the kernel has). Bochs has no isa-debug-exit: we watch the output and stop Bochs
 # (by its process id) once the expected last line is there, or after 120 s.
 #   1. the entry-state test kernel: all 18 TAP checks pass ("1..18", no "not ok") on COM1;
