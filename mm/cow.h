@@ -24,7 +24,7 @@
 #define COW_REF_MAX 0xFFFFu
 
 /* Take the table from the PMM, below reach_limit (exclusive, 0 for no limit: the frames must be
- * reachable through mm_phys_to_virt), and clear it. Returns false when the PMM has no such run.
+ * reachable through mm_phys_to_virt, so the kernel passes mm_direct_limit()), and clear it. Returns false when the PMM has no such run.
  * Called after pmm_init (again after each pmm_init: the old table went with the old PMM). */
 bool cow_init(uint32_t reach_limit);
 

@@ -9,6 +9,8 @@
  */
 #include "mm/uaccess.h"
 
+#include "mm/kmap.h"
+
 static bool uaccess_region_allows(const struct uvm_region *r, bool write)
 {
 	return write ? (r->prot & UVM_PROT_WRITE) != 0 : r->prot != UVM_PROT_NONE;
@@ -65,15 +67,17 @@ int uaccess_fault_in(struct uvm_space *as, uint32_t ptr, uint32_t len, bool writ
 	return 0;
 }
 
-/* The kernel address of user address va, whose page is present (after uaccess_fault_in). */
-static uint8_t *uaccess_kaddr(const struct uvm_space *as, uint32_t va)
+/* The kernel's view of user address va's page, whose frame is present (after
+ * uaccess_fault_in): kmap's, so a frame above the direct map gets a window (kunmap it after).
+ * NULL when no window is free. */
+static uint8_t *uaccess_map_page(const struct uvm_space *as, uint32_t va)
 {
 	uint32_t pa;
 	int err = vmspace_translate(as->pd, va, &pa, NULL);
 	if (err)
 		mm_panic("uaccess: 0x%08x in space 0x%08x not present after fault-in: %s",
 		         (unsigned)va, (unsigned)as->pd, paging_strerror(err));
-	return (uint8_t *)mm_phys_to_virt(pa);
+	return kmap(PG_ROUND_DOWN(pa));
 }
 
 /* Copy len bytes between the process's uaddr and kbuf, page by page; to_user picks the way. */
@@ -87,11 +91,14 @@ static int uaccess_copy(struct uvm_space *as, uint32_t uaddr, uint8_t *kbuf, uin
 		uint32_t chunk = PG_SIZE - PGOFF(uaddr);
 		if (chunk > len)
 			chunk = len;
-		uint8_t *k = uaccess_kaddr(as, uaddr);
+		uint8_t *page = uaccess_map_page(as, uaddr);
+		if (!page)
+			return UVM_ENOMEM;
 		if (to_user)
-			__builtin_memcpy(k, kbuf, chunk);
+			__builtin_memcpy(page + PGOFF(uaddr), kbuf, chunk);
 		else
-			__builtin_memcpy(kbuf, k, chunk);
+			__builtin_memcpy(kbuf, page + PGOFF(uaddr), chunk);
+		kunmap(page);
 		uaddr += chunk;
 		kbuf += chunk;
 		len -= chunk;
@@ -124,12 +131,18 @@ int uaccess_copy_string(struct uvm_space *as, char *dst, uint32_t usrc, uint32_t
 		int err = uaccess_fault_in(as, va, 1, false);
 		if (err)
 			return err;
-		const char *k = (const char *)uaccess_kaddr(as, va);
-		for (uint32_t i = 0; i < chunk; i++) {
-			dst[n] = k[i];
-			if (k[i] == '\0')
-				return (int)n;
-			n++;
+		uint8_t *page = uaccess_map_page(as, va);
+		if (!page)
+			return UVM_ENOMEM;
+		const char *k = (const char *)page + PGOFF(va);
+		uint32_t i = 0;
+		while (i < chunk && k[i] != '\0')
+			dst[n++] = k[i++];
+		bool ended = i < chunk;
+		kunmap(page);
+		if (ended) {
+			dst[n] = '\0';
+			return (int)n;
 		}
 	}
 	if (size > 0)

@@ -7,8 +7,9 @@
  * anything but PROT_NONE) or below the stack within its growth limit; otherwise UVM_EFAULT, as
  * Linux's access_ok and copy_{from,to}_user answer -EFAULT. The copies first bring every page in
  * (the same fault handling a user access would get: demand zero, copy-on-write, stack growth),
- * then move the bytes through the frames' kernel addresses (mm_phys_to_virt), so they work on
- * any space, current or not, and the kernel never takes a fault on a user address.
+ * then move the bytes through the frames' kernel addresses (kmap: a window for a frame above
+ * the direct map), so they work on any space, current or not, and the kernel never takes a
+ * fault on a user address.
  */
 #ifndef MM_UACCESS_H
 #define MM_UACCESS_H
@@ -26,7 +27,8 @@ int uaccess_check(const struct uvm_space *as, uint32_t ptr, uint32_t len, bool w
 /* uaccess_check, then every page of the span present (and writable for write): 0, UVM_EFAULT,
  * or UVM_ENOMEM when a frame could not be had. */
 int uaccess_fault_in(struct uvm_space *as, uint32_t ptr, uint32_t len, bool write);
-/* Copy len bytes from the process's usrc to dst / from src to the process's udst. */
+/* Copy len bytes from the process's usrc to dst / from src to the process's udst (UVM_ENOMEM
+ * also when no kmap window was free). */
 int uaccess_copy_from(struct uvm_space *as, void *dst, uint32_t usrc, uint32_t len);
 int uaccess_copy_to(struct uvm_space *as, uint32_t udst, const void *src, uint32_t len);
 /* A NUL-terminated string from the process into dst (size bytes, NUL included): its length, or

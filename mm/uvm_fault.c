@@ -11,12 +11,14 @@
  * and copies it otherwise), mm/mmap.c expand_downwards (stack growth within the stack limit and
  * outside the guard gap of the region below).
  *
- * Frames are zeroed and copied through mm_phys_to_virt: every frame the PMM hands out is
- * reachable that way today; frames above a direct map would need a temporary window here.
+ * Frames are zeroed and copied through kmap (mm/kmap.h): the direct map for frames below it, a
+ * temporary window for frames above it (RAM past the direct map's limit is handed out to user
+ * pages like any other).
  */
 #include "mm/uvm.h"
 
 #include "mm/cow.h"
+#include "mm/kmap.h"
 #include "mm/pmm.h"
 
 const char *uvm_segv_reason_name(enum uvm_segv_reason reason)
@@ -103,12 +105,44 @@ static uint32_t fault_pte_flags(unsigned prot, bool exclusive)
 	return PTE_U | ((prot & UVM_PROT_WRITE) && exclusive ? PTE_W : 0);
 }
 
-static int fault_map_zeroed(struct uvm_space *as, uint32_t page, unsigned prot, uint32_t *pa)
+/* Zero frame, or copy frame src into it: false when no window could be had for it. */
+static bool fault_fill_frame(uint32_t frame, uint32_t src)
+{
+	uint8_t *d = kmap(frame);
+	if (!d)
+		return false;
+	const uint8_t *s = src ? kmap(src) : NULL;
+	if (src && !s) {
+		kunmap(d);
+		return false;
+	}
+	if (s)
+		__builtin_memcpy(d, s, PG_SIZE);
+	else
+		__builtin_memset(d, 0, PG_SIZE);
+	if (s)
+		kunmap((void *)(uintptr_t)s);
+	kunmap(d);
+	return true;
+}
+
+/* A frame from the PMM, zeroed or holding a copy of src (0: zeroed); 0 when there is none
+ * (no free frame, or no window to fill it through: either way the fault cannot be served). */
+static uint32_t fault_new_frame(uint32_t src)
 {
 	uint32_t frame = pmm_alloc_frame();
+	if (frame && !fault_fill_frame(frame, src)) {
+		pmm_free_frame(frame);
+		frame = 0;
+	}
+	return frame;
+}
+
+static int fault_map_zeroed(struct uvm_space *as, uint32_t page, unsigned prot, uint32_t *pa)
+{
+	uint32_t frame = fault_new_frame(0);
 	if (frame == 0)
 		return UVM_ENOMEM;
-	__builtin_memset(mm_phys_to_virt(frame), 0, PG_SIZE);
 	cow_ref_new(frame);
 	int err = vmspace_map(as->pd, page, frame, fault_pte_flags(prot, true));
 	if (err) {
@@ -133,10 +167,9 @@ int uvm_page_populate(struct uvm_space *as, uint32_t va, uint32_t *pa)
 static int fault_copy(struct uvm_space *as, uint32_t page, pte_t pte, unsigned prot)
 {
 	uint32_t old = PTE_ADDR(pte);
-	uint32_t frame = pmm_alloc_frame();
+	uint32_t frame = fault_new_frame(old);
 	if (frame == 0)
 		return UVM_ENOMEM;
-	__builtin_memcpy(mm_phys_to_virt(frame), mm_phys_to_virt(old), PG_SIZE);
 	cow_ref_new(frame);
 	int err = vmspace_unmap(as->pd, page);
 	if (!err)
