@@ -56,7 +56,7 @@
 #define UVM_EINVAL  (-22)
 
 /* The layout of a process inside the user range (see the picture above). */
-#define UVM_MIN_ADDR        (USER_START + PG_SIZE)   /* Linux's mmap_min_addr: page 0 stays out */
+#define UVM_MIN_ADDR        NULL_PAGE_END            /* Linux's mmap_min_addr: page 0 stays out */
 #define UVM_STACK_TOP       USER_END                 /* Linux i386: STACK_TOP = TASK_SIZE */
 #define UVM_STACK_MAX       (8u << 20)               /* Linux's default RLIMIT_STACK, 8 MiB */
 #define UVM_STACK_GUARD_GAP (256u * PG_SIZE)         /* Linux's stack_guard_gap, 256 pages */
