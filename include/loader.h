@@ -34,6 +34,8 @@
  *   0x22400-0x224FF  Multiboot module list (up to 16 entries of 16 bytes; mods_addr)
  *   0x23000-0x237FF  module block as read from the disk: its table, and the module strings the
  *                    module list points at
+ *   0x24000-0x2BFFF  Multiboot2 boot information (handed to a Multiboot2 kernel in EBX; built from
+ *                    the version 1 structure above, which such a kernel is not told about)
  *   0x30000-0x3FFFF  kernel head: the first 128 sectors of the kernel file (Multiboot header, ELF
  *                    header and program headers are read from here)
  *   0x40000-0x41FFF  CRC-32 lookup tables (8 x 256 entries, built by stage 2 at run time)
@@ -81,6 +83,8 @@
 #define MODBLK_E_STRING        8
 #define MODBLK_E_CRC           12
 #define MODBLK_STRINGS_OFF     256      /* the strings start here: after LOADER_MODS_MAX entries */
+#define LOADER_MB2_ADDR        0x24000  /* Multiboot2 boot information, 8-byte aligned */
+#define LOADER_MB2_MAX         0x8000   /* bytes, up to 0x2BFFF */
 #define LOADER_HEAD_ADDR       0x30000
 #define LOADER_HEAD_SEG        0x3000
 #define LOADER_HEAD_SECTORS    128
@@ -130,6 +134,8 @@
 #define CFG_A20_NO_BIOS        0x10     /*   ... without INT 15h 2401h */
 #define CFG_A20_NO_PORT92      0x20     /*   ... without port 92h (leaves the KBC) */
 #define CFG_SIZE_BY_READ       0x40     /* skip INT 13h AH=48h: tests the disk-size read probe */
+#define CFG_MULTIBOOT2         0x80     /* boot through the kernel's Multiboot2 header, not its
+                                           version 1 header (make image PROTOCOL=, docs/boot.md) */
 
 /* --- the Multiboot information we hand over ------------------------------------------------- */
 #define LOADER_MBI_FLAGS       0x24F    /* MB_INFO_MEMORY|BOOTDEV|CMDLINE|MODS|MEM_MAP|LOADER_NAME
@@ -151,8 +157,12 @@
 #define ELF_E_MACHINE          18
 #define ELF_E_ENTRY            24
 #define ELF_E_PHOFF            28
+#define ELF_E_SHOFF            32
 #define ELF_E_PHENTSIZE        42
 #define ELF_E_PHNUM            44
+#define ELF_E_SHENTSIZE        46
+#define ELF_E_SHNUM            48
+#define ELF_E_SHSTRNDX         50
 #define ELF_EHDR_SIZE          52
 #define ELF_PHDR_SIZE          32
 #define ELF_P_TYPE             0
