@@ -1,8 +1,10 @@
 # disk.img.mk - the raw disk image: our MBR (stage 1), the config block, stage 2 and any
-# Multiboot v1 kernel, laid out as include/loader.h describes, built with dd.
+# Multiboot (version 1 or 2) kernel, laid out as include/loader.h describes, built with dd.
 #
-#   make image [KERNEL=<Multiboot v1 ELF32 or a.out-kludge kernel>] [CMDLINE="<text>"] [IMAGE=<path>]
+#   make image [KERNEL=<Multiboot ELF32, a.out-kludge or Multiboot2 address-tag kernel>] [CMDLINE="<text>"] [IMAGE=<path>]
 #              [NAME=<name>] [MODULES="<file> [args];<file> [args];..."]  (Multiboot modules, at most 16)
+#              [PROTOCOL=multiboot|multiboot2]  (default: multiboot2 when the kernel has a
+#              Multiboot2 header, else multiboot; tools/mbcheck.py decides, docs/boot.md)
 # Command lines follow QEMU's -kernel and GRUB Legacy: the kernel's is "<name> <CMDLINE>", where
 # <name> is NAME or else the base name of KERNEL; each module's is "<base name of file> [args]".
 # A host path means nothing on the booted machine, so only the base name is kept (link a file
@@ -34,6 +36,7 @@ MEMFALLBACK ?=
 POISON ?=
 A20TEST ?=
 MODULES ?=
+PROTOCOL ?=
 # NAME only from make's command line: some shells export a NAME of their own (the host name).
 ifneq ($(origin NAME),command line)
 NAME :=
@@ -53,7 +56,8 @@ chs() { local l=$$1 c h s; c=$$(( l / (255 * 63) )); h=$$(( (l / 63) % 255 )); s
 	if [ $$c -gt 1023 ]; then c=1023; h=254; s=63; fi; echo $$(( h | ((s | ((c >> 8) << 6)) << 8) | ((c & 255) << 16) )); }
 endef
 
-$(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/loader_msg.h image-always
+$(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/loader_msg.h \
+	  include/multiboot2.h image-always
 	@set -euo pipefail; $(boot_put_le); \
 	def() { sed -n "s/^%define $$1 //p" $(BUILD)/inc/loader.inc; }; \
 	kernel="$(KERNEL)"; cmdline='$(subst ','\'',$(CMDLINE))'; name='$(subst ','\'',$(NAME))'; \
@@ -63,10 +67,10 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/l
 	cmdline="$$name$${cmdline:+ $$cmdline}"; \
 	[ $${#cmdline} -lt $$(( $$(def LOADER_CMDLINE_MAX) )) ] || \
 		{ echo "disk.img.mk: name and CMDLINE longer than $$(( $$(def LOADER_CMDLINE_MAX) - 1 )) bytes" >&2; exit 1; }; \
-	if ! fields=$$($(MBCHECK) --fields "$$kernel"); then \
+	if ! fields=$$($(MBCHECK) --protocol "$(PROTOCOL)" --fields "$$kernel"); then \
 		[ -n "$(NOCHECK)" ] || { echo "disk.img.mk: kernel '$$kernel' refused (the loader would stop there too)" >&2; exit 1; }; \
-		fields="$$(stat -L -c %s "$$kernel") $$($(MBCHECK) --crc "$$kernel")"; fi; \
-	read -r k_crc_bytes k_crc <<<"$$fields"; \
+		fields="$$(stat -L -c %s "$$kernel") $$($(MBCHECK) --crc "$$kernel") $(or $(PROTOCOL),multiboot)"; fi; \
+	read -r k_crc_bytes k_crc proto <<<"$$fields"; \
 	part=$$(( $$(def LOADER_PART_START) )); \
 	s2_sectors=$$(( ($$(stat -c %s $(BOOT_S2)) + 511) / 512 )); \
 	k_bytes=$$(stat -L -c %s "$$kernel"); k_sectors=$$(( (k_bytes + 511) / 512 )); \
@@ -113,6 +117,7 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/l
 		e801) cflags=$$(( $$(def CFG_FORCE_E801) ));; 88) cflags=$$(( $$(def CFG_FORCE_88) ));; \
 		"") ;; *) echo "disk.img.mk: MEMFALLBACK must be e801 or 88" >&2; exit 1;; esac; \
 	[ -z "$(POISON)" ] || cflags=$$(( cflags | $$(def CFG_POISON) )); \
+	[ "$$proto" != multiboot2 ] || cflags=$$(( cflags | $$(def CFG_MULTIBOOT2) )); \
 	case "$(SIZECHECK)" in read) cflags=$$(( cflags | $$(def CFG_SIZE_BY_READ) ));; \
 		"") ;; *) echo "disk.img.mk: SIZECHECK must be read" >&2; exit 1;; esac; \
 	case "$(A20TEST)" in \
@@ -137,4 +142,4 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/l
 		soff=$$(( soff + $${#m} + 1 )); \
 		dd if="$$f" of="$$tmp" bs=512 seek=$${mod_lbas[$$i]} conv=notrunc status=none; done; \
 	mv "$$tmp" "$@"; \
-	echo "image $@: stage2 $$s2_sectors sectors at LBA $$(( part + 1 )), kernel $$k_bytes bytes at LBA $$k_lba,$${mod_files[*]:+ $${#mod_files[@]} modules from LBA $$mb_lba,} $$(( total / 2048 )) MiB"
+	echo "image $@ ($$proto): stage2 $$s2_sectors sectors at LBA $$(( part + 1 )), kernel $$k_bytes bytes at LBA $$k_lba,$${mod_files[*]:+ $${#mod_files[@]} modules from LBA $$mb_lba,} $$(( total / 2048 )) MiB"

@@ -11,8 +11,12 @@
 ;   memory.inc  mem_    the BIOS memory map, usable-RAM checks
 ;   load.inc    load_   reading the kernel: head, checks (mbheader.inc mbh_, elf.inc elf_,
 ;                       aout.inc aout_, seg.inc seg_), segments
+;                       for a Multiboot2 kernel: mb2header.inc mb2h_ (its header and tags),
+;                       mb2load.inc mb2l_ (entry and relocatable tags)
 ;   modules.inc mod_    Multiboot modules
 ;   mbinfo.inc  mbi_    the Multiboot information structure
+;   mb2info.inc mb2i_   the Multiboot2 boot information, built from it (rsdp.inc rsdp_: the
+;                       ACPI RSDP)
 ; Every step prints one short line on the screen and COM1; every failure says which check failed
 ; and halts (docs/boot.md lists the messages).
 
@@ -20,6 +24,8 @@
 %include "loader.inc"
 %include "uart.inc"
 %include "multiboot.inc"
+%include "multiboot2.inc"
+%include "acpi.inc"
 %include "mmu.inc"
 %include "loader_msg.inc"
 
@@ -31,6 +37,7 @@ INFO_CMDLINE	equ LOADER_CMDLINE_ADDR - LOADER_INFO_BASE
 INFO_NAME	equ LOADER_NAME_ADDR - LOADER_INFO_BASE
 INFO_MODS	equ LOADER_MODS_ADDR - LOADER_INFO_BASE
 INFO_MODBLK	equ LOADER_MODBLK_ADDR - LOADER_INFO_BASE
+INFO_MB2	equ LOADER_MB2_ADDR - LOADER_INFO_BASE
 
 	bits 16
 	org LOADER_STAGE2_ADDR
@@ -73,6 +80,7 @@ stage2_main:
 	call load_kernel
 	call mod_load_all
 	call mbi_build
+	call mb2i_build
 	mov si, msg_go
 	call print_say
 	call print_crlf
@@ -89,8 +97,12 @@ stage2_main:
 %include "elf.inc"
 %include "aout.inc"
 %include "seg.inc"
+%include "mb2header.inc"
+%include "mb2load.inc"
 %include "modules.inc"
 %include "mbinfo.inc"
+%include "mb2info.inc"
+%include "rsdp.inc"
 
 msg_hello	db "stage2 (", LOADER_NAME, ")", 0
 msg_cfg_bad	db "config block missing (image not built by disk.img.mk?)", 0

@@ -46,4 +46,23 @@
 #define MSG_SEG_OVERLAP_TAIL " and segment "
 #define MSG_SEG_RAM        "kernel not in usable RAM (E820 map)"
 
+/* Multiboot2 (Multiboot2 Specification 2.0, 3.1): the header and its tags (boot/mb2header.inc),
+ * the relocation (boot/mb2load.inc), the boot information (boot/mb2info.inc). */
+#define MSG_MB2_ADDR           "Multiboot2 address tag addresses inconsistent"
+#define MSG_MB2_NONE           "no Multiboot2 header in the kernel's first 32 KiB"
+#define MSG_MB2_CKSUM          "Multiboot2 header checksum wrong (magic + architecture + header_length + checksum != 0)"
+#define MSG_MB2_ARCH           "Multiboot2 header is not for i386 (architecture != 0)"
+#define MSG_MB2_LEN8           "Multiboot2 header_length is not a multiple of 8"
+#define MSG_MB2_WINDOW         "Multiboot2 header_length runs past the kernel's first 32 KiB (or its end)"
+#define MSG_MB2_PAST           "Multiboot2 header tag runs past header_length (or no end tag)"
+#define MSG_MB2_SHORT          "Multiboot2 header tag shorter than its fields: type "
+#define MSG_MB2_UNKNOWN        "Multiboot2 header tag of an unknown type marked required: type "
+#define MSG_MB2_REQUEST        "Multiboot2 header requires information this loader does not provide: tag type "
+#define MSG_MB2_EFI            "EFI entry required: this is a BIOS loader"
+#define MSG_MB2_CONSOLE        "Multiboot2 kernel requires a console, and not EGA text: this loader has no other"
+#define MSG_MB2_ADDR_ENTRY     "Multiboot2 address tag without an entry address tag"
+#define MSG_MB2L_NONE          "Multiboot2 relocatable tag: no room for the image in [min_addr, max_addr]"
+#define MSG_MB2I_FULL          "Multiboot2 boot information outgrows its 32 KiB"
+#define MSG_MB2I_SHDR_FILE     "ELF section headers lie beyond the kernel file's end"
+
 #endif

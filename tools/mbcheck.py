@@ -9,14 +9,21 @@ gABI), each segment (inside the file, no wrap past 4 GiB, at or above 1 MiB), th
 each other and the entry point. Only the check against the machine's memory map (usable RAM) is
 left to stage 2: the map is the BIOS's.
 
-    mbcheck.py KERNEL            check; print one line about the kernel, or the error (exit 1)
-    mbcheck.py --fields KERNEL   check, then print "BYTES CRC": the bytes stage 2 reads and
-                                 checks (headers and every segment's file bytes) and their CRC-32
-    mbcheck.py --crc FILE        print the CRC-32 of the whole file (for the modules)
+    mbcheck.py [--protocol P] KERNEL           check; print one line about the kernel, or the
+                                               error (exit 1)
+    mbcheck.py [--protocol P] --fields KERNEL  check, then print "BYTES CRC PROTOCOL": the bytes
+                                               stage 2 reads and checks (headers and every
+                                               segment's file bytes), their CRC-32, and the
+                                               protocol it boots (multiboot or multiboot2)
+    mbcheck.py --crc FILE                      print the CRC-32 of the whole file (for the modules)
+
+P is multiboot, multiboot2 or empty. Empty: Multiboot2 when the kernel has a Multiboot2 header
+(magic and checksum right), else Multiboot v1 (docs/boot.md says why). The Multiboot2 header is
+checked as boot/mb2header.inc does (Multiboot2 Specification 2.0, 3.1).
 
 The CRC is IEEE 802.3's, as zlib computes it (boot/crc.inc). A protocol is a function that finds
 its header in the file's head and returns the kernel's layout or raises CheckError; PROTOCOLS
-lists them in the order they are tried, so a second protocol (Multiboot 2) adds its own.
+names them.
 """
 import os
 import re
@@ -41,6 +48,7 @@ def read_defines(name):
 
 MSG = read_defines('loader_msg.h')
 MB = read_defines('multiboot.h')
+MB2 = read_defines('multiboot2.h')
 LD = read_defines('loader.h')
 SEG_MAX = 32                       # boot/seg.inc SEG_MAX
 HEAD_SMALL = MB['MB_HEADER_SEARCH_LIMIT']
@@ -173,9 +181,14 @@ def elf_check(data, k):
 
 
 def aout_check(data, k, mb):
-    """boot/aout.inc."""
+    """boot/aout.inc, from a version 1 header."""
     header_addr, load_addr, load_end, bss_end, entry = struct.unpack_from('<IIIII', data, mb + 12)
-    bad = CheckError(MSG['MSG_AOUT_ADDR'])
+    aout_fields(data, k, mb, header_addr, load_addr, load_end, bss_end, entry, MSG['MSG_AOUT_ADDR'])
+
+
+def aout_fields(data, k, mb, header_addr, load_addr, load_end, bss_end, entry, message):
+    """boot/aout.inc aout_check: the address fields as one segment, and the entry point."""
+    bad = CheckError(message)
     if header_addr < load_addr or mb < header_addr - load_addr:
         raise bad
     offset = mb - (header_addr - load_addr)
@@ -211,19 +224,138 @@ def multiboot1(data):
     return k
 
 
-PROTOCOLS = [multiboot1]
+# Multiboot2 (boot/mb2header.inc): the information tags this loader provides, each header tag
+# type's minimum size, the EFI tags.
+MB2_PROVIDED = {MB2['MB2_TAG_' + n] for n in ('END', 'CMDLINE', 'LOADER_NAME', 'MODULE', 'BASIC_MEMINFO',
+                                               'BOOTDEV', 'MMAP', 'FRAMEBUFFER', 'ELF_SECTIONS', 'ACPI_OLD',
+                                               'ACPI_NEW', 'LOAD_BASE')}
+MB2_HTAG_MIN = {MB2['MB2_HTAG_END']: 8, MB2['MB2_HTAG_INFO_REQUEST']: 8,
+                MB2['MB2_HTAG_ADDRESS']: MB2['MB2_HTAG_ADDRESS_SIZE'],
+                MB2['MB2_HTAG_ENTRY']: MB2['MB2_HTAG_ENTRY_SIZE'], MB2['MB2_HTAG_CONSOLE']: 12,
+                MB2['MB2_HTAG_FRAMEBUFFER']: 20, MB2['MB2_HTAG_MODULE_ALIGN']: 8, MB2['MB2_HTAG_EFI_BS']: 8,
+                MB2['MB2_HTAG_ENTRY_EFI32']: 12, MB2['MB2_HTAG_ENTRY_EFI64']: 12,
+                MB2['MB2_HTAG_RELOCATABLE']: MB2['MB2_HTAG_RELOC_SIZE']}
+MB2_EFI = {MB2['MB2_HTAG_EFI_BS'], MB2['MB2_HTAG_ENTRY_EFI32'], MB2['MB2_HTAG_ENTRY_EFI64']}
+HEAD_MB2 = MB2['MB2_HEADER_SEARCH_LIMIT']
 
 
-def check(data):
+def mb2_find(data):
+    """The Multiboot2 header's offset (8-byte aligned, first 32 KiB, checksum), None if absent."""
+    head = data[:HEAD_MB2]
+    bad_sum = False
+    for off in range(0, len(head) - MB2['MB2_HDR_SIZE'] + 1, MB2['MB2_HEADER_ALIGN']):
+        if u32(head, off) != MB2['MB2_HEADER_MAGIC']:
+            continue
+        if sum(struct.unpack_from('<4I', head, off)) & 0xFFFFFFFF == 0:
+            return off
+        bad_sum = True
+    if bad_sum:
+        raise CheckError(MSG['MSG_MB2_CKSUM'])
+    return None
+
+
+def mb2_tags(data, off):
+    """boot/mb2header.inc mb2h_find: the header's fields and tags. Returns the address tag's
+    fields (or None), the entry tag's address (or None), whether it is relocatable."""
+    window = min(len(data), HEAD_MB2)
+    if u32(data, off + MB2['MB2_HDR_ARCH']) != MB2['MB2_ARCH_I386']:
+        raise CheckError(MSG['MSG_MB2_ARCH'])
+    length = u32(data, off + MB2['MB2_HDR_LENGTH'])
+    if length % MB2['MB2_TAG_ALIGN']:
+        raise CheckError(MSG['MSG_MB2_LEN8'])
+    if length < MB2['MB2_HDR_SIZE'] + 8:
+        raise CheckError(MSG['MSG_MB2_PAST'])
+    end = off + length
+    if end > window:
+        raise CheckError(MSG['MSG_MB2_WINDOW'])
+    t = off + MB2['MB2_HDR_SIZE']
+    addr = entry = None
+    reloc = False
+    while True:
+        if t + 8 > end:
+            raise CheckError(MSG['MSG_MB2_PAST'])
+        typ, flags, size = struct.unpack_from('<HHI', data, t)
+        if t + size > end:
+            raise CheckError(MSG['MSG_MB2_PAST'])
+        optional = flags & MB2['MB2_HTAG_OPTIONAL']
+        if typ not in MB2_HTAG_MIN:
+            if not optional:
+                raise CheckError(MSG['MSG_MB2_UNKNOWN'] + str(typ))
+        elif size < MB2_HTAG_MIN[typ]:
+            raise CheckError(MSG['MSG_MB2_SHORT'] + str(typ))
+        elif typ == MB2['MB2_HTAG_END']:
+            break
+        elif typ == MB2['MB2_HTAG_INFO_REQUEST'] and not optional:
+            for r in struct.unpack_from('<%dI' % ((size - 8) // 4), data, t + 8):
+                if r not in MB2_PROVIDED:
+                    raise CheckError(MSG['MSG_MB2_REQUEST'] + str(r))
+        elif typ in MB2_EFI and not optional:
+            raise CheckError(MSG['MSG_MB2_EFI'])
+        elif typ == MB2['MB2_HTAG_CONSOLE']:
+            cf = u32(data, t + 8) & (MB2['MB2_CONSOLE_REQUIRED'] | MB2['MB2_CONSOLE_EGA_TEXT'])
+            if cf == MB2['MB2_CONSOLE_REQUIRED']:
+                raise CheckError(MSG['MSG_MB2_CONSOLE'])
+        elif typ == MB2['MB2_HTAG_ADDRESS']:
+            addr = struct.unpack_from('<4I', data, t + 8)
+        elif typ == MB2['MB2_HTAG_ENTRY']:
+            entry = u32(data, t + 8)
+        elif typ == MB2['MB2_HTAG_RELOCATABLE']:
+            reloc = True
+        t += (size + 7) & ~7
+    if addr is not None and entry is None:
+        raise CheckError(MSG['MSG_MB2_ADDR_ENTRY'])
+    return addr, entry, reloc
+
+
+def multiboot2(data):
+    """Multiboot2: the header and its tags, then the address tag (as the a.out kludge) or the ELF
+    headers; the entry tag overrides the entry. A relocatable image's place is chosen at boot
+    from the memory map, so its segments are not checked against 1 MiB here (nor by stage 2
+    before it places them)."""
+    off = mb2_find(data)
+    if off is None:
+        raise CheckError(MSG['MSG_MB2_NONE'])
+    addr, entry, reloc = mb2_tags(data, off)
+    low = LD['LOADER_LOW_END']
+    if reloc:
+        LD['LOADER_LOW_END'] = 0
+    try:
+        if addr is not None:
+            header_addr, load_addr, load_end, bss_end = addr
+            if load_addr == MB2['MB2_LOAD_ADDR_FILE']:
+                load_addr = (header_addr - off) & 0xFFFFFFFF
+            k = Kernel('Multiboot2 address tag', min(len(data), HEAD_MB2))
+            aout_fields(data, k, off, header_addr, load_addr, load_end, bss_end, entry,
+                        MSG['MSG_MB2_ADDR'])
+        else:
+            k = Kernel('Multiboot2 ELF', min(len(data), HEAD_MB2))
+            elf_check(data, k)
+            if entry is not None:
+                k.entry, k.entry_virtual = entry, None
+    finally:
+        LD['LOADER_LOW_END'] = low
+    return k
+
+
+PROTOCOLS = {'multiboot': multiboot1, 'multiboot2': multiboot2}
+
+
+def choose(data, protocol):
+    """The protocol the image records: as asked, else Multiboot2 when that header is there."""
+    if protocol:
+        if protocol not in PROTOCOLS:
+            raise CheckError("PROTOCOL must be multiboot or multiboot2, not '%s'" % protocol)
+        return protocol
+    try:
+        return 'multiboot2' if mb2_find(data) is not None else 'multiboot'
+    except CheckError:
+        return 'multiboot2'           # a damaged Multiboot2 header: say so
+
+
+def check(data, protocol=''):
     if not data:
         raise CheckError(MSG['MSG_NO_KERNEL'])
-    error = None
-    for protocol in PROTOCOLS:
-        try:
-            return protocol(data)
-        except CheckError as e:
-            error = error or e
-    raise error
+    return PROTOCOLS[protocol](data)
 
 
 def read_bytes(k):
@@ -233,25 +365,30 @@ def read_bytes(k):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == '--crc':
-        with open(argv[2], 'rb') as f:
+    args = argv[1:]
+    if len(args) == 2 and args[0] == '--crc':
+        with open(args[1], 'rb') as f:
             print(zlib.crc32(f.read()))
         return 0
-    fields = len(argv) == 3 and argv[1] == '--fields'
-    if len(argv) != 2 + fields or argv[-1].startswith('-'):
+    protocol = ''
+    if len(args) >= 2 and args[0] == '--protocol':
+        protocol, args = args[1], args[2:]
+    fields = len(args) == 2 and args[0] == '--fields'
+    if len(args) != 1 + fields or args[-1].startswith('-'):
         sys.stderr.write(__doc__.split('\n\n')[1] + '\n')
         return 2
-    path = argv[-1]
+    path = args[-1]
     with open(path, 'rb') as f:
         data = f.read()
     try:
-        k = check(data)
+        protocol = choose(data, protocol)
+        k = check(data, protocol)
     except CheckError as e:
         sys.stderr.write('mbcheck: %s: error: %s\n' % (path, e))
         return 1
     n = read_bytes(k)
     if fields:
-        print(n, zlib.crc32(data[:n]))
+        print(n, zlib.crc32(data[:n]), protocol)
         return 0
     entry = 'entry 0x%s' % hex8(k.entry)
     entry += ' (virtual 0x%s)' % hex8(k.entry_virtual) if k.entry_virtual is not None else ' (physical)'
