@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# 19-boot-mb2.t - our loader hands a Multiboot2 kernel what GRUB 2's `multiboot2` hands it.
+#
+# The Multiboot2 probe (tests/boot/mb2probe.asm: checks the entry state as TAP, prints every
+# boot information tag) is booted with the same command line and two modules through GRUB 2.06
+# (an ISO from grub-mkrescue: `multiboot2`, `module2`) and through our loader (make image
+# PROTOCOL=multiboot2), at -m 16, 128, 512, 3072 and 4096 (4096 puts RAM above 4 GiB in the map).
+# Per size: both probes pass their entry checks (EAX magic, EBX 8-byte aligned, flat segments,
+# PE on, PG/IF/VM off, A20, every tag 8-byte aligned inside total_size, end tag); the memory
+# maps are identical entry for entry (both read SeaBIOS's E820 table) and so is the basic meminfo
+# tag; the command line and the module sizes and strings agree (GRUB 2 passes the arguments
+# alone; our loader passes what docs/boot.md says, compared after that difference); every module
+# starts page aligned; both give an ACPI RSDP tag (signature and checksum right), an EGA text
+# framebuffer tag and the same ELF section tag. Then the flat (address tag) build of the probe
+# through both loaders, and `make image` choosing the protocol.
+source "$(dirname "$0")/../lib.sh"
+
+TK="$BUILD/boot/tk"
+PROBE="$TK/mb2probe.elf"
+MEMS="16 128 512 3072 4096"
+CMD="arg1 arg2=two words"
+tap_plan 19
+
+have_grub=1
+command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ] && command -v xorriso >/dev/null || have_grub=0
+mods="$T_DIR/mods"; mkdir -p "$mods"
+printf 'first module\n' >"$mods/m1"
+head -c 20000 /dev/zero | tr '\0' 'x' >"$mods/m2"     # more than four pages
+
+# grub_iso NAME KERNEL: an ISO that boots KERNEL with $CMD and the two modules through GRUB 2.
+grub_iso() {
+	local dir="$T_DIR/$1.iso.d"
+	rm -rf "$dir" && mkdir -p "$dir/boot/grub"
+	cp "$2" "$dir/boot/kernel"; cp "$mods/m1" "$mods/m2" "$dir/boot/"
+	printf 'set timeout=0\nset default=0\nmenuentry "probe" {\n\tmultiboot2 /boot/kernel %s\n\tmodule2 /boot/m1 one 1\n\tmodule2 /boot/m2 two\n\tboot\n}\n' \
+		"$CMD" >"$dir/boot/grub/grub.cfg"
+	grub-mkrescue -o "$T_DIR/$1.iso" "$dir" >"$T_DIR/$1.iso.log" 2>&1
+}
+# tags LOG: the probe's tag lines, carriage returns dropped.
+tags() { grep -a '^mb2: ' "$1" | tr -d '\r'; }
+# probe_ok LOG RC: the probe ran, passed every check and left QEMU with status 33.
+probe_ok() { [ "$2" = 33 ] && grep -aq '^1\.\.14' "$1" && ! grep -aq '^not ok' "$1"; }
+# modules LOG: "size string" per module tag, the string's first word dropped when FIRST=drop.
+modules() {
+	tags "$1" | sed -n 's/^mb2: tag 3 size [0-9]* module 0x[0-9a-f]*-0x[0-9a-f]* bytes \([0-9]*\) "\(.*\)"$/\1 \2/p' |
+		if [ "${2:-}" = drop ]; then sed 's/^\([0-9]*\) [^ ]* */\1 /; s/ $//'; else cat; fi
+}
+# aligned LOG: every module starts on a 4 KiB boundary (and there are two).
+aligned() {
+	local starts; starts=$(tags "$1" | sed -n 's/^mb2: tag 3 size [0-9]* module 0x\([0-9a-f]*\)-.*/\1/p')
+	[ "$(wc -w <<<"$starts")" = 2 ] && ! grep -qv '000$' <<<"$starts"
+}
+acpi_ok() { tags "$1" | grep -Eq '^mb2: tag 1[45] size [0-9]+ acpi rsdp revision [0-9]+ signature ok sum20 0 sum 0$'; }
+line() { tags "$1" | grep -E "$2" | sort; }
+
+img="$T_DIR/ours.img"
+if make -s -C "$ROOT" image IMAGE="$img" KERNEL="$PROBE" CMDLINE="$CMD" \
+	MODULES="$mods/m1 one 1;$mods/m2 two" >"$img.make.log" 2>&1 && grep -q '(multiboot2)' "$img.make.log"; then
+	tap_ok "make image chose multiboot2 for the probe (it has only a Multiboot2 header)"
+else
+	tap_fail "make image with the probe"; tap_diag <"$img.make.log"
+fi
+[ $have_grub = 1 ] && grub_iso grub "$PROBE"
+
+for m in $MEMS; do
+	ours="$T_DIR/ours-$m.log"; grub="$T_DIR/grub-$m.log"
+	rc_o=$(qemu_boot_image "$ours" 60 "$img" "$m")
+	if probe_ok "$ours" "$rc_o"; then
+		tap_ok "-m $m: our loader: the probe's entry and tag checks pass ($(tags "$ours" | grep -c '^mb2: tag') tags)"
+	else
+		tap_fail "-m $m: our loader: probe status $rc_o"; grep -a '^boot:\|^not ok' "$ours" | tap_diag
+	fi
+	if [ $have_grub = 0 ]; then
+		T_COUNT=$((T_COUNT + 2)); echo "ok $((T_COUNT - 1)) # skip GRUB: grub-mkrescue, xorriso or grub-pc-bin missing"
+		echo "ok $T_COUNT # skip GRUB"; continue
+	fi
+	rc_g=$(qemu_run "$grub" 60 -m "$m" -cdrom "$T_DIR/grub.iso")
+	mo=$(line "$ours" '^mb2: (mmap |tag 4 )'); mg=$(line "$grub" '^mb2: (mmap |tag 4 )')
+	if probe_ok "$grub" "$rc_g" && [ -n "$mo" ] && [ "$mo" = "$mg" ]; then
+		tap_ok "-m $m: GRUB 2's probe passes too; memory map ($(grep -c 'mmap base' <<<"$mo") entries) and basic meminfo identical"
+	else
+		tap_fail "-m $m: GRUB probe status $rc_g, or the maps/meminfo differ"
+		diff <(echo "$mg") <(echo "$mo") | tap_diag
+	fi
+	co=$(line "$ours" '^mb2: tag 1 '); cg=$(line "$grub" '^mb2: tag 1 ')
+	fo=$(line "$ours" '^mb2: tag (8|9) '); fg=$(line "$grub" '^mb2: tag (8|9) ')
+	if [ -n "$co" ] && [ "$co" = "$cg" ] && [ "$(modules "$ours" drop)" = "$(modules "$grub")" ] &&
+		[ "$(modules "$grub")" = "$(printf '13 one 1\n20000 two')" ] && aligned "$ours" && aligned "$grub" &&
+		acpi_ok "$ours" && acpi_ok "$grub" && [ -n "$fo" ] && [ "$fo" = "$fg" ]; then
+		tap_ok "-m $m: command line, module sizes and strings, page-aligned modules, ACPI RSDP, EGA text and ELF section tags agree"
+	else
+		tap_fail "-m $m: command line, modules, ACPI, framebuffer or ELF tags differ"
+		{ echo "ours:"; tags "$ours" | grep -v 'mmap base'; echo "grub:"; tags "$grub" | grep -v 'mmap base'; } | tap_diag
+	fi
+done
+
+# The flat build: the address and entry tags instead of ELF.
+flat="$TK/mb2probe-addr.bin"
+fimg="$T_DIR/flat.img"
+make -s -C "$ROOT" image IMAGE="$fimg" KERNEL="$flat" CMDLINE="$CMD" >"$fimg.make.log" 2>&1
+rc=$(qemu_boot_image "$T_DIR/flat-ours.log" 60 "$fimg" 128)
+if probe_ok "$T_DIR/flat-ours.log" "$rc" && grep -aq '^boot: kernel a.out kludge, 1 segments, entry 0x' "$T_DIR/flat-ours.log" &&
+	! tags "$T_DIR/flat-ours.log" | grep -q '^mb2: tag 9 '; then
+	tap_ok "address-tag probe through our loader: loaded as one block, entry from the entry tag, no ELF tag, checks pass"
+else
+	tap_fail "address-tag probe through our loader: status $rc"; grep -a '^boot:\|^not ok' "$T_DIR/flat-ours.log" | tap_diag
+fi
+if [ $have_grub = 1 ] && grub_iso flat "$flat"; then
+	rc=$(qemu_run "$T_DIR/flat-grub.log" 60 -m 128 -cdrom "$T_DIR/flat.iso")
+	tap_check "address-tag probe through GRUB 2: checks pass (status $rc)" probe_ok "$T_DIR/flat-grub.log" "$rc"
+else
+	T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # skip GRUB"
+fi
+
+# make image: PROTOCOL=multiboot on a kernel without a version 1 header is refused on the host;
+# a kernel with only a version 1 header gets multiboot.
+if ! make -s -C "$ROOT" image IMAGE="$T_DIR/v1.img" KERNEL="$PROBE" PROTOCOL=multiboot2x >"$T_DIR/v1.make.log" 2>&1 &&
+	grep -q "PROTOCOL must be multiboot or multiboot2" "$T_DIR/v1.make.log" &&
+	make -s -C "$ROOT" image IMAGE="$T_DIR/v1.img" KERNEL="$TK/entry.elf" >"$T_DIR/v1.make.log" 2>&1 &&
+	grep -q '(multiboot)' "$T_DIR/v1.make.log" &&
+	! make -s -C "$ROOT" image IMAGE="$T_DIR/v1.img" KERNEL="$TK/entry.elf" PROTOCOL=multiboot2 >"$T_DIR/v1.make.log" 2>&1 &&
+	grep -q "no Multiboot2 header in the kernel's first 32 KiB" "$T_DIR/v1.make.log"; then
+	tap_ok "make image: a version 1 kernel gets multiboot, PROTOCOL=multiboot2 on it and a bad PROTOCOL are refused"
+else
+	tap_fail "make image PROTOCOL= handling"; tap_diag <"$T_DIR/v1.make.log"
+fi
+tap_done
