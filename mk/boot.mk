@@ -50,6 +50,10 @@ $(BOOT_TK)/kludge.bin: tests/boot/entry.asm tests/boot/tap.inc $(NASM_INCS)
 # The Multiboot2 probe: ELF, and a flat binary with the address and entry tags.
 $(BOOT_TK)/mb2probe.elf: $(BOOT_TK)/mb2probe.o tests/boot/kernel.ld
 	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 --defsym=PAD_SIZE=0 -o $@ $<
+$(BOOT_TK)/mb2probe-reloc.o: tests/boot/mb2probe.asm tests/boot/tap.inc $(NASM_INCS)
+	$(NASM) $(NASMFLAGS) -Itests/boot/ -DRELOC -f elf32 -o $@ $<
+$(BOOT_TK)/mb2probe-reloc.elf: $(BOOT_TK)/mb2probe-reloc.o tests/boot/kernel.ld
+	ld -m elf_i386 --no-warn-rwx-segments -T tests/boot/kernel.ld --defsym=LOAD_BASE=0x100000 --defsym=PAD_SIZE=0 -o $@ $<
 $(BOOT_TK)/mb2probe-addr.bin: tests/boot/mb2probe.asm tests/boot/tap.inc $(NASM_INCS)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -Itests/boot/ -DADDR -f bin -o $@ $<
@@ -58,7 +62,7 @@ $(BUILD)/boot/bench-limit.bin: bench/boot/limit.asm $(NASM_INCS)
 	$(NASM) $(NASMFLAGS) -f bin -o $@ $<
 
 BOOT_TEST_KERNELS := $(BOOT_TK)/entry.elf $(BOOT_TK)/entry-high.elf $(BOOT_TK)/entry-edge.elf $(BOOT_TK)/kludge.bin $(BOOT_TK)/pad32.elf \
-	$(BOOT_TK)/mb2probe.elf $(BOOT_TK)/mb2probe-addr.bin
+	$(BOOT_TK)/mb2probe.elf $(BOOT_TK)/mb2probe-addr.bin $(BOOT_TK)/mb2probe-reloc.elf
 # The map comparison, controller and Bochs tests boot our kernel too (rule: mk/kernel.mk).
 TEST_PREREQS += $(BOOT_S1) $(BOOT_S2) $(BOOT_TEST_KERNELS) $(BUILD)/kernel/kernel.elf
 

@@ -9,12 +9,14 @@
 ;   mb2: info 0x<addr> total_size <n>            mb2: tag <type> size <n> <what> ...
 ;   mb2: mmap base=0x<16 digits> length=0x<16 digits> type=<n> reserved=<n>
 ; Then QEMU is left through isa-debug-exit (status 33 when every check passed, 35 otherwise).
-; Build: ELF (default), or -DADDR: a flat binary at 1 MiB with the address and entry tags.
+; Build: ELF (default), or -DADDR: a flat binary at 1 MiB with the address and entry tags, or
+; -DRELOC: ELF with a relocatable tag that asks for the lowest place from 1 MiB on.
 
 %include "x86.inc"
 %include "multiboot2.inc"
 %include "loader.inc"
 %include "acpi.inc"
+%include "mmu.inc"
 
 	bits 32
 %ifdef ADDR
@@ -42,6 +44,12 @@ mb2_header:
 	align 8
 .mal:	dw MB2_HTAG_MODULE_ALIGN, 0
 	dd 8
+%ifdef RELOC
+	align 8
+.rel:	dw MB2_HTAG_RELOCATABLE, 0              ; anywhere from 1 MiB, lowest first: where it is
+	dd MB2_HTAG_RELOC_SIZE                  ; linked (the probe is not position-independent)
+	dd LOADER_LOW_END, 0xFFFFFFFF, PG_SIZE, 1
+%endif
 %ifdef ADDR
 	align 8
 .adr:	dw MB2_HTAG_ADDRESS, 0

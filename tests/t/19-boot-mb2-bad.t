@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # 19-boot-mb2-bad.t - bad Multiboot2 headers end at the loader's named message, and halt; the
-# host check of `make image` (tools/mbprotocol.py) refuses each with the same words.
+# host check of `make image` (tools/mbcheck.py) refuses each with the same words.
 #
 # Each case is the Multiboot2 probe (tests/boot/mb2probe.asm; the flat address-tag build for the
 # address cases) with one field of its header changed by python3 below, the header checksum
 # recomputed unless the case is the checksum itself. The image is built with PROTOCOL=multiboot2
-# NOHOSTCHECK=1 so that stage 2 sees the bad header. A case passes when the host check printed
+# NOCHECK=1 so that stage 2 sees the bad header. A case passes when the host check printed
 # the message and failed, the serial log has the message, the loader started once, the kernel
 # never ran, and QEMU was still running, halted, when the timeout stopped it (status 124).
 source "$(dirname "$0")/../lib.sh"
@@ -66,7 +66,7 @@ for c in "${cases[@]}"; do
 	IFS='|' read -r name src want <<<"$c"
 	mk "$name" "$src"
 	img="$T_DIR/$name.img"
-	make -s -C "$ROOT" image IMAGE="$img" KERNEL="$T_DIR/$name.kernel" PROTOCOL=multiboot2 NOHOSTCHECK=1 \
+	make -s -C "$ROOT" image IMAGE="$img" KERNEL="$T_DIR/$name.kernel" PROTOCOL=multiboot2 NOCHECK=1 \
 		>"$img.make.log" 2>&1 || tail -n 5 "$img.make.log" | tap_diag
 	( qemu_boot_image "$img.log" $SECS "$img" 128 > "$img.rc" ) &
 done
@@ -75,7 +75,7 @@ for c in "${cases[@]}"; do
 	IFS='|' read -r name src want <<<"$c"
 	img="$T_DIR/$name.img"; log="$img.log"; rc=$(cat "$img.rc")
 	starts=$(grep -a -c '^boot: stage2' "$log")
-	host=ok; "$ROOT/tools/mbprotocol.py" "$T_DIR/$name.kernel" multiboot2 >/dev/null 2>"$img.host" && host=accepted
+	host=ok; python3 "$ROOT/tools/mbcheck.py" --protocol multiboot2 "$T_DIR/$name.kernel" >/dev/null 2>"$img.host" && host=accepted
 	if grep -aqF "boot: error: $want" "$log" && [ "$rc" = 124 ] && [ "$starts" = 1 ] &&
 		! grep -aq '^TAP version' "$log" && [ $host = ok ] && grep -qF ": $want" "$img.host"; then
 		tap_ok "$name: \"$want\" from stage 2 (then halted) and from the host check"
