@@ -59,65 +59,12 @@ _start:
 	mov esi, s_tap
 	call puts
 
-	mov ecx, [st_eax]
-	cmp ecx, MB_BOOTLOADER_MAGIC
-	sete al
+	mov eax, MB_BOOTLOADER_MAGIC
 	mov esi, t_magic
-	call tap
-
-	mov ecx, [st_cr0]
-	test ecx, CR0_PE
-	setnz al
-	mov esi, t_pe
-	call tap
-	test ecx, CR0_PG
-	setz al
-	mov esi, t_pg
-	call tap
-
-	mov ecx, [st_eflags]
-	test ecx, EFLAGS_IF
-	setz al
-	mov esi, t_if
-	call tap
-	test ecx, EFLAGS_VM
-	setz al
-	mov esi, t_vm
-	call tap
-
+	call check_entry_state
 	mov al, [st_bss_zero]
 	mov esi, t_bss
 	call tap
-
-	; A20: 2 MiB and 3 MiB differ only in address bit 20.
-	mov dword [0x200000], 0x11111111
-	mov dword [0x300000], 0x22222222
-	cmp dword [0x200000], 0x11111111
-	sete al
-	mov esi, t_a20
-	call tap
-
-	; Segments: limit 4 GiB, base 0, the right type.
-	mov ax, cs
-	mov dl, 1                               ; code
-	mov esi, t_cs
-	call seg_check
-	mov ax, ds
-	mov dl, 0
-	mov esi, t_ds
-	call seg_check
-	mov ax, es
-	mov esi, t_es
-	call seg_check
-	mov ax, fs
-	mov esi, t_fs
-	call seg_check
-	mov ax, gs
-	mov esi, t_gs
-	call seg_check
-	mov ax, ss
-	mov esi, t_ss
-	call seg_check
 
 	; The information structure: the flags our loader promises, and what they point at.
 	mov ebx, [st_ebx]
@@ -159,20 +106,7 @@ _start:
 	mov esi, t_bootdev
 	call tap
 
-	mov esi, s_plan
-	call puts
-	mov eax, [t_count]
-	call putdec
-	mov esi, s_nl
-	call puts
-	mov al, QEMU_EXIT_PASS
-	cmp dword [t_failed], 0
-	je .exit
-	mov al, QEMU_EXIT_FAIL
-.exit:	out PORT_QEMU_EXIT, al
-	cli
-.halt:	hlt
-	jmp .halt
+	jmp tap_finish
 
 %include "tap.inc"
 
@@ -184,18 +118,7 @@ s_dash		db " - ", 0
 s_nl		db 10, 0
 s_plan		db "1..", 0
 t_magic		db "entry: EAX = 0x2BADB002", 0
-t_pe		db "entry: CR0.PE = 1", 0
-t_pg		db "entry: CR0.PG = 0", 0
-t_if		db "entry: EFLAGS.IF = 0", 0
-t_vm		db "entry: EFLAGS.VM = 0", 0
-t_a20		db "entry: A20 on", 0
 t_bss		db "load: bss zeroed (p_memsz beyond p_filesz, or bss_end_addr)", 0
-t_cs		db "entry: CS flat 32-bit code", 0
-t_ds		db "entry: DS flat data", 0
-t_es		db "entry: ES flat data", 0
-t_fs		db "entry: FS flat data", 0
-t_gs		db "entry: GS flat data", 0
-t_ss		db "entry: SS flat 32-bit data", 0
 t_flags		db "info: flags 0, 1, 2, 6, 9 set", 0
 t_mmap		db "info: mmap_length a non-zero multiple of 24", 0
 t_mem		db "info: mem_lower <= 640, mem_upper > 0", 0

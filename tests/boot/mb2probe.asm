@@ -82,58 +82,13 @@ _start:
 	mov esi, s_tap
 	call puts
 
-	cmp dword [st_eax], MB2_BOOTLOADER_MAGIC
-	sete al
+	mov eax, MB2_BOOTLOADER_MAGIC
 	mov esi, t_magic
-	call tap
+	call check_entry_state
 	test dword [st_ebx], MB2_TAG_ALIGN - 1
 	setz al
 	mov esi, t_align
 	call tap
-	mov ecx, [st_cr0]
-	test ecx, CR0_PE
-	setnz al
-	mov esi, t_pe
-	call tap
-	test ecx, CR0_PG
-	setz al
-	mov esi, t_pg
-	call tap
-	mov ecx, [st_eflags]
-	test ecx, EFLAGS_IF
-	setz al
-	mov esi, t_if
-	call tap
-	test ecx, EFLAGS_VM
-	setz al
-	mov esi, t_vm
-	call tap
-	mov dword [0x200000], 0x11111111        ; A20: 2 MiB and 3 MiB differ only in bit 20
-	mov dword [0x300000], 0x22222222
-	cmp dword [0x200000], 0x11111111
-	sete al
-	mov esi, t_a20
-	call tap
-	mov ax, cs
-	mov dl, 1
-	mov esi, t_cs
-	call seg_check
-	mov dl, 0
-	mov ax, ds
-	mov esi, t_ds
-	call seg_check
-	mov ax, es
-	mov esi, t_es
-	call seg_check
-	mov ax, fs
-	mov esi, t_fs
-	call seg_check
-	mov ax, gs
-	mov esi, t_gs
-	call seg_check
-	mov ax, ss
-	mov esi, t_ss
-	call seg_check
 	cmp dword [st_eax], MB2_BOOTLOADER_MAGIC
 	jne .finish                             ; EBX means nothing: do not walk it
 	call info_dump
@@ -141,20 +96,7 @@ _start:
 	call tap
 
 .finish:
-	mov esi, s_plan
-	call puts
-	mov eax, [t_count]
-	call putdec
-	mov esi, s_nl
-	call puts
-	mov al, QEMU_EXIT_PASS
-	cmp dword [t_failed], 0
-	je .exit
-	mov al, QEMU_EXIT_FAIL
-.exit:	out PORT_QEMU_EXIT, al
-	cli
-.halt:	hlt
-	jmp .halt
+	jmp tap_finish
 
 ; info_dump: one line per tag. OUT: AL = 1 when every tag lay 8-byte aligned inside total_size,
 ; the sizes were sane and the end tag (size 8) was found. CLOBBERED: all but ESP.
@@ -468,17 +410,6 @@ s_sumall	db " sum ", 0
 s_loadbase	db " load_base 0x", 0
 t_magic		db "entry: EAX = 0x36D76289", 0
 t_align		db "entry: EBX 8-byte aligned", 0
-t_pe		db "entry: CR0.PE = 1", 0
-t_pg		db "entry: CR0.PG = 0", 0
-t_if		db "entry: EFLAGS.IF = 0", 0
-t_vm		db "entry: EFLAGS.VM = 0", 0
-t_a20		db "entry: A20 on", 0
-t_cs		db "entry: CS flat 32-bit code", 0
-t_ds		db "entry: DS flat data", 0
-t_es		db "entry: ES flat data", 0
-t_fs		db "entry: FS flat data", 0
-t_gs		db "entry: GS flat data", 0
-t_ss		db "entry: SS flat 32-bit data", 0
 t_tags		db "info: every tag 8-byte aligned inside total_size, ended by an end tag of size 8", 0
 	align 4
 t_count		dd 0
