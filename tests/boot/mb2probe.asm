@@ -15,6 +15,7 @@
 %include "x86.inc"
 %include "multiboot2.inc"
 %include "loader.inc"
+%include "uart.inc"
 %include "acpi.inc"
 %include "mmu.inc"
 
