@@ -9,8 +9,7 @@
 # PE on, PG/IF/VM off, A20, every tag 8-byte aligned inside total_size, end tag); the memory
 # maps are identical entry for entry (both read SeaBIOS's E820 table) and so is the basic meminfo
 # tag; the command line and the module sizes and strings agree (GRUB 2 passes the arguments
-# alone; our loader passes what docs/boot.md says, compared after that difference); every module
-# starts page aligned; both give an ACPI RSDP tag (signature and checksum right), an EGA text
+# alone, our loader the file's name first: docs/boot.md); every module starts page aligned; both give an ACPI RSDP tag (signature and checksum right), an EGA text
 # framebuffer tag and the same ELF section tag. Then the flat (address tag) build and the
 # relocatable build of the probe through both loaders, and `make image` choosing the protocol.
 source "$(dirname "$0")/../lib.sh"
@@ -40,11 +39,12 @@ grub_iso() {
 tags() { grep -a '^mb2: ' "$1" | tr -d '\r'; }
 # probe_ok LOG RC: the probe ran, passed every check and left QEMU with status 33.
 probe_ok() { [ "$2" = 33 ] && grep -aq '^1\.\.14' "$1" && ! grep -aq '^not ok' "$1"; }
-# modules LOG: "size string" per module tag, the string's first word dropped when FIRST=drop.
+# modules LOG: "size string" per module tag.
 modules() {
-	tags "$1" | sed -n 's/^mb2: tag 3 size [0-9]* module 0x[0-9a-f]*-0x[0-9a-f]* bytes \([0-9]*\) "\(.*\)"$/\1 \2/p' |
-		if [ "${2:-}" = drop ]; then sed 's/^\([0-9]*\) [^ ]* */\1 /; s/ $//'; else cat; fi
+	tags "$1" | sed -n 's/^mb2: tag 3 size [0-9]* module 0x[0-9a-f]*-0x[0-9a-f]* bytes \([0-9]*\) "\(.*\)"$/\1 \2/p'
 }
+# string LOG TYPE: the string of the (first) string tag of that type.
+string() { tags "$1" | sed -n "s/^mb2: tag $2 size [0-9]* \"\(.*\)\"\$/\1/p" | head -n1; }
 # aligned LOG: every module starts on a 4 KiB boundary (and there are two).
 aligned() {
 	local starts; starts=$(tags "$1" | sed -n 's/^mb2: tag 3 size [0-9]* module 0x\([0-9a-f]*\)-.*/\1/p')
@@ -82,10 +82,11 @@ for m in $MEMS; do
 		tap_fail "-m $m: GRUB probe status $rc_g, or the maps/meminfo differ"
 		diff <(echo "$mg") <(echo "$mo") | tap_diag
 	fi
-	# Ours may start with the kernel's name (docs/boot.md, "Command lines"); GRUB 2's never does.
-	co=$(line "$ours" '^mb2: tag 1 ' | sed 's/"mb2probe\.elf /"/'); cg=$(line "$grub" '^mb2: tag 1 ')
+	# Ours start with the file's name (docs/boot.md, "What the kernel receives"); GRUB 2's do not.
+	co=$(string "$ours" 1); cg=$(string "$grub" 1)
 	fo=$(line "$ours" '^mb2: tag (8|9) '); fg=$(line "$grub" '^mb2: tag (8|9) ')
-	if [ -n "$co" ] && [ "$co" = "$cg" ] && [ "$(modules "$ours" drop)" = "$(modules "$grub")" ] &&
+	if [ "$cg" = "$CMD" ] && [ "$co" = "mb2probe.elf $CMD" ] &&
+		[ "$(modules "$ours")" = "$(printf '13 m1 one 1\n20000 m2 two')" ] &&
 		[ "$(modules "$grub")" = "$(printf '13 one 1\n20000 two')" ] && aligned "$ours" && aligned "$grub" &&
 		acpi_ok "$ours" && acpi_ok "$grub" && [ -n "$fo" ] && [ "$fo" = "$fg" ]; then
 		tap_ok "-m $m: command line, module sizes and strings, page-aligned modules, ACPI RSDP, EGA text and ELF section tags agree"
