@@ -62,9 +62,9 @@ cases=(
 	"overlap||yes|kernel segments overlap: segment 1 at 0x00101000-0x00101FFF and segment 0"
 	"memsz0||yes|ELF segment has p_filesz > p_memsz"
 	"filesz||yes|ELF segment has p_filesz > p_memsz"
-	"low||yes|kernel below 1 MiB (loader and BIOS area): segment 0 at 0x00008000-0x0000A54F"
-	"wrap||yes|kernel segment wraps past 4 GiB: segment 0 at 0xFFFFF000-0x0000154F"
-	"aout-entry||yes|a.out-kludge entry_addr 0x00200000 outside the loaded image 0x00100000-0x0010053F"
+	"low||yes|kernel below 1 MiB (loader and BIOS area): segment 0 at 0x00008000-0x0000A57B"
+	"wrap||yes|kernel segment wraps past 4 GiB: segment 0 at 0xFFFFF000-0x0000157B"
+	"aout-entry||yes|a.out-kludge entry_addr 0x00200000 outside the loaded image 0x00100000-0x0010056B"
 )
 tap_plan $(( 2 * ${#cases[@]} ))
 run_case() { # NAME KERNEL: image, boot (eight QEMUs at a time: once halted they idle)
