@@ -79,13 +79,13 @@ static void ours_reset(void)
 	heap_trim(&ours_heap);
 	ours_heap.peak_pages = ours_heap.pages_held;
 }
-static size_t ours_footprint(void) { return ours_heap.peak_pages * HEAP_PAGE; }
+static size_t ours_footprint(void) { return ours_heap.peak_pages * PG_SIZE; }
 static void dbg_reset(void)
 {
 	dbg_heap_trim(&dbg_heap);
 	dbg_heap.peak_pages = dbg_heap.pages_held;
 }
-static size_t dbg_footprint(void) { return dbg_heap.peak_pages * HEAP_PAGE; }
+static size_t dbg_footprint(void) { return dbg_heap.peak_pages * PG_SIZE; }
 
 static void glibc_free(void *p) { free(p); }
 static void glibc_reset(void) { malloc_trim(0); }

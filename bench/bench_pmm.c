@@ -126,9 +126,9 @@ static uint32_t apply_fill(double fill, int pattern, uint64_t seed)
 	if (!grown) { perror("bench: realloc"); exit(1); }
 	mark = grown;
 	memset(mark, 0, top);
-	for (uint32_t i = 0; i < n; i++) mark[frames[i] >> 12] = 1;
+	for (uint32_t i = 0; i < n; i++) mark[frames[i] >> PG_SHIFT] = 1;
 	n = 0;
-	for (uint32_t f = 0; f < top; f++) if (mark[f]) frames[n++] = f << 12;
+	for (uint32_t f = 0; f < top; f++) if (mark[f]) frames[n++] = f << PG_SHIFT;
 	uint32_t keep = (uint32_t)((double)n * (1.0 - fill) + 0.5);
 	if (keep < 1) keep = 1;
 	if (keep > n) keep = n;
@@ -138,7 +138,7 @@ static uint32_t apply_fill(double fill, int pattern, uint64_t seed)
 		for (uint32_t i = 0; i < keep; i++) {
 			uint32_t j = i + (uint32_t)(rnd64() % (n - i));
 			uint32_t t = frames[i]; frames[i] = frames[j]; frames[j] = t;
-			mark[frames[i] >> 12] = 1;
+			mark[frames[i] >> PG_SHIFT] = 1;
 		}
 	} else if (pattern == 1) {     /* clustered: free runs mean 32, used runs sized for the fill */
 		double used_mean = 32.0 * fill / (1.0 - fill + 1e-12);
@@ -147,20 +147,20 @@ static uint32_t apply_fill(double fill, int pattern, uint64_t seed)
 			uint32_t run = 1 + (uint32_t)(rnd64() % 63);
 			for (uint32_t k = 0; k < run && kept < keep; k++, i++) {
 				if (i >= n) i = (uint32_t)(rnd64() % n);
-				if (!mark[frames[i] >> 12]) { mark[frames[i] >> 12] = 1; kept++; }
+				if (!mark[frames[i] >> PG_SHIFT]) { mark[frames[i] >> PG_SHIFT] = 1; kept++; }
 			}
 			i += 1 + (uint32_t)(rnd64() % (uint64_t)(2 * used_mean + 1));
 			if (i >= n) i = (uint32_t)(rnd64() % n);
 		}
 	} else {                        /* top: the highest keep frames */
-		for (uint32_t i = n - keep; i < n; i++) mark[frames[i] >> 12] = 1;
+		for (uint32_t i = n - keep; i < n; i++) mark[frames[i] >> PG_SHIFT] = 1;
 	}
 	uint32_t kept = 0;
 	nheld = 0;
 	for (uint32_t f = 0; f < top; f++)
-		if (mark[f]) { pmm_free_frame(f << 12); base_free_frame(f << 12); kept++; }
+		if (mark[f]) { pmm_free_frame(f << PG_SHIFT); base_free_frame(f << PG_SHIFT); kept++; }
 	for (uint32_t i = 0; i < n; i++) /* frames[] holds every allocated frame: the rest stay held */
-		if (!mark[frames[i] >> 12]) { held_ours[nheld] = held_base[nheld] = frames[i]; nheld++; }
+		if (!mark[frames[i] >> PG_SHIFT]) { held_ours[nheld] = held_base[nheld] = frames[i]; nheld++; }
 	return kept;
 }
 

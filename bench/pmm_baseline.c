@@ -17,7 +17,7 @@ uint32_t base_bitmap_words(const struct memmap *map)
 	uint64_t top = 0;
 	for (size_t i = 0; i < map->count; i++)
 		if (map->range[i].type == MEMMAP_USABLE && map->range[i].end > top) top = map->range[i].end;
-	return (uint32_t)((top / 4096 + 31) / 32);
+	return (uint32_t)((top / PG_SIZE + 31) / 32);
 }
 
 static void set_bits(uint32_t from, uint32_t to, int used)
@@ -38,13 +38,13 @@ void base_init(const struct memmap *map, uint32_t *storage, uint32_t words, uint
 	nfree = 0;
 	for (size_t i = 0; i < map->count; i++)
 		if (map->range[i].type == MEMMAP_USABLE) {
-			uint32_t s = (uint32_t)(map->range[i].start / 4096), e = (uint32_t)(map->range[i].end / 4096);
+			uint32_t s = (uint32_t)(map->range[i].start / PG_SIZE), e = (uint32_t)(map->range[i].end / PG_SIZE);
 			set_bits(s, e, 0);
 			nfree += e - s;
 		}
 	/* first MiB and the given reservation (the kernel, the bitmap...) */
 	for (uint32_t f = 0; f < 256; f++) if (!(bm[f >> 5] & (1u << (f & 31)))) { bm[f >> 5] |= 1u << (f & 31); nfree--; }
-	for (uint32_t f = rs / 4096; f < (re + 4095) / 4096 && f < nframes; f++)
+	for (uint32_t f = rs / PG_SIZE; f < PG_ROUND_UP(re) / PG_SIZE && f < nframes; f++)
 		if (!(bm[f >> 5] & (1u << (f & 31)))) { bm[f >> 5] |= 1u << (f & 31); nfree--; }
 	touched = 0;
 }
@@ -57,7 +57,7 @@ uint32_t base_alloc_frame(void)
 			uint32_t b = (uint32_t)__builtin_ctz(~bm[w]);
 			bm[w] |= 1u << b;
 			nfree--;
-			return ((w << 5) | b) << 12;
+			return ((w << 5) | b) << PG_SHIFT;
 		}
 	}
 	return 0;
@@ -93,8 +93,8 @@ static uint32_t next_used(uint32_t s, uint32_t e)
 
 uint32_t base_alloc_frames(uint32_t n, uint32_t align, uint32_t limit)
 {
-	uint32_t a = align / 4096, hi = nframes;
-	if (limit && limit / 4096 < hi) hi = limit / 4096;
+	uint32_t a = align / PG_SIZE, hi = nframes;
+	if (limit && limit / PG_SIZE < hi) hi = limit / PG_SIZE;
 	uint32_t p = 0;
 	for (;;) {
 		uint32_t f = next_free(p);
@@ -105,7 +105,7 @@ uint32_t base_alloc_frames(uint32_t n, uint32_t align, uint32_t limit)
 		if (z == s + n) {
 			set_bits((uint32_t)s, (uint32_t)s + n, 1);
 			nfree -= n;
-			return (uint32_t)s << 12;
+			return (uint32_t)s << PG_SHIFT;
 		}
 		p = z + 1;
 	}
@@ -113,7 +113,7 @@ uint32_t base_alloc_frames(uint32_t n, uint32_t align, uint32_t limit)
 
 void base_free_frame(uint32_t pa)
 {
-	uint32_t f = pa >> 12;
+	uint32_t f = pa >> PG_SHIFT;
 	if (!(bm[f >> 5] & (1u << (f & 31)))) { fprintf(stderr, "baseline: double free 0x%08x\n", pa); abort(); }
 	bm[f >> 5] &= ~(1u << (f & 31));
 	nfree++;
@@ -122,13 +122,13 @@ void base_free_frame(uint32_t pa)
 void base_free_frames(uint32_t pa, uint32_t n)
 {
 	/* the same double-free check as the single free, a word at a time */
-	for (uint32_t f = pa >> 12, e = f + n; f < e;) {
+	for (uint32_t f = pa >> PG_SHIFT, e = f + n; f < e;) {
 		uint32_t w = f >> 5, lo = f & 31, hi = e - (f - lo) >= 32 ? 32 : e - (f - lo);
 		uint32_t mask = (hi == 32 ? ~0u : (1u << hi) - 1) & ~((1u << lo) - 1);
 		if ((bm[w] & mask) != mask) { fprintf(stderr, "baseline: double free in 0x%08x+%u\n", pa, n); abort(); }
 		f = (w + 1) << 5;
 	}
-	set_bits(pa >> 12, (pa >> 12) + n, 0);
+	set_bits(pa >> PG_SHIFT, (pa >> PG_SHIFT) + n, 0);
 	nfree += n;
 }
 

@@ -290,11 +290,11 @@ static bool heap_grow(struct heap *h, size_t size)
 	}
 	if (need < chunk)
 		need = chunk;
-	need = (need + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
+	need = PG_ROUND_UP(need);
 	if (need > h->max - h->end) {
 		/* Not enough range for the chunk: the exact size may still fit. */
 		need = size > have ? size - have : 0;
-		need = (need + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
+		need = PG_ROUND_UP(need);
 		if (need > h->max - h->end)
 			return false;
 	}
@@ -304,7 +304,7 @@ static bool heap_grow(struct heap *h, size_t size)
 	h->end += need;
 	if (h->end > h->recent_end)
 		h->recent_end = h->end;
-	h->pages_held += need / HEAP_PAGE;
+	h->pages_held += need / PG_SIZE;
 	if (h->pages_held > h->peak_pages)
 		h->peak_pages = h->pages_held;
 	h->grows++;
@@ -320,7 +320,7 @@ static bool heap_grow(struct heap *h, size_t size)
  * (so that a heap oscillating around its end does not map and unmap on every call). */
 static size_t heap_shrink(struct heap *h, size_t keep)
 {
-	uintptr_t new_end = (h->top + BLK_HDR + keep + HEAP_PAGE - 1) & ~(uintptr_t)(HEAP_PAGE - 1);
+	uintptr_t new_end = PG_ROUND_UP(h->top + BLK_HDR + keep);
 	if (new_end < h->min_end)
 		new_end = h->min_end;
 	if (new_end >= h->end)
@@ -328,7 +328,7 @@ static size_t heap_shrink(struct heap *h, size_t keep)
 	write_sentinel(h, new_end - BLK_HDR);
 	size_t bytes = h->end - new_end;
 	h->end = new_end;
-	h->pages_held -= bytes / HEAP_PAGE;
+	h->pages_held -= bytes / PG_SIZE;
 	h->shrinks++;
 	h->backend.shrink(h->backend.ctx, new_end, bytes);
 	return bytes;
@@ -355,7 +355,7 @@ int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
 	      const struct heap_backend *backend)
 {
 	heap_fill((uintptr_t)h, 0, sizeof(*h));
-	if (start % HEAP_PAGE || max % HEAP_PAGE || max <= start || max - start > HEAP_MAX_SPAN) {
+	if (start % PG_SIZE || max % PG_SIZE || max <= start || max - start > HEAP_MAX_SPAN) {
 		mm_log("heap: bad range [0x%lx-0x%lx): need page-aligned start < max, at most 2 GiB\n",
 		       (unsigned long)start, (unsigned long)max);
 		return -1;
@@ -364,9 +364,9 @@ int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
 		mm_log("heap: no backend\n");
 		return -1;
 	}
-	initial = (initial + HEAP_PAGE - 1) & ~(size_t)(HEAP_PAGE - 1);
-	if (initial < HEAP_PAGE)
-		initial = HEAP_PAGE;
+	initial = PG_ROUND_UP(initial);
+	if (initial < PG_SIZE)
+		initial = PG_SIZE;
 	if (initial > max - start) {
 		mm_log("heap: initial size 0x%lx larger than the range\n", (unsigned long)initial);
 		return -1;
@@ -374,9 +374,9 @@ int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
 	h->backend = *backend;
 	h->start = start;
 	h->max = max;
-	h->grow_min = 4 * HEAP_PAGE;
-	h->shrink_threshold = 256 * HEAP_PAGE;
-	h->shrink_keep = 128 * HEAP_PAGE;
+	h->grow_min = 4 * PG_SIZE;
+	h->shrink_threshold = 256 * PG_SIZE;
+	h->shrink_keep = 128 * PG_SIZE;
 	h->shrink_delay = 8192;
 	h->cache_limit = 32 << 10;
 	if (h->backend.grow(h->backend.ctx, start, initial) != 0) {
@@ -385,7 +385,7 @@ int heap_init(struct heap *h, uintptr_t start, uintptr_t max, size_t initial,
 		return -1;
 	}
 	h->end = h->min_end = h->recent_end = start + initial;
-	h->pages_held = h->peak_pages = initial / HEAP_PAGE;
+	h->pages_held = h->peak_pages = initial / PG_SIZE;
 	/* The first payload is the first 16-aligned address with room for a header before it. */
 	h->first = ((start + BLK_HDR + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1)) - BLK_HDR;
 	/* Everything is wilderness at first. */

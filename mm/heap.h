@@ -30,13 +30,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mmu.h" /* PG_SIZE: the backend's granularity */
+
 #ifndef HEAP_DEBUG
 #define HEAP_DEBUG 1
 #endif
 
 #define HEAP_ALIGN          16u          /* every block's payload */
 #define HEAP_MAX_ALIGN      4096u        /* largest alignment heap_alloc_aligned accepts */
-#define HEAP_PAGE           4096u        /* backend granularity (one x86 page, Intel SDM 4.3) */
 #define HEAP_MAX_SPAN       0x80000000u  /* 2 GiB: keeps every block size below 2^31 (FL index) */
 #define HEAP_POISON_FREE    0x6bu        /* Linux's POISON_FREE (include/linux/poison.h) */
 #define HEAP_POISON_REDZONE 0xccu        /* red zone after each live block */

@@ -144,8 +144,8 @@ static void clip_and_round(struct memmap *out)
 			if (r.start >= r.end) continue;
 		}
 		if (usable) {
-			phys_addr_t s = (r.start + MEMMAP_FRAME_SIZE - 1) & ~(phys_addr_t)(MEMMAP_FRAME_SIZE - 1);
-			phys_addr_t e = r.end & ~(phys_addr_t)(MEMMAP_FRAME_SIZE - 1);
+			phys_addr_t s = PG_ROUND_UP(r.start);
+			phys_addr_t e = PG_ROUND_DOWN(r.end);
 			if (s >= e) { out->usable_trimmed += r.end - r.start; continue; }
 			out->usable_trimmed += (s - r.start) + (r.end - e);
 			r.start = s;
@@ -220,6 +220,6 @@ uint32_t memmap_usable_frames(const struct memmap *m)
 	uint32_t n = 0;
 	for (size_t i = 0; i < m->count; i++)
 		if (m->range[i].type == MEMMAP_USABLE)
-			n += (uint32_t)((m->range[i].end - m->range[i].start) / MEMMAP_FRAME_SIZE);
+			n += (uint32_t)((m->range[i].end - m->range[i].start) / PG_SIZE);
 	return n;
 }

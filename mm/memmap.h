@@ -30,7 +30,6 @@
 #define MEMMAP_ACPI_NVS   4
 #define MEMMAP_UNUSABLE   5 /* ACPI 3.0: bad memory */
 
-#define MEMMAP_FRAME_SIZE 4096u
 #define MEMMAP_LIMIT      0x100000000ull /* 4 GiB: what 32-bit paging can address */
 
 /* Capacities: the sanitiser needs no heap, so its buffers are fixed. Real E820 maps have a few

@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "x86.h" /* EFLAGS_IF */
+#include "mmu.h" /* PG_SIZE, PG_SHIFT: the frame and page size */
+#include "x86.h" /* EFLAGS_IF, BIOS_LOW_END */
 
 typedef uint64_t phys_addr_t; /* physical addresses in maps (the BIOS reports RAM above 4 GiB) */
 

@@ -342,11 +342,11 @@ static void reserve(const char *name, phys_addr_t start, phys_addr_t end, void *
 		mm_log("pmm: reservation %s is empty, nothing reserved\n", name);
 		return;
 	}
-	phys_addr_t s = start & ~(phys_addr_t)(PMM_FRAME_SIZE - 1);
-	phys_addr_t e = (end + PMM_FRAME_SIZE - 1) & ~(phys_addr_t)(PMM_FRAME_SIZE - 1);
+	phys_addr_t s = PG_ROUND_DOWN(start);
+	phys_addr_t e = PG_ROUND_UP(end);
 	if (e < end || e > MEMMAP_LIMIT) e = MEMMAP_LIMIT;              /* wrapped or beyond 4 GiB */
 	if (s > e) s = e;
-	uint32_t fs = (uint32_t)(s >> PMM_FRAME_SHIFT), fe = (uint32_t)(e >> PMM_FRAME_SHIFT);
+	uint32_t fs = (uint32_t)(s >> PG_SHIFT), fe = (uint32_t)(e >> PG_SHIFT);
 	if (fe > pmm.nframes) fe = pmm.nframes;
 	if (fs > fe) fs = fe;
 	/* Reservations take only free frames; an allocated one belongs to somebody: refuse loudly. */
@@ -354,14 +354,14 @@ static void reserve(const char *name, phys_addr_t start, phys_addr_t end, void *
 		for (uint32_t f = fs; f < fe; f++) {
 			if (pmm.lvl[0][f >> 5] & (1u << (f & 31))) continue;
 			if (ram_find(f) && !res_find(f))
-				pmm_misuse("pmm_reserve_range", caller, "cannot reserve allocated frame", f << PMM_FRAME_SHIFT, name);
+				pmm_misuse("pmm_reserve_range", caller, "cannot reserve allocated frame", f << PG_SHIFT, name);
 		}
 	}
 	uint32_t taken = take_free(fs, fe);
 	pmm.free -= taken;
 	pmm.reserved += taken;
-	pmm.res_frames[pmm.nres] = (struct frame_range){ (uint32_t)(s >> PMM_FRAME_SHIFT),
-	                                                 (uint32_t)(e >> PMM_FRAME_SHIFT) };
+	pmm.res_frames[pmm.nres] = (struct frame_range){ (uint32_t)(s >> PG_SHIFT),
+	                                                 (uint32_t)(e >> PG_SHIFT) };
 	if (pmm.nres == 0 || pmm.res_frames[pmm.nres].start < pmm.res_span.start)
 		pmm.res_span.start = pmm.res_frames[pmm.nres].start;
 	if (pmm.res_frames[pmm.nres].end > pmm.res_span.end) pmm.res_span.end = pmm.res_frames[pmm.nres].end;
@@ -378,10 +378,10 @@ static void reserve(const char *name, phys_addr_t start, phys_addr_t end, void *
 static bool region_overlaps(const struct pmm_region *r, size_t n, uint64_t s, uint64_t e, uint64_t *after)
 {
 	for (size_t i = 0; i < n; i++) {
-		uint64_t rs = r[i].start & ~(uint64_t)(PMM_FRAME_SIZE - 1);
-		uint64_t re = (r[i].end + PMM_FRAME_SIZE - 1) & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+		uint64_t rs = PG_ROUND_DOWN(r[i].start);
+		uint64_t re = PG_ROUND_UP(r[i].end);
 		if (r[i].end <= r[i].start) continue;
-		if (re < r[i].end) re = ~(uint64_t)0 & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+		if (re < r[i].end) re = PG_ROUND_DOWN(~(uint64_t)0);
 		if (rs < e && s < re) { *after = re; return true; }
 	}
 	return false;
@@ -390,11 +390,11 @@ static bool region_overlaps(const struct pmm_region *r, size_t n, uint64_t s, ui
 /* Lowest frame-aligned address >= 1 MiB inside one usable range, clear of every region. */
 static uint64_t place_bitmap(const struct pmm_region *regions, size_t n, uint32_t bytes)
 {
-	uint64_t size = ((uint64_t)bytes + PMM_FRAME_SIZE - 1) & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+	uint64_t size = PG_ROUND_UP((uint64_t)bytes);
 	for (size_t i = 0; i < pmm.nram; i++) {
-		uint64_t cand = (uint64_t)pmm.ram[i].start << PMM_FRAME_SHIFT;
-		uint64_t end = (uint64_t)pmm.ram[i].end << PMM_FRAME_SHIFT;
-		if (cand < PMM_LOW_RESERVED) cand = PMM_LOW_RESERVED;
+		uint64_t cand = (uint64_t)pmm.ram[i].start << PG_SHIFT;
+		uint64_t end = (uint64_t)pmm.ram[i].end << PG_SHIFT;
+		if (cand < BIOS_LOW_END) cand = BIOS_LOW_END;
 		uint64_t after;
 		while (cand + size <= end) {
 			if (!region_overlaps(regions, n, cand, cand + size, &after)) return cand;
@@ -410,8 +410,8 @@ void pmm_init(const struct memmap *map, const struct pmm_region *regions, size_t
 	for (size_t i = 0; i < map->count; i++) {
 		const struct memmap_range *r = &map->range[i];
 		if (r->type != MEMMAP_USABLE || r->end <= r->start || r->end > MEMMAP_LIMIT) continue;
-		struct frame_range fr = { (uint32_t)(r->start >> PMM_FRAME_SHIFT),
-		                          (uint32_t)(r->end >> PMM_FRAME_SHIFT) };
+		struct frame_range fr = { (uint32_t)(r->start >> PG_SHIFT),
+		                          (uint32_t)(r->end >> PG_SHIFT) };
 		pmm.ram[pmm.nram++] = fr;
 		pmm.usable += fr.end - fr.start;
 		if (fr.end > pmm.nframes) pmm.nframes = fr.end;
@@ -448,11 +448,11 @@ void pmm_init(const struct memmap *map, const struct pmm_region *regions, size_t
 	}
 	summary_rebuild();
 	pmm.free = pmm.usable;
-	pmm.normal_start = pmm.nframes > (PMM_DMA_LIMIT >> PMM_FRAME_SHIFT) ? PMM_DMA_LIMIT >> PMM_FRAME_SHIFT : 0;
+	pmm.normal_start = pmm.nframes > (PMM_DMA_LIMIT >> PG_SHIFT) ? PMM_DMA_LIMIT >> PG_SHIFT : 0;
 	pmm.hint = pmm.normal_start >> 5;
 
 	void *caller = __builtin_return_address(0);
-	reserve("low-1mib", 0, PMM_LOW_RESERVED, caller);
+	reserve("low-1mib", 0, BIOS_LOW_END, caller);
 	for (size_t i = 0; i < nregions; i++)
 		reserve(regions[i].name, regions[i].start, regions[i].end, caller);
 	reserve("pmm-bitmap", pmm.bitmap_pa, (phys_addr_t)pmm.bitmap_pa + pmm.bitmap_bytes, caller);
@@ -490,7 +490,7 @@ static inline __attribute__((always_inline)) uint32_t alloc_frame(void)
 	pmm.lvl[0][w] = word;
 	summary_write_low(w, word != 0);
 	pmm.free--;
-	return f << PMM_FRAME_SHIFT;
+	return f << PG_SHIFT;
 }
 
 uint32_t pmm_alloc_frame(void)
@@ -503,14 +503,14 @@ uint32_t pmm_alloc_frame(void)
 
 static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uint32_t align, uint32_t limit)
 {
-	if (align == 0) align = PMM_FRAME_SIZE;
-	if (align < PMM_FRAME_SIZE || (align & (align - 1)))
+	if (align == 0) align = PG_SIZE;
+	if (align < PG_SIZE || (align & (align - 1)))
 		pmm_misuse("pmm_alloc_frames", __builtin_return_address(0),
 		           "alignment is not a power of two >= 4096:", align, NULL);
 	if (n == 0 || n > pmm.free) return 0;
-	uint32_t a = align >> PMM_FRAME_SHIFT, nn = (uint32_t)n;
+	uint32_t a = align >> PG_SHIFT, nn = (uint32_t)n;
 	uint32_t hi = pmm.nframes;
-	if (limit && (limit >> PMM_FRAME_SHIFT) < hi) hi = limit >> PMM_FRAME_SHIFT;
+	if (limit && (limit >> PG_SHIFT) < hi) hi = limit >> PG_SHIFT;
 	if (nn == 1 && a == 1) {
 		/* One frame (below a limit: ISA DMA): above 16 MiB if allowed and possible, else the
 		 * lowest free frame, if it is below the limit. */
@@ -521,7 +521,7 @@ static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uin
 		pmm.lvl[0][w] = word;
 		if (!word) summary_update(w);
 		pmm.free--;
-		return f << PMM_FRAME_SHIFT;
+		return f << PG_SHIFT;
 	}
 	uint32_t s = NONE;
 	if (pmm.normal_start && hi > pmm.normal_start) {
@@ -545,7 +545,7 @@ static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uin
 	if (s == NONE) return 0;
 	mark_range(s, s + nn, false);
 	pmm.free -= nn;
-	return s << PMM_FRAME_SHIFT;
+	return s << PG_SHIFT;
 }
 
 /* noinline, and the body inlined into it: __builtin_return_address(0) there is our caller. */
@@ -561,18 +561,18 @@ uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, ui
 
 static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
 {
-	if (pa & (PMM_FRAME_SIZE - 1)) pmm_misuse(fn, caller, "unaligned frame address", pa, NULL);
+	if (pa & (PG_SIZE - 1)) pmm_misuse(fn, caller, "unaligned frame address", pa, NULL);
 	if (n == 0) return;
-	uint32_t f = pa >> PMM_FRAME_SHIFT;
+	uint32_t f = pa >> PG_SHIFT;
 	const struct frame_range *r = ram_find(f);
 	if (!r) pmm_misuse(fn, caller, "frame is not usable RAM:", pa, NULL);
-	if (n > r->end - f) pmm_misuse(fn, caller, "frame is not usable RAM:", r->end << PMM_FRAME_SHIFT, NULL);
+	if (n > r->end - f) pmm_misuse(fn, caller, "frame is not usable RAM:", r->end << PG_SHIFT, NULL);
 	uint32_t to = f + (uint32_t)n;
 	for (size_t i = 0; i < pmm.nres; i++) {
 		uint32_t vs = pmm.res_frames[i].start, ve = pmm.res_frames[i].end;
 		if (vs < to && f < ve)
 			pmm_misuse(fn, caller, "frame belongs to a reservation:",
-			           (vs > f ? vs : f) << PMM_FRAME_SHIFT, pmm.res[i].name);
+			           (vs > f ? vs : f) << PG_SHIFT, pmm.res[i].name);
 	}
 	const uint32_t *bm = pmm.lvl[0];
 	uint32_t any = 0, w0 = f >> 5, w1 = (to - 1) >> 5;
@@ -583,7 +583,7 @@ static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
 		uint32_t already = bm[w] & range_mask(w, f, to);
 		if (already) {
 			TOUCH(w - (f >> 5) + 1);
-			pmm_misuse(fn, caller, "double free of frame", ((w << 5) | ctz32(already)) << PMM_FRAME_SHIFT, NULL);
+			pmm_misuse(fn, caller, "double free of frame", ((w << 5) | ctz32(already)) << PG_SHIFT, NULL);
 		}
 	}
 	TOUCH(((to - 1) >> 5) - (f >> 5) + 1);
@@ -596,8 +596,8 @@ static inline __attribute__((always_inline)) void free_frame(uint32_t pa)
 {
 	/* Fast path: a frame inside RAM, not free, in no reservation. Anything else goes through
 	 * free_run, which names the misuse. */
-	uint32_t f = pa >> PMM_FRAME_SHIFT, w = f >> 5, bit = 1u << (f & 31);
-	if ((pa & (PMM_FRAME_SIZE - 1)) == 0 && f < pmm.nframes) {
+	uint32_t f = pa >> PG_SHIFT, w = f >> 5, bit = 1u << (f & 31);
+	if ((pa & (PG_SIZE - 1)) == 0 && f < pmm.nframes) {
 		TOUCH(1);
 		uint32_t old = pmm.lvl[0][w];
 		if (!(old & bit) && ram_find(f) && !res_find(f)) {
@@ -654,8 +654,8 @@ bool pmm_reservation_get(size_t i, struct pmm_reservation *out)
 
 enum pmm_frame_state pmm_frame_state(uint32_t pa)
 {
-	if (pa & (PMM_FRAME_SIZE - 1)) return PMM_FRAME_UNALIGNED;
-	uint32_t f = pa >> PMM_FRAME_SHIFT;
+	if (pa & (PG_SIZE - 1)) return PMM_FRAME_UNALIGNED;
+	uint32_t f = pa >> PG_SHIFT;
 	if (f >= pmm.nframes || !ram_find(f)) return PMM_FRAME_NOT_RAM;
 	if (pmm.lvl[0][f >> 5] & (1u << (f & 31))) return PMM_FRAME_FREE;
 	return res_find(f) ? PMM_FRAME_RESERVED : PMM_FRAME_ALLOCATED;
@@ -675,7 +675,7 @@ const char *pmm_frame_state_name(enum pmm_frame_state s)
 
 const char *pmm_frame_owner(uint32_t pa)
 {
-	uint32_t f = pa >> PMM_FRAME_SHIFT;
+	uint32_t f = pa >> PG_SHIFT;
 	if (f >= pmm.nframes || !ram_find(f)) return NULL;
 	const struct pmm_reservation *r = res_find(f);
 	return r ? r->name : NULL;
@@ -701,8 +701,8 @@ static size_t check(void)
 		popcount += (uint32_t)__builtin_popcount(word);
 		for (; word; word &= word - 1) {
 			uint32_t f = (w << 5) | ctz32(word);
-			if (f >= pmm.nframes || !ram_find(f)) PMM_BAD("frame 0x%08x free but not RAM\n", f << 12);
-			else if (res_find(f)) PMM_BAD("frame 0x%08x free but reserved\n", f << 12);
+			if (f >= pmm.nframes || !ram_find(f)) PMM_BAD("frame 0x%08x free but not RAM\n", f << PG_SHIFT);
+			else if (res_find(f)) PMM_BAD("frame 0x%08x free but reserved\n", f << PG_SHIFT);
 		}
 	}
 	if (popcount != pmm.free) PMM_BAD("free counter %u, bitmap says %u\n", pmm.free, popcount);

@@ -2,8 +2,9 @@
  * pmm.h - the physical memory manager: which 4 KiB frames of RAM below 4 GiB are free, which are
  * taken and by whom. docs/pmm.md explains the design and the boot log lines.
  *
- * Physical addresses are uint32_t (we only manage RAM below 4 GiB). The first MiB is always
- * reserved, so 0 is never a valid frame to hand out: every allocator returns 0 for "none".
+ * Physical addresses are uint32_t (we only manage RAM below 4 GiB). The first MiB (BIOS_LOW_END,
+ * include/x86.h) is always reserved, so 0 is never a valid frame to hand out: every allocator
+ * returns 0 for "none".
  *
  * Accounting (exact, frame by frame): usable = frames wholly inside usable ranges of the sanitised
  * map; every usable frame is exactly one of free, allocated or reserved, so at any time
@@ -14,8 +15,9 @@
  * Misuse panics (mm_panic) naming the frame and the caller: freeing a free frame, a frame that is
  * not usable RAM, a frame of a reservation, an unaligned address; reserving an allocated frame; an
  * alignment that is not a power of two. pmm_frame_state() answers the same questions without
- * panicking, for a monitor. Not thread/interrupt safe: callers serialise (the kernel is single-CPU
- * and allocates with interrupts as they are; add a lock when an interrupt handler allocates).
+ * panicking, for a monitor. The entry points that allocate, free, reserve or check keep
+ * interrupts off while they work (mm_irq_save in mm_env.h), so an interrupt handler may allocate
+ * and free; on one CPU that is the whole lock (a second CPU would need a real one).
  *
  * The state is one global instance; pmm_init() may be called again at any time (host tests do).
  */
@@ -25,9 +27,6 @@
 #include "mm/mm_env.h"
 #include "mm/memmap.h"
 
-#define PMM_FRAME_SIZE       4096u
-#define PMM_FRAME_SHIFT      12
-#define PMM_LOW_RESERVED     0x100000u  /* first MiB: IVT, BDA, EBDA, VGA, option ROMs (BIOS_LOW_END) */
 #define PMM_DMA_LIMIT        0x1000000u /* 16 MiB: ISA DMA reach; single frames come from above it first */
 #define PMM_MAX_RESERVATIONS 64
 #define PMM_MAX_LEVELS       5          /* 2^20 frames -> 32768 words -> 1024 -> 32 -> 1 */
@@ -67,8 +66,8 @@ void pmm_init(const struct memmap *map, const struct pmm_region *regions, size_t
 /* One frame (0 when none is free). Prefers frames above 16 MiB while there are any. */
 uint32_t pmm_alloc_frame(void);
 
-/* n contiguous frames whose first address is a multiple of align (bytes, a power of two >= 4096;
- * 0 means 4096) and whose end is <= limit (exclusive end address; 0 = no limit, e.g. PMM_DMA_LIMIT
+/* n contiguous frames whose first address is a multiple of align (bytes, a power of two >= PG_SIZE;
+ * 0 means PG_SIZE) and whose end is <= limit (exclusive end address; 0 = no limit, e.g. PMM_DMA_LIMIT
  * for ISA DMA). Returns the first address, or 0 when no such run is free (or n == 0). */
 uint32_t pmm_alloc_frames(size_t n, uint32_t align, uint32_t limit);
 

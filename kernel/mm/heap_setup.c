@@ -20,7 +20,6 @@
 #include "mm/pmm.h"
 #include "vmlayout.h"
 
-_Static_assert(HEAP_PAGE == PG_SIZE, "the heap grows in the MMU's pages");
 _Static_assert(KHEAP_END - KHEAP_START <= HEAP_MAX_SPAN, "heap range fits the heap's size classes");
 
 static size_t kheap_mapped;

@@ -11,7 +11,7 @@
 
 void heap_setup(void);
 
-/* Bytes currently mapped for the heap through the backend (for tests: pages = this / 4096). */
+/* Bytes currently mapped for the heap through the backend (for tests: pages = this / PG_SIZE). */
 size_t heap_setup_mapped_bytes(void);
 
 #endif

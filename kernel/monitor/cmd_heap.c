@@ -61,7 +61,7 @@ static int cmd_heap(int argc, char **argv)
 		}
 		size_t given = heap_trim(&kernel_heap);
 		mon_printf("heap: trim gave %u bytes (%u pages) back\n", (unsigned)given,
-			   (unsigned)(given / HEAP_PAGE));
+			   (unsigned)(given / PG_SIZE));
 	}
 	heap_stats(&kernel_heap, &st);
 	mon_printf("heap: range [mem 0x%08x-0x%08x] mapped, max 0x%08x, debug checks %s\n",

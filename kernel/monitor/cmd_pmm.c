@@ -72,7 +72,7 @@ static int cmd_mmap(int argc, char **argv)
 		"sanitised (sorted, overlaps split, merged, clipped at 4 GiB, frame aligned):\n");
 	memmap_print(&mmap_clean, "sanitised");
 	mon_printf("usable frames: %u (%u KiB)\n", (unsigned)memmap_usable_frames(&mmap_clean),
-		   (unsigned)memmap_usable_frames(&mmap_clean) * (PMM_FRAME_SIZE / 1024));
+		   (unsigned)memmap_usable_frames(&mmap_clean) * (PG_SIZE / 1024));
 	return 0;
 }
 
@@ -100,7 +100,7 @@ static int cmd_pmm(int argc, char **argv)
 	mon_printf("pmm: usable=%u free=%u reserved=%u allocated=%u (frames of %u bytes)\n",
 		   (unsigned)pmm_usable_count(), (unsigned)pmm_free_count(),
 		   (unsigned)pmm_reserved_count(), (unsigned)pmm_allocated_count(),
-		   (unsigned)PMM_FRAME_SIZE);
+		   (unsigned)PG_SIZE);
 	mon_printf("pmm: bitmap at 0x%08x, %u bytes, covering %u frames\n",
 		   (unsigned)pmm_bitmap_phys(), (unsigned)pmm_bitmap_bytes(),
 		   (unsigned)pmm_frames_covered());
@@ -114,8 +114,7 @@ static int cmd_pmm(int argc, char **argv)
 	for (unsigned i = 0; i < MON_MAX_RUNS; i++)
 		if (mon_runs[i].start)
 			mon_printf("  [mem 0x%08x-0x%08x] %u frames\n", (unsigned)mon_runs[i].start,
-				   (unsigned)(mon_runs[i].start +
-					      mon_runs[i].frames * PMM_FRAME_SIZE - 1),
+				   (unsigned)(mon_runs[i].start + mon_runs[i].frames * PG_SIZE - 1),
 				   (unsigned)mon_runs[i].frames);
 	return 0;
 }
@@ -133,10 +132,10 @@ static struct mon_run *run_slot_free(void)
 /* The held run containing the frames [pa, pa + n frames), or NULL. */
 static struct mon_run *run_containing(uint32_t pa, uint32_t n)
 {
-	uint64_t end = (uint64_t)pa + (uint64_t)n * PMM_FRAME_SIZE;
+	uint64_t end = (uint64_t)pa + (uint64_t)n * PG_SIZE;
 	for (unsigned i = 0; i < MON_MAX_RUNS; i++) {
 		struct mon_run *r = &mon_runs[i];
-		uint64_t rend = (uint64_t)r->start + (uint64_t)r->frames * PMM_FRAME_SIZE;
+		uint64_t rend = (uint64_t)r->start + (uint64_t)r->frames * PG_SIZE;
 		if (r->start && pa >= r->start && end <= rend)
 			return r;
 	}
@@ -166,8 +165,7 @@ static int cmd_alloc(int argc, char **argv)
 	slot->start = pa;
 	slot->frames = n;
 	mon_printf("alloc: [mem 0x%08x-0x%08x] %u frames; free=%u\n", (unsigned)pa,
-		   (unsigned)(pa + n * PMM_FRAME_SIZE - 1), (unsigned)n,
-		   (unsigned)pmm_free_count());
+		   (unsigned)(pa + n * PG_SIZE - 1), (unsigned)n, (unsigned)pmm_free_count());
 	return 0;
 }
 
@@ -216,11 +214,11 @@ static int cmd_free(int argc, char **argv)
 		return -1;
 	if (argc > 2 && !parse_arg_u32("n", argv[2], 1, MON_ALLOC_MAX, &n))
 		return -1;
-	if (pa % PMM_FRAME_SIZE) {
+	if (pa % PG_SIZE) {
 		mon_printf("error: free: 0x%08x is not frame aligned (4 KiB)\n", (unsigned)pa);
 		return -1;
 	}
-	if ((uint64_t)pa + (uint64_t)n * PMM_FRAME_SIZE > 0x100000000ull) {
+	if ((uint64_t)pa + (uint64_t)n * PG_SIZE > 0x100000000ull) {
 		mon_printf("error: free: %u frames from 0x%08x run past 4 GiB\n", (unsigned)n,
 			   (unsigned)pa);
 		return -1;
@@ -229,7 +227,7 @@ static int cmd_free(int argc, char **argv)
 	if (!r && !force) {
 		/* Explain the first frame that is not the monitor's. */
 		for (uint32_t i = 0; i < n; i++) {
-			uint32_t f = pa + i * PMM_FRAME_SIZE;
+			uint32_t f = pa + i * PG_SIZE;
 			if (!run_containing(f, 1)) {
 				free_explain(f);
 				return -1;
@@ -244,9 +242,9 @@ static int cmd_free(int argc, char **argv)
 	if (r) {
 		/* The held run keeps [start, pa) and [pa + n, end): check there is a slot for a
 		 * tail before freeing anything, so the monitor never loses track of a frame. */
-		uint32_t end = r->start + r->frames * PMM_FRAME_SIZE;
-		head_frames = (pa - r->start) / PMM_FRAME_SIZE;
-		tail_frames = (end - (pa + n * PMM_FRAME_SIZE)) / PMM_FRAME_SIZE;
+		uint32_t end = r->start + r->frames * PG_SIZE;
+		head_frames = (pa - r->start) / PG_SIZE;
+		tail_frames = (end - (pa + n * PG_SIZE)) / PG_SIZE;
 		if (head_frames && tail_frames && !run_slot_free()) {
 			mon_printf("error: free: splitting this run needs a slot and all %u "
 				   "are used; free a whole run first\n",
@@ -267,13 +265,12 @@ static int cmd_free(int argc, char **argv)
 			r->start = 0;
 		}
 		if (tail_frames && tail) {
-			tail->start = pa + n * PMM_FRAME_SIZE;
+			tail->start = pa + n * PG_SIZE;
 			tail->frames = tail_frames;
 		}
 	}
 	mon_printf("free: [mem 0x%08x-0x%08x] %u frames; free=%u\n", (unsigned)pa,
-		   (unsigned)(pa + n * PMM_FRAME_SIZE - 1), (unsigned)n,
-		   (unsigned)pmm_free_count());
+		   (unsigned)(pa + n * PG_SIZE - 1), (unsigned)n, (unsigned)pmm_free_count());
 	return 0;
 }
 

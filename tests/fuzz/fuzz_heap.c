@@ -160,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	heap_stats(&heap, &st);
 	if (st.free_blocks != 1 || st.cached_blocks)
 		abort();
-	if (arena.mapped_pages != INITIAL / HEAP_PAGE)
+	if (arena.mapped_pages != INITIAL / PG_SIZE)
 		abort();
 	return 0;
 }

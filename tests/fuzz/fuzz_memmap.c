@@ -60,11 +60,11 @@ static bool ref_usable(size_t n, phys_addr_t a)
  * boundaries, so checking the frame start and each boundary inside it is enough.) */
 static bool ref_frame_wholly_usable(size_t n, phys_addr_t a)
 {
-	phys_addr_t f = a & ~(phys_addr_t)4095;
-	if (f + 4096 < f || !ref_usable(n, f)) return false;
+	phys_addr_t f = a & ~(phys_addr_t)(PG_SIZE - 1);
+	if (f + PG_SIZE < f || !ref_usable(n, f)) return false;
 	for (size_t i = 0; i < n; i++) {
-		if (raw[i].start > f && raw[i].start < f + 4096 && !ref_usable(n, raw[i].start)) return false;
-		if (raw[i].end > f && raw[i].end < f + 4096 && !ref_usable(n, raw[i].end)) return false;
+		if (raw[i].start > f && raw[i].start < f + PG_SIZE && !ref_usable(n, raw[i].start)) return false;
+		if (raw[i].end > f && raw[i].end < f + PG_SIZE && !ref_usable(n, raw[i].end)) return false;
 	}
 	return true;
 }
@@ -80,7 +80,7 @@ static void check(size_t n)
 	for (size_t i = 0; i < map.count; i++) {
 		const struct memmap_range *r = &map.range[i];
 		CHECK(r->start < r->end && r->end <= MEMMAP_LIMIT);
-		if (r->type == MEMMAP_USABLE) CHECK(r->start % 4096 == 0 && r->end % 4096 == 0);
+		if (r->type == MEMMAP_USABLE) CHECK(r->start % PG_SIZE == 0 && r->end % PG_SIZE == 0);
 		if (i) CHECK(map.range[i - 1].end < r->start || (map.range[i - 1].end == r->start && map.range[i - 1].type != r->type));
 	}
 	if (map.raw_dropped) return; /* the reference below assumes every entry was used */
@@ -110,7 +110,7 @@ static void check(size_t n)
 	for (size_t i = 0; i < map.count; i++)
 		if (map.range[i].type == MEMMAP_USABLE) kept += map.range[i].end - map.range[i].start;
 	CHECK(kept + map.usable_trimmed + map.usable_above_4g == ref_total);
-	CHECK((phys_addr_t)memmap_usable_frames(&map) * 4096 == kept);
+	CHECK((phys_addr_t)memmap_usable_frames(&map) * PG_SIZE == kept);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -129,8 +129,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(&s, data + o, 2);
 			memcpy(&l, data + o + 2, 2);
 			uint16_t sub = (uint16_t)((data[o + 4] | data[o + 5] << 8) & 0xFFF);
-			phys_addr_t start = s == 0xFFFF ? 0x100000000ull + sub : (phys_addr_t)s * 4096 * 16 + sub;
-			phys_addr_t len = (phys_addr_t)l * 4096 + ((data[o + 5] >> 4) ? sub : 0);
+			phys_addr_t start = s == 0xFFFF ? 0x100000000ull + sub : (phys_addr_t)s * PG_SIZE * 16 + sub;
+			phys_addr_t len = (phys_addr_t)l * PG_SIZE + ((data[o + 5] >> 4) ? sub : 0);
 			uint8_t t = data[o + 6];
 			raw[n++] = (struct memmap_range){ start, start + len, t < 8 ? t : (t < 250 ? 1 : t) };
 		}

@@ -31,9 +31,9 @@ static size_t nruns;
 static void take(uint32_t pa, uint32_t n, uint32_t align, uint32_t limit)
 {
 	CHECK(pa % align == 0);
-	CHECK(!limit || (uint64_t)pa + (uint64_t)n * 4096 <= limit);
+	CHECK(!limit || (uint64_t)pa + (uint64_t)n * PG_SIZE <= limit);
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t f = (pa >> 12) + i;
+		uint32_t f = (pa >> PG_SHIFT) + i;
 		CHECK(f < MAXF && ref[f] == R_FREE);
 		ref[f] = R_ALLOC;
 	}
@@ -45,8 +45,8 @@ static void take(uint32_t pa, uint32_t n, uint32_t align, uint32_t limit)
 
 static bool ref_has_run(uint32_t n, uint32_t align, uint32_t limit)
 {
-	uint32_t a = align / 4096, hi = MAXF;
-	if (limit && limit / 4096 < hi) hi = limit / 4096;
+	uint32_t a = align / PG_SIZE, hi = MAXF;
+	if (limit && limit / PG_SIZE < hi) hi = limit / PG_SIZE;
 	for (uint32_t s = 0; s + n <= hi; s += a) {
 		uint32_t i = 0;
 		while (i < n && ref[s + i] == R_FREE) i++;
@@ -66,7 +66,7 @@ static void check_counts(void)
 static void mark_ref_reserved(phys_addr_t s, phys_addr_t e)
 {
 	if (e <= s) return;
-	for (phys_addr_t f = s / 4096; f < (e + 4095) / 4096 && f < MAXF; f++)
+	for (phys_addr_t f = s / PG_SIZE; f < PG_ROUND_UP(e) / PG_SIZE && f < MAXF; f++)
 		if (ref[f] == R_FREE) { ref[f] = R_RESERVED; ref_res++; ref_free--; }
 }
 
@@ -81,9 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint16_t s, l;
 		memcpy(&s, data + o, 2);
 		memcpy(&l, data + o + 2, 2);
-		phys_addr_t start = (phys_addr_t)(s % MAXF) * 4096 + data[o + 4] * 16u;
-		phys_addr_t end = start + (phys_addr_t)l * 4096;
-		if (end > (phys_addr_t)MAXF * 4096) end = (phys_addr_t)MAXF * 4096;
+		phys_addr_t start = (phys_addr_t)(s % MAXF) * PG_SIZE + data[o + 4] * 16u;
+		phys_addr_t end = start + (phys_addr_t)l * PG_SIZE;
+		if (end > (phys_addr_t)MAXF * PG_SIZE) end = (phys_addr_t)MAXF * PG_SIZE;
 		raw[i] = (struct memmap_range){ start, end, data[o + 5] % 6 };
 	}
 	struct pmm_region reg[3];
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint16_t s, l;
 		memcpy(&s, data + o, 2);
 		memcpy(&l, data + o + 2, 2);
-		reg[i] = (struct pmm_region){ names[i], (phys_addr_t)(s % MAXF) * 4096, (phys_addr_t)(s % MAXF + l % 2048) * 4096 };
+		reg[i] = (struct pmm_region){ names[i], (phys_addr_t)(s % MAXF) * PG_SIZE, (phys_addr_t)(s % MAXF + l % 2048) * PG_SIZE };
 	}
 	memmap_sanitise(&map, raw, nmap, &scratch);
 	if (HOST_EXPECT_PANIC(pmm_init(&map, reg, nreg))) {
@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nruns = 0;
 	for (size_t i = 0; i < map.count; i++)
 		if (map.range[i].type == MEMMAP_USABLE)
-			for (phys_addr_t f = map.range[i].start / 4096; f < map.range[i].end / 4096; f++) { ref[f] = R_FREE; ref_free++; }
+			for (phys_addr_t f = map.range[i].start / PG_SIZE; f < map.range[i].end / PG_SIZE; f++) { ref[f] = R_FREE; ref_free++; }
 	mark_ref_reserved(0, 0x100000);
 	for (size_t i = 0; i < nreg; i++) mark_ref_reserved(reg[i].start, reg[i].end);
 	mark_ref_reserved(pmm_bitmap_phys(), (phys_addr_t)pmm_bitmap_phys() + pmm_bitmap_bytes());
@@ -116,12 +116,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op) {
 		case 0: {
 			uint32_t pa = pmm_alloc_frame();
-			if (pa) take(pa, 1, 4096, 0);
+			if (pa) take(pa, 1, PG_SIZE, 0);
 			else CHECK(ref_free == 0);
 			break;
 		}
 		case 1: {
-			uint32_t n = 1 + a % 64, align = 4096u << (b % 12), limit = c < 128 ? 0 : (uint32_t)(c - 128) << 19;
+			uint32_t n = 1 + a % 64, align = (uint32_t)PG_SIZE << (b % 12), limit = c < 128 ? 0 : (uint32_t)(c - 128) << 19;
 			uint32_t pa = pmm_alloc_frames(n, align, limit);
 			if (pa) take(pa, n, align, limit);
 			else CHECK(!ref_has_run(n, align, limit));
@@ -132,17 +132,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t i = (size_t)(a << 8 | b) % nruns;
 			uint32_t pa = runs[i].pa, n = runs[i].n, first = 0, cnt = n;
 			if (op == 3 && n > 1) { first = c % n; cnt = 1 + (uint32_t)(c / 7) % (n - first); }
-			if (cnt == 1) pmm_free_frame(pa + first * 4096); else pmm_free_frames(pa + first * 4096, cnt);
-			for (uint32_t k = 0; k < cnt; k++) ref[(pa >> 12) + first + k] = R_FREE;
+			if (cnt == 1) pmm_free_frame(pa + first * PG_SIZE); else pmm_free_frames(pa + first * PG_SIZE, cnt);
+			for (uint32_t k = 0; k < cnt; k++) ref[(pa >> PG_SHIFT) + first + k] = R_FREE;
 			ref_free += cnt;
 			ref_alloc -= cnt;
 			runs[i] = runs[--nruns];
 			if (first) { runs[nruns].pa = pa; runs[nruns++].n = first; }
-			if (first + cnt < n) { runs[nruns].pa = pa + (first + cnt) * 4096; runs[nruns++].n = n - first - cnt; }
+			if (first + cnt < n) { runs[nruns].pa = pa + (first + cnt) * PG_SIZE; runs[nruns++].n = n - first - cnt; }
 			break;
 		}
 		case 4: {
-			uint32_t f = (uint32_t)(a << 8 | b) % (MAXF + 16), pa = (f << 12) + (c == 0xFF ? 8 : 0);
+			uint32_t f = (uint32_t)(a << 8 | b) % (MAXF + 16), pa = (f << PG_SHIFT) + (c == 0xFF ? 8 : 0);
 			if (f < MAXF && ref[f] == R_ALLOC && c != 0xFF) break; /* legal: not misuse */
 			CHECK(HOST_EXPECT_PANIC(pmm_free_frame(pa)));
 			char want[16];
@@ -155,25 +155,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bool any_alloc = false;
 			for (uint32_t k = f; k < f + n && k < MAXF; k++) any_alloc |= ref[k] == R_ALLOC;
 			if (pmm_reservation_count() == PMM_MAX_RESERVATIONS) {
-				CHECK(HOST_EXPECT_PANIC(pmm_reserve_range("late", (phys_addr_t)f << 12, (phys_addr_t)(f + n) << 12)));
+				CHECK(HOST_EXPECT_PANIC(pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT)));
 			} else if (any_alloc) {
-				CHECK(HOST_EXPECT_PANIC(pmm_reserve_range("late", (phys_addr_t)f << 12, (phys_addr_t)(f + n) << 12)));
+				CHECK(HOST_EXPECT_PANIC(pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT)));
 				CHECK(strstr(host_panic_msg, "allocated") != NULL);
 			} else {
-				pmm_reserve_range("late", (phys_addr_t)f << 12, (phys_addr_t)(f + n) << 12);
-				mark_ref_reserved((phys_addr_t)f << 12, (phys_addr_t)(f + n) << 12);
+				pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
+				mark_ref_reserved((phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
 			}
 			break;
 		}
 		case 6:
-			CHECK(HOST_EXPECT_PANIC(pmm_alloc_frames(1, 4096u * (3 + 2 * (a % 8)), 0)));
+			CHECK(HOST_EXPECT_PANIC(pmm_alloc_frames(1, (uint32_t)PG_SIZE * (3 + 2 * (a % 8)), 0)));
 			break;
 		}
 		check_counts();
 	}
 	for (uint32_t f = 0; f < MAXF; f++) {
 		static const enum pmm_frame_state want[] = { PMM_FRAME_NOT_RAM, PMM_FRAME_FREE, PMM_FRAME_ALLOCATED, PMM_FRAME_RESERVED };
-		CHECK(pmm_frame_state(f << 12) == want[ref[f]]);
+		CHECK(pmm_frame_state(f << PG_SHIFT) == want[ref[f]]);
 	}
 	CHECK(pmm_check() == 0);
 	return 0;

@@ -72,14 +72,14 @@ static void test_init_rejects_bad_arguments(void **state)
 	struct heap h;
 	struct heap_arena a;
 	assert_int_equal(heap_arena_open(&a, 1 << 20), 0);
-	assert_int_equal(heap_init(&h, a.base + 1, a.base + (1 << 20), 4096, &a.backend), -1);
+	assert_int_equal(heap_init(&h, a.base + 1, a.base + (1 << 20), PG_SIZE, &a.backend), -1);
 	assert_int_equal(heap_init(&h, a.base, a.base, 4096, &a.backend), -1);
-	assert_int_equal(heap_init(&h, a.base, a.base + 4096, 8192, &a.backend), -1);
-	assert_int_equal(heap_init(&h, a.base, a.base + (1 << 20), 4096, NULL), -1);
+	assert_int_equal(heap_init(&h, a.base, a.base + PG_SIZE, 2 * PG_SIZE, &a.backend), -1);
+	assert_int_equal(heap_init(&h, a.base, a.base + (1 << 20), PG_SIZE, NULL), -1);
 	a.fail_after = 0;
-	assert_int_equal(heap_init(&h, a.base, a.base + (1 << 20), 4096, &a.backend), -1);
+	assert_int_equal(heap_init(&h, a.base, a.base + (1 << 20), PG_SIZE, &a.backend), -1);
 	a.fail_after = -1;
-	assert_int_equal(heap_init(&h, a.base, a.base + (1 << 20), 4096, &a.backend), 0);
+	assert_int_equal(heap_init(&h, a.base, a.base + (1 << 20), PG_SIZE, &a.backend), 0);
 	assert_int_equal(a.mapped_pages, 1);
 	heap_check(&h);
 	heap_arena_close(&a);
@@ -154,9 +154,9 @@ static void test_huge_sizes_fail_cleanly(void **state)
 	heap_free(H, big, SITE);
 	heap_check(H);
 	/* Given back by itself down to a kept tail of an eighth of the heap. */
-	assert_true(A->mapped_pages <= (SPAN / 8 + INITIAL) / 4096 + 1);
+	assert_true(A->mapped_pages <= (SPAN / 8 + INITIAL) / PG_SIZE + 1);
 	heap_trim(H);
-	assert_int_equal(A->mapped_pages, INITIAL / 4096);
+	assert_int_equal(A->mapped_pages, INITIAL / PG_SIZE);
 }
 
 static void test_every_alignment(void **state)
@@ -280,7 +280,7 @@ static void test_grows_and_shrinks_through_backend(void **state)
 	}
 	struct heap_stats st;
 	heap_stats(H, &st);
-	assert_true(st.pages_held >= N * 3000 / 4096);
+	assert_true(st.pages_held >= N * 3000 / PG_SIZE);
 	assert_int_equal(st.pages_held, A->mapped_pages);
 	assert_true(A->grow_calls > 1);
 	assert_true(st.grows > 0);
@@ -289,7 +289,7 @@ static void test_grows_and_shrinks_through_backend(void **state)
 		heap_free(H, p[i], SITE);
 	/* The free tail is far above the threshold: freeing gave pages back by itself, keeping
 	 * shrink_keep bytes of it mapped. */
-	assert_true(A->mapped_pages <= initial + H->shrink_keep / 4096 + 1);
+	assert_true(A->mapped_pages <= initial + H->shrink_keep / PG_SIZE + 1);
 	heap_stats(H, &st);
 	assert_true(st.shrinks > 0);
 	assert_int_equal(st.pages_held, A->mapped_pages);
@@ -447,7 +447,7 @@ static void test_shrink_keeps_spare_and_regrows_once(void **state)
 	for (int i = 0; i < N; i++)
 		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
 	size_t high = A->mapped_pages;
-	uintptr_t high_end = A->base + high * HEAP_PAGE;
+	uintptr_t high_end = A->base + high * PG_SIZE;
 	struct heap_stats st;
 	heap_stats(H, &st);
 	uint64_t shrinks0 = st.shrinks;
@@ -468,10 +468,10 @@ static void test_shrink_keeps_spare_and_regrows_once(void **state)
 	assert_int_equal(st.pages_held, A->mapped_pages);
 	assert_true(A->mapped_pages < high);
 	/* The spare left mapped: max(shrink_keep, half of what lies below), to a page. */
-	uintptr_t end = A->base + A->mapped_pages * HEAP_PAGE;
+	uintptr_t end = A->base + A->mapped_pages * PG_SIZE;
 	size_t keep = below / 2 > H->shrink_keep ? below / 2 : H->shrink_keep;
 	assert_true(end - tail >= keep);
-	assert_true(end - tail < keep + 2 * HEAP_PAGE);
+	assert_true(end - tail < keep + 2 * PG_SIZE);
 	assert_true(st.largest_free >= keep);
 	heap_check(H);
 	/* Allocations that fit in the spare take no backend call. */
@@ -672,7 +672,7 @@ static void test_kmalloc_wrappers(void **state)
 	(void)state;
 	struct heap_arena a;
 	assert_int_equal(heap_arena_open(&a, 16 << 20), 0);
-	assert_int_equal(heap_init(&kernel_heap, a.base, a.base + (16 << 20), 4096, &a.backend), 0);
+	assert_int_equal(heap_init(&kernel_heap, a.base, a.base + (16 << 20), PG_SIZE, &a.backend), 0);
 	char *p = kmalloc(10);
 	assert_non_null(p);
 	assert_int_equal((uintptr_t)p % KMALLOC_MIN_ALIGN, 0);
@@ -680,7 +680,7 @@ static void test_kmalloc_wrappers(void **state)
 	assert_int_equal(q[31], 0);
 	assert_null(kcalloc(SIZE_MAX, 2));
 	char *r = kmalloc_aligned(100, 4096);
-	assert_int_equal((uintptr_t)r % 4096, 0);
+	assert_int_equal((uintptr_t)r % PG_SIZE, 0);
 	memcpy(p, "123456789", 10);
 	p = krealloc(p, 100000);
 	assert_string_equal(p, "123456789");
@@ -813,7 +813,7 @@ static void test_model_random(void **state)
 	heap_stats(H, &st);
 	assert_int_equal(st.free_blocks, 1);
 	assert_int_equal(st.cached_blocks, 0);
-	assert_int_equal(A->mapped_pages, INITIAL / 4096);
+	assert_int_equal(A->mapped_pages, INITIAL / PG_SIZE);
 	assert_true(max_live > SLOTS / 4);
 }
 

@@ -9,7 +9,7 @@
 static int arena_grow(void *ctx, uintptr_t va, size_t bytes)
 {
 	struct heap_arena *a = ctx;
-	if (va < a->base || va + bytes > a->base + a->span || (va | bytes) % HEAP_PAGE)
+	if (va < a->base || va + bytes > a->base + a->span || (va | bytes) % PG_SIZE)
 		return -1;
 	if (a->fail_after == 0)
 		return -1;
@@ -18,7 +18,7 @@ static int arena_grow(void *ctx, uintptr_t va, size_t bytes)
 	if (!a->premapped && mprotect((void *)va, bytes, PROT_READ | PROT_WRITE) != 0)
 		return -1;
 	a->grow_calls++;
-	a->mapped_pages += bytes / HEAP_PAGE;
+	a->mapped_pages += bytes / PG_SIZE;
 	return 0;
 }
 
@@ -29,7 +29,7 @@ static void arena_shrink(void *ctx, uintptr_t va, size_t bytes)
 	if (!a->premapped)
 		mprotect((void *)va, bytes, PROT_NONE);
 	a->shrink_calls++;
-	a->mapped_pages -= bytes / HEAP_PAGE;
+	a->mapped_pages -= bytes / PG_SIZE;
 }
 
 int heap_arena_open(struct heap_arena *a, size_t span)

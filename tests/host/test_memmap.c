@@ -46,8 +46,8 @@ static void check_invariants(void)
 		assert_true(r->start < r->end);
 		assert_true(r->end <= MEMMAP_LIMIT);
 		if (r->type == MEMMAP_USABLE) {
-			assert_int_equal(r->start % 4096, 0);
-			assert_int_equal(r->end % 4096, 0);
+			assert_int_equal(r->start % PG_SIZE, 0);
+			assert_int_equal(r->end % PG_SIZE, 0);
 		}
 		if (i) {
 			assert_true(map.range[i - 1].end <= r->start);
@@ -95,9 +95,9 @@ static void check_against_reference(const struct memmap_range *raw, size_t n)
 			assert_int_equal(want, MEMMAP_USABLE);
 			assert_int_equal(got, 0);
 			/* Trimmed: some non-usable or uncovered byte must share a's frame. */
-			phys_addr_t f = a & ~4095ull;
+			phys_addr_t f = a & ~(phys_addr_t)(PG_SIZE - 1);
 			bool partial = false;
-			for (phys_addr_t b = f; b < f + 4096 && !partial; b += 1)
+			for (phys_addr_t b = f; b < f + PG_SIZE && !partial; b += 1)
 				partial = ref_type_at(raw, n, b) != MEMMAP_USABLE;
 			assert_true(partial);
 		}
@@ -176,7 +176,7 @@ static void test_overlaps_most_restrictive_wins(void **state)
 		{ 6 * MiB, 10 * MiB, MEMMAP_ACPI_NVS },
 		{ 7 * MiB, 9 * MiB, MEMMAP_RESERVED },
 		{ 8 * MiB, 20 * MiB, MEMMAP_USABLE },     /* usable over reserved loses */
-		{ 7 * MiB + 4096, 7 * MiB + 8192, MEMMAP_UNUSABLE },
+		{ 7 * MiB + PG_SIZE, 7 * MiB + 2 * PG_SIZE, MEMMAP_UNUSABLE },
 	};
 	sanitise(raw, 6);
 	check_invariants();
@@ -185,9 +185,9 @@ static void test_overlaps_most_restrictive_wins(void **state)
 	expect_range(i++, 0, 4 * MiB, MEMMAP_USABLE);
 	expect_range(i++, 4 * MiB, 6 * MiB, MEMMAP_ACPI_DATA);
 	expect_range(i++, 6 * MiB, 7 * MiB, MEMMAP_ACPI_NVS);
-	expect_range(i++, 7 * MiB, 7 * MiB + 4096, MEMMAP_RESERVED);
-	expect_range(i++, 7 * MiB + 4096, 7 * MiB + 8192, MEMMAP_UNUSABLE);
-	expect_range(i++, 7 * MiB + 8192, 9 * MiB, MEMMAP_RESERVED);
+	expect_range(i++, 7 * MiB, 7 * MiB + PG_SIZE, MEMMAP_RESERVED);
+	expect_range(i++, 7 * MiB + PG_SIZE, 7 * MiB + 2 * PG_SIZE, MEMMAP_UNUSABLE);
+	expect_range(i++, 7 * MiB + 2 * PG_SIZE, 9 * MiB, MEMMAP_RESERVED);
 	expect_range(i++, 9 * MiB, 10 * MiB, MEMMAP_ACPI_NVS);
 	expect_range(i++, 10 * MiB, 12 * MiB, MEMMAP_ACPI_DATA);
 	expect_range(i++, 12 * MiB, 20 * MiB, MEMMAP_USABLE);
@@ -230,7 +230,7 @@ static void test_adjacent_merge(void **state)
 		{ 3 * MiB, 4 * MiB, MEMMAP_USABLE },
 		{ 4 * MiB, 5 * MiB, MEMMAP_RESERVED },
 		{ 5 * MiB, 6 * MiB, MEMMAP_RESERVED },
-		{ 2 * MiB, 2 * MiB + 4096, MEMMAP_USABLE },          /* duplicate piece */
+		{ 2 * MiB, 2 * MiB + PG_SIZE, MEMMAP_USABLE },          /* duplicate piece */
 	};
 	sanitise(raw, 6);
 	check_invariants();
@@ -248,21 +248,21 @@ static void test_above_4g(void **state)
 		{ 1 * MiB, 3 * GiB, MEMMAP_USABLE },
 		{ 3 * GiB, 4 * GiB, MEMMAP_RESERVED },            /* PCI hole */
 		{ 4 * GiB, 6 * GiB, MEMMAP_USABLE },              /* remapped RAM above 4 GiB */
-		{ 6 * GiB - 4096, 6 * GiB + 4096, MEMMAP_RESERVED },
+		{ 6 * GiB - PG_SIZE, 6 * GiB + PG_SIZE, MEMMAP_RESERVED },
 		{ 0xFFFFFFFFFFFFF000ull, 0xFFFFFFFFFFFFFFFFull, MEMMAP_USABLE },
 	};
 	sanitise(raw, 6);
 	check_invariants();
 	assert_int_equal(map.count, 3);
 	expect_range(2, 3 * GiB, 4 * GiB, MEMMAP_RESERVED);
-	assert_int_equal(map.usable_above_4g, 2 * GiB - 4096 + 0xFFF);
+	assert_int_equal(map.usable_above_4g, 2 * GiB - PG_SIZE + 0xFFF);
 
 	/* A usable range straddling 4 GiB is cut there. */
 	struct memmap_range cross[] = { { 1 * MiB, 5 * GiB, MEMMAP_USABLE } };
 	sanitise(cross, 1);
 	expect_range(0, 1 * MiB, 4 * GiB, MEMMAP_USABLE);
 	assert_int_equal(map.usable_above_4g, 1 * GiB);
-	assert_int_equal(memmap_usable_frames(&map), (4 * GiB - 1 * MiB) / 4096);
+	assert_int_equal(memmap_usable_frames(&map), (4 * GiB - 1 * MiB) / PG_SIZE);
 
 	host_log_quiet = true;
 	host_log_clear();
@@ -334,7 +334,7 @@ static void test_over_capacity(void **state)
 	static struct memmap_range raw[MEMMAP_MAX_RAW + 50];
 	size_t n = 0;
 	/* 100 reservations, then more usable entries than fit. */
-	for (int i = 0; i < 100; i++) raw[n++] = (struct memmap_range){ (phys_addr_t)i * 2 * MiB, (phys_addr_t)i * 2 * MiB + 4096, MEMMAP_RESERVED };
+	for (int i = 0; i < 100; i++) raw[n++] = (struct memmap_range){ (phys_addr_t)i * 2 * MiB, (phys_addr_t)i * 2 * MiB + PG_SIZE, MEMMAP_RESERVED };
 	for (int i = 0; i < MEMMAP_MAX_RAW + 50 - 100; i++) raw[n++] = (struct memmap_range){ (phys_addr_t)i * MiB, (phys_addr_t)(i + 1) * MiB, MEMMAP_USABLE };
 	sanitise(raw, n);
 	check_invariants();
@@ -343,7 +343,7 @@ static void test_over_capacity(void **state)
 	for (int i = 0; i < 100; i++) assert_int_equal(out_type_at((phys_addr_t)i * 2 * MiB), MEMMAP_RESERVED);
 
 	/* More reservations than fit: no usable RAM at all rather than RAM over firmware. */
-	for (size_t i = 0; i < MEMMAP_MAX_RAW + 1; i++) raw[i] = (struct memmap_range){ i * 4096, i * 4096 + 1, MEMMAP_RESERVED };
+	for (size_t i = 0; i < MEMMAP_MAX_RAW + 1; i++) raw[i] = (struct memmap_range){ i * PG_SIZE, i * PG_SIZE + 1, MEMMAP_RESERVED };
 	raw[MEMMAP_MAX_RAW + 1] = (struct memmap_range){ 0, 64 * MiB, MEMMAP_USABLE };
 	sanitise(raw, MEMMAP_MAX_RAW + 2);
 	assert_int_equal(memmap_usable_frames(&map), 0);

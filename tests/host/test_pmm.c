@@ -78,7 +78,7 @@ static int setup_128m(void **state)
 static void test_init_accounting(void **state)
 {
 	(void)state;
-	uint32_t usable = 159 + (128 * MiB - 128 * KiB - 1 * MiB) / 4096;
+	uint32_t usable = 159 + (128 * MiB - 128 * KiB - 1 * MiB) / PG_SIZE;
 	assert_int_equal(pmm_usable_count(), usable);
 	assert_int_equal(memmap_usable_frames(&map), usable);
 	/* low-1mib 159 usable frames, kernel 75, multiboot-info 0 (inside low-1mib), cmdline 0
@@ -153,7 +153,7 @@ static void test_overlapping_reservations_count_once(void **state)
 	assert_true(pmm_reservation_get(3, &v));
 	assert_int_equal(v.frames, 0);
 	assert_true(pmm_reservation_get(4, &v));
-	assert_int_equal(v.frames, (128 * MiB - 128 * KiB - 127 * MiB) / 4096);
+	assert_int_equal(v.frames, (128 * MiB - 128 * KiB - 127 * MiB) / PG_SIZE);
 	assert_int_equal(pmm_free_count() + pmm_reserved_count(), pmm_usable_count());
 	assert_string_equal(pmm_frame_owner(16 * MiB + 600 * KiB), "a");
 	assert_string_equal(pmm_frame_owner(17 * MiB), "b");
@@ -170,7 +170,7 @@ static void test_alloc_free_single(void **state)
 	assert_int_not_equal(a, 0);
 	assert_int_not_equal(b, 0);
 	assert_int_not_equal(a, b);
-	assert_int_equal(a % 4096, 0);
+	assert_int_equal(a % PG_SIZE, 0);
 	assert_true(a >= 16 * MiB && b >= 16 * MiB); /* single frames prefer memory above ISA DMA */
 	assert_int_equal(pmm_frame_state(a), PMM_FRAME_ALLOCATED);
 	assert_int_equal(pmm_free_count(), free0 - 2);
@@ -198,8 +198,8 @@ static void test_exhaust_and_refill(void **state)
 	size_t n = 0, low = 0;
 	while ((pa = pmm_alloc_frame()) != 0) {
 		assert_int_equal(pmm_frame_state(pa), PMM_FRAME_ALLOCATED);
-		assert_false(seen[pa >> 12]);
-		seen[pa >> 12] = 1;
+		assert_false(seen[pa >> PG_SHIFT]);
+		seen[pa >> PG_SHIFT] = 1;
 		if (pa < 16 * MiB) low++;
 		else assert_int_equal(low, 0); /* DMA memory only once the rest is gone */
 		n++;
@@ -209,7 +209,7 @@ static void test_exhaust_and_refill(void **state)
 	assert_int_equal(pmm_alloc_frames(1, 0, 0), 0);
 	assert_int_equal(pmm_check(), 0);
 	for (uint32_t f = 0; f < 32768; f++)
-		if (seen[f]) pmm_free_frame(f << 12);
+		if (seen[f]) pmm_free_frame(f << PG_SHIFT);
 	assert_int_equal(pmm_free_count(), free0);
 	assert_int_equal(pmm_check(), 0);
 }
@@ -222,16 +222,16 @@ static void test_alloc_frames_constraints(void **state)
 	uint32_t a = pmm_alloc_frames(16, 64 * KiB, 0);
 	assert_int_not_equal(a, 0);
 	assert_int_equal(a % (64 * KiB), 0);
-	for (uint32_t i = 0; i < 16; i++) assert_int_equal(pmm_frame_state(a + i * 4096), PMM_FRAME_ALLOCATED);
+	for (uint32_t i = 0; i < 16; i++) assert_int_equal(pmm_frame_state(a + i * PG_SIZE), PMM_FRAME_ALLOCATED);
 	uint32_t b = pmm_alloc_frames(1024, 4 * MiB, 0);
 	assert_int_not_equal(b, 0);
 	assert_int_equal(b % (4 * MiB), 0);
 	uint32_t d = pmm_alloc_frames(8, 0, PMM_DMA_LIMIT);
 	assert_int_not_equal(d, 0);
-	assert_true(d + 8 * 4096 <= PMM_DMA_LIMIT);
+	assert_true(d + 8 * PG_SIZE <= PMM_DMA_LIMIT);
 	uint32_t e = pmm_alloc_frames(3, 8192, 2 * MiB + 12 * KiB); /* just room for one run below */
 	assert_int_not_equal(e, 0);
-	assert_true(e + 3 * 4096 <= 2 * MiB + 12 * KiB);
+	assert_true(e + 3 * PG_SIZE <= 2 * MiB + 12 * KiB);
 	assert_int_equal(e % 8192, 0);
 	assert_int_equal(pmm_alloc_frames(1, 0, 1 * MiB), 0);          /* nothing below 1 MiB is free */
 	assert_int_equal(pmm_alloc_frames(32768, 4096, 0), 0);         /* more than exists */
@@ -283,7 +283,7 @@ static void test_reservation_table_full(void **state)
 	(void)state;
 	host_log_quiet = true;
 	size_t i = pmm_reservation_count();
-	for (; i < PMM_MAX_RESERVATIONS; i++) pmm_reserve_range("r", 40 * MiB + i * 4096, 40 * MiB + i * 4096 + 1);
+	for (; i < PMM_MAX_RESERVATIONS; i++) pmm_reserve_range("r", 40 * MiB + i * PG_SIZE, 40 * MiB + i * PG_SIZE + 1);
 	assert_true(HOST_EXPECT_PANIC(pmm_reserve_range("one-too-many", 50 * MiB, 51 * MiB)));
 	host_log_quiet = false;
 	assert_non_null(strstr(host_panic_msg, "reservation table full"));
@@ -315,8 +315,8 @@ static void test_misuse_double_free(void **state)
 	assert_int_equal(pmm_free_count(), free0);
 	/* A run whose third frame is already free. */
 	uint32_t r = pmm_alloc_frames(4, 0, 0);
-	pmm_free_frame(r + 2 * 4096);
-	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frames(r, 4)), r + 2 * 4096, "double free");
+	pmm_free_frame(r + 2 * PG_SIZE);
+	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frames(r, 4)), r + 2 * PG_SIZE, "double free");
 	assert_int_equal(pmm_frame_state(r), PMM_FRAME_ALLOCATED); /* nothing was freed */
 }
 
@@ -328,7 +328,7 @@ static void test_misuse_not_ram(void **state)
 	uint32_t top = (uint32_t)(128 * MiB - 128 * KiB);  /* first frame of the ACPI range */
 	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frame(top)), top, "not usable RAM");
 	/* A run that starts in RAM and runs into the ACPI range names the first frame outside. */
-	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frames(top - 2 * 4096, 3)), top, "not usable RAM");
+	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frames(top - 2 * PG_SIZE, 3)), top, "not usable RAM");
 }
 
 static void test_misuse_reserved(void **state)
@@ -371,7 +371,7 @@ static void test_frame_state_queries(void **state)
 	assert_string_equal(pmm_frame_state_name(PMM_FRAME_RESERVED), "reserved");
 	assert_string_equal(pmm_frame_state_name(PMM_FRAME_NOT_RAM), "not RAM");
 	assert_string_equal(pmm_frame_state_name(PMM_FRAME_UNALIGNED), "unaligned");
-	assert_int_equal(pmm_frames_covered(), (128 * MiB - 128 * KiB) / 4096);
+	assert_int_equal(pmm_frames_covered(), (128 * MiB - 128 * KiB) / PG_SIZE);
 }
 
 /* ---- search cost (bitmap words touched) ------------------------------------------------------ */
@@ -392,7 +392,7 @@ static void fill_4g(bool top_only)
 		uint32_t hi = 0;
 		for (size_t i = 0; i < n; i++) if (frames[i] > hi) hi = frames[i];
 		for (size_t i = 0; i < n && keep; i++)
-			if (frames[i] > hi - (uint32_t)keep * 4096) { pmm_free_frame(frames[i]); keep--; }
+			if (frames[i] > hi - (uint32_t)keep * PG_SIZE) { pmm_free_frame(frames[i]); keep--; }
 	} else {
 		for (size_t i = n - 1; i > 0; i--) {
 			size_t j = (size_t)rand() % (i + 1);
@@ -463,7 +463,7 @@ static void test_run_next_fit(void **state)
 	while (pmm_alloc_frame() != 0) {}
 	/* One free frame in every word from 16 MiB to 512 MiB (no 16-frame window there: every
 	 * word looks promising to the summaries), and two free 64 KiB windows at 768 MiB. */
-	for (uint32_t pa = 16 * MiB; pa < 512 * MiB; pa += 32 * 4096) pmm_free_frame(pa);
+	for (uint32_t pa = 16 * MiB; pa < 512 * MiB; pa += 32 * PG_SIZE) pmm_free_frame(pa);
 	pmm_free_frames(768 * MiB, 32);
 	uint64_t before = pmm_words_touched();
 	uint32_t r1 = pmm_alloc_frames(16, 64 * KiB, 0);
@@ -493,8 +493,8 @@ static void test_single_frame_fixed_cost(void **state)
 	fill_4g(false);
 	static uint32_t held[1u << 20];
 	uint32_t n = 0;
-	for (uint32_t f = (uint32_t)(16 * MiB / 4096); f < pmm_frames_covered(); f++)
-		if (pmm_frame_state(f << 12) == PMM_FRAME_ALLOCATED) held[n++] = f << 12;
+	for (uint32_t f = (uint32_t)(16 * MiB / PG_SIZE); f < pmm_frames_covered(); f++)
+		if (pmm_frame_state(f << PG_SHIFT) == PMM_FRAME_ALLOCATED) held[n++] = f << PG_SHIFT;
 	assert_true(n > 700000);
 	srand(5);
 	for (int i = 0; i < 2000; i++) {

@@ -53,13 +53,13 @@ static void model_init(const struct memmap_range *raw, size_t n, const struct pm
 	host_log_quiet = false;
 	nframes = 0;
 	for (size_t i = 0; i < map.count; i++)
-		if (map.range[i].type == MEMMAP_USABLE && map.range[i].end / 4096 > nframes)
-			nframes = (uint32_t)(map.range[i].end / 4096);
+		if (map.range[i].type == MEMMAP_USABLE && map.range[i].end / PG_SIZE > nframes)
+			nframes = (uint32_t)(map.range[i].end / PG_SIZE);
 	free(ref);
 	ref = calloc(nframes + 1, 1);
 	for (size_t i = 0; i < map.count; i++)
 		if (map.range[i].type == MEMMAP_USABLE)
-			for (phys_addr_t f = map.range[i].start / 4096; f < map.range[i].end / 4096; f++) ref[f] = R_FREE;
+			for (phys_addr_t f = map.range[i].start / PG_SIZE; f < map.range[i].end / PG_SIZE; f++) ref[f] = R_FREE;
 	/* The reference learns the reservations from the definition (first MiB, the regions, the
 	 * bitmap), not from the allocator's own records. */
 	ref_reserved = 0;
@@ -69,7 +69,7 @@ static void model_init(const struct memmap_range *raw, size_t n, const struct pm
 	for (size_t i = 0; i < nreg; i++) { rr[nrr].s = reg[i].start; rr[nrr++].e = reg[i].end; }
 	rr[nrr].s = pmm_bitmap_phys(); rr[nrr++].e = (phys_addr_t)pmm_bitmap_phys() + pmm_bitmap_bytes();
 	for (size_t i = 0; i < nrr; i++)
-		for (phys_addr_t f = rr[i].s / 4096; f < (rr[i].e + 4095) / 4096 && f < nframes; f++)
+		for (phys_addr_t f = rr[i].s / PG_SIZE; f < PG_ROUND_UP(rr[i].e) / PG_SIZE && f < nframes; f++)
 			if (ref[f] == R_FREE) { ref[f] = R_RESERVED; ref_reserved++; }
 	ref_free = 0;
 	for (uint32_t f = 0; f < nframes; f++) ref_free += ref[f] == R_FREE;
@@ -103,24 +103,24 @@ static void check_counts(void)
 static void check_full(void)
 {
 	for (uint32_t f = 0; f < nframes + 64; f++) {
-		enum pmm_frame_state s = pmm_frame_state(f << 12);
+		enum pmm_frame_state s = pmm_frame_state(f << PG_SHIFT);
 		uint8_t r = f < nframes ? ref[f] : R_NOT_RAM;
 		static const enum pmm_frame_state want[] = { PMM_FRAME_NOT_RAM, PMM_FRAME_FREE,
 		                                             PMM_FRAME_ALLOCATED, PMM_FRAME_RESERVED };
-		if (s != want[r]) fail_msg("frame 0x%08x: pmm says %s, reference %d", f << 12, pmm_frame_state_name(s), r);
+		if (s != want[r]) fail_msg("frame 0x%08x: pmm says %s, reference %d", f << PG_SHIFT, pmm_frame_state_name(s), r);
 	}
 	assert_int_equal(pmm_check(), 0);
 }
 
-/* Take frames [pa, pa + n*4096) from the reference, checking the allocator was allowed to give them. */
+/* Take frames [pa, pa + n * PG_SIZE) from the reference, checking the allocator was allowed to give them. */
 static void take(uint32_t pa, uint32_t n, uint32_t align, uint32_t limit)
 {
 	if (pa % align) fail_msg("0x%08x not aligned to 0x%x", pa, align);
-	if (limit && (uint64_t)pa + (uint64_t)n * 4096 > limit) fail_msg("0x%08x+%u frames beyond limit 0x%x", pa, n, limit);
+	if (limit && (uint64_t)pa + (uint64_t)n * PG_SIZE > limit) fail_msg("0x%08x+%u frames beyond limit 0x%x", pa, n, limit);
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t f = (pa >> 12) + i;
+		uint32_t f = (pa >> PG_SHIFT) + i;
 		if (f >= nframes || ref[f] != R_FREE)
-			fail_msg("frame 0x%08x handed out but the reference says %d", f << 12, f < nframes ? ref[f] : -1);
+			fail_msg("frame 0x%08x handed out but the reference says %d", f << PG_SHIFT, f < nframes ? ref[f] : -1);
 		ref[f] = R_ALLOC;
 	}
 	ref_free -= n;
@@ -131,8 +131,8 @@ static void take(uint32_t pa, uint32_t n, uint32_t align, uint32_t limit)
 /* Does the reference hold n free frames at an aligned start, ending at or below the limit? */
 static bool ref_has_run(uint32_t n, uint32_t align, uint32_t limit)
 {
-	uint32_t a = align / 4096, hi = nframes;
-	if (limit && limit / 4096 < hi) hi = limit / 4096;
+	uint32_t a = align / PG_SIZE, hi = nframes;
+	if (limit && limit / PG_SIZE < hi) hi = limit / PG_SIZE;
 	for (uint32_t s = 0; s + n <= hi; s += a) {
 		uint32_t i = 0;
 		while (i < n && ref[s + i] == R_FREE) i++;
@@ -144,14 +144,14 @@ static bool ref_has_run(uint32_t n, uint32_t align, uint32_t limit)
 static void give_back(size_t idx, uint32_t first, uint32_t count)
 {
 	struct run *r = &runs[idx];
-	uint32_t pa = r->pa + first * 4096;
+	uint32_t pa = r->pa + first * PG_SIZE;
 	if (count == 1 && rnd() % 2) pmm_free_frame(pa);
 	else pmm_free_frames(pa, count);
-	for (uint32_t i = 0; i < count; i++) ref[(pa >> 12) + i] = R_FREE;
+	for (uint32_t i = 0; i < count; i++) ref[(pa >> PG_SHIFT) + i] = R_FREE;
 	ref_free += count;
 	ref_alloc -= count;
 	/* Keep the rest of the run: the part before and the part after. */
-	struct run before = { r->pa, first }, after = { pa + count * 4096, r->n - first - count };
+	struct run before = { r->pa, first }, after = { pa + count * PG_SIZE, r->n - first - count };
 	runs[idx] = runs[--nruns];
 	if (before.n) push_run(before.pa, before.n);
 	if (after.n) push_run(after.pa, after.n);
@@ -160,7 +160,7 @@ static void give_back(size_t idx, uint32_t first, uint32_t count)
 static void misuse(void)
 {
 	uint32_t f = rnd() % (nframes + 16);
-	uint32_t pa = f << 12;
+	uint32_t pa = f << PG_SHIFT;
 	uint8_t r = f < nframes ? ref[f] : R_NOT_RAM;
 	if (r == R_ALLOC) return; /* freeing it would be legal */
 	st_misuse++;
@@ -202,7 +202,7 @@ static void run_model(uint64_t seed, unsigned ops, unsigned max_run)
 					taken++;
 				}
 			host_log_quiet = true;
-			pmm_reserve_range("late", (phys_addr_t)f << 12, (phys_addr_t)(f + n) << 12);
+			pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
 			host_log_quiet = false;
 			ref_free -= taken;
 			ref_reserved += taken;
@@ -211,12 +211,12 @@ static void run_model(uint64_t seed, unsigned ops, unsigned max_run)
 			if (rnd() % 3) {
 				uint32_t pa = pmm_alloc_frame();
 				st_single++;
-				if (pa) take(pa, 1, 4096, 0);
+				if (pa) take(pa, 1, PG_SIZE, 0);
 				else if (ref_free) fail_msg("single allocation refused with %u frames free", ref_free);
 			} else {
 				uint32_t n = 1 + rnd() % (rnd() % 4 ? 8 : max_run);
-				uint32_t align = 4096u << (rnd() % 8);
-				uint32_t limits[] = { 0, 0, PMM_DMA_LIMIT, (rnd() % nframes) << 12 };
+				uint32_t align = (uint32_t)PG_SIZE << (rnd() % 8);
+				uint32_t limits[] = { 0, 0, PMM_DMA_LIMIT, (rnd() % nframes) << PG_SHIFT };
 				uint32_t limit = limits[rnd() % 4];
 				uint32_t pa = pmm_alloc_frames(n, align, limit);
 				st_runs++;

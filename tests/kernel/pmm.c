@@ -63,7 +63,7 @@ static void kt_collect(const struct multiboot_mmap_entry *e, void *ctx)
 /* Is [a, a + 4096) entirely covered by usable entries and touched by no other entry? */
 static bool kt_frame_is_ram(uint64_t a)
 {
-	uint64_t e = a + PMM_FRAME_SIZE, p = a;
+	uint64_t e = a + PG_SIZE, p = a;
 	for (int i = 0; i < kt_nraw; i++)
 		if (kt_raw[i].type != MB_MEMORY_AVAILABLE && kt_raw[i].start < e &&
 		    a < kt_raw[i].end)
@@ -84,7 +84,7 @@ static bool kt_frame_is_ram(uint64_t a)
 static void kt_area_add(const char *what, uint64_t start, uint64_t end)
 {
 	if (kt_narea < KT_MAX_AREAS && end > start) {
-		kt_area[kt_narea].start = start & ~(uint64_t)(PMM_FRAME_SIZE - 1);
+		kt_area[kt_narea].start = start & ~(uint64_t)(PG_SIZE - 1);
 		kt_area[kt_narea].end = end;
 		kt_area[kt_narea++].what = what;
 	}
@@ -129,7 +129,7 @@ static void kt_collect_areas(void)
 static const char *kt_in_area(uint64_t a)
 {
 	for (int i = 0; i < kt_narea; i++)
-		if (a + PMM_FRAME_SIZE > kt_area[i].start && a < kt_area[i].end)
+		if (a + PG_SIZE > kt_area[i].start && a < kt_area[i].end)
 			return kt_area[i].what;
 	return NULL;
 }
@@ -154,11 +154,11 @@ static void pmm_suite_summary(void)
 	for (int i = 0; i < kt_nraw; i++)
 		if (kt_raw[i].type == MB_MEMORY_AVAILABLE) {
 			uint64_t e = kt_raw[i].end > MEMMAP_LIMIT ? MEMMAP_LIMIT : kt_raw[i].end;
-			if ((e >> 12) > top)
-				top = (uint32_t)(e >> 12);
+			if ((e >> PG_SHIFT) > top)
+				top = (uint32_t)(e >> PG_SHIFT);
 		}
 	for (uint32_t f = 0; f < top; f++)
-		independent += kt_frame_is_ram((uint64_t)f << 12);
+		independent += kt_frame_is_ram((uint64_t)f << PG_SHIFT);
 	ktap_ok(pmm_usable_count() == independent,
 		"usable=%u equals the whole usable frames below 4 GiB counted from the raw map "
 		"(%u)",
@@ -179,7 +179,7 @@ static void pmm_suite_summary(void)
 	uint32_t bad = 0, checked = 0;
 	for (int i = 0; i < kt_narea; i++)
 		for (uint64_t a = kt_area[i].start; a < kt_area[i].end && a < MEMMAP_LIMIT;
-		     a += PMM_FRAME_SIZE) {
+		     a += PG_SIZE) {
 			enum pmm_frame_state s = pmm_frame_state((uint32_t)a);
 			checked++;
 			if (s == PMM_FRAME_FREE || s == PMM_FRAME_ALLOCATED ||
@@ -215,11 +215,11 @@ static void pmm_suite_exhaust(void)
 	memset(kt_seen, 0, sizeof kt_seen);
 	while ((pa = pmm_alloc_frame()) != 0) {
 		n++;
-		if (pa & (PMM_FRAME_SIZE - 1)) {
+		if (pa & (PG_SIZE - 1)) {
 			zero++;
 			continue;
 		}
-		if (kt_seen_test_and_set(pa >> 12)) {
+		if (kt_seen_test_and_set(pa >> PG_SHIFT)) {
 			if (dup++ < 4)
 				ktap_diag("frame 0x%08x handed out twice", (unsigned)pa);
 			continue;
@@ -238,8 +238,8 @@ static void pmm_suite_exhaust(void)
 		if (pmm_frame_state(pa) != PMM_FRAME_ALLOCATED)
 			state++;
 		uint32_t *w = kmap(pa); /* the direct map, or a window above it */
-		if (full || (pa >> 12) % 64 == 0)
-			for (uint32_t i = 0; i < PMM_FRAME_SIZE / 4; i++)
+		if (full || (pa >> PG_SHIFT) % 64 == 0)
+			for (uint32_t i = 0; i < PG_SIZE / 4; i++)
 				w[i] = kt_pattern(pa, i);
 		else
 			w[0] = kt_pattern(pa, 0);
@@ -265,9 +265,9 @@ static void pmm_suite_exhaust(void)
 	uint32_t badwords = 0, frames_checked = 0;
 	for (uint32_t wi = 0; wi < sizeof kt_seen / 4; wi++)
 		for (uint32_t bits = kt_seen[wi]; bits; bits &= bits - 1) {
-			uint32_t f = (wi << 5) | (uint32_t)__builtin_ctz(bits), fpa = f << 12;
+			uint32_t f = (wi << 5) | (uint32_t)__builtin_ctz(bits), fpa = f << PG_SHIFT;
 			const uint32_t *w = kmap(fpa);
-			uint32_t words = (full || f % 64 == 0) ? PMM_FRAME_SIZE / 4 : 1;
+			uint32_t words = (full || f % 64 == 0) ? PG_SIZE / 4 : 1;
 			frames_checked++;
 			for (uint32_t i = 0; i < words; i++)
 				if (w[i] != kt_pattern(fpa, i) && badwords++ < 4)
@@ -282,7 +282,7 @@ static void pmm_suite_exhaust(void)
 
 	for (uint32_t wi = 0; wi < sizeof kt_seen / 4; wi++)
 		for (uint32_t bits = kt_seen[wi]; bits; bits &= bits - 1)
-			pmm_free_frame(((wi << 5) | (uint32_t)__builtin_ctz(bits)) << 12);
+			pmm_free_frame(((wi << 5) | (uint32_t)__builtin_ctz(bits)) << PG_SHIFT);
 	ktap_ok(pmm_free_count() == free0, "all freed: free count back to %u (is %u)",
 		(unsigned)free0, (unsigned)pmm_free_count());
 	ktap_ok(pmm_check() == 0, "pmm_check after exhaustion and refill");
@@ -292,7 +292,7 @@ static void pmm_suite_exhaust(void)
 static bool kt_run_ok(uint32_t pa, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t a = pa + i * PMM_FRAME_SIZE;
+		uint32_t a = pa + i * PG_SIZE;
 		if (pmm_frame_state(a) != PMM_FRAME_ALLOCATED || !kt_frame_is_ram(a) ||
 		    kt_in_area(a))
 			return false;
@@ -310,10 +310,10 @@ static void pmm_suite_constraints(void)
 	ktap_ok(b && b % (4u << 20) == 0 && kt_run_ok(b, 1024),
 		"1024 frames aligned to 4 MiB at 0x%08x", (unsigned)b);
 	uint32_t d = pmm_alloc_frames(8, 0, PMM_DMA_LIMIT);
-	ktap_ok(d && d + 8 * PMM_FRAME_SIZE <= PMM_DMA_LIMIT && kt_run_ok(d, 8),
+	ktap_ok(d && d + 8 * PG_SIZE <= PMM_DMA_LIMIT && kt_run_ok(d, 8),
 		"8 frames below 16 MiB at 0x%08x", (unsigned)d);
 	uint32_t s = pmm_alloc_frame();
-	bool above = pmm_usable_count() > (PMM_DMA_LIMIT >> 12) + 1024;
+	bool above = pmm_usable_count() > (PMM_DMA_LIMIT >> PG_SHIFT) + 1024;
 	ktap_ok(s && kt_run_ok(s, 1) && (!above || s >= PMM_DMA_LIMIT),
 		"a single frame at 0x%08x%s", (unsigned)s,
 		above ? " (above 16 MiB while there is RAM there)" : "");
@@ -328,13 +328,14 @@ static void pmm_suite_constraints(void)
 
 	/* Every free frame below 16 MiB, through the limited request, and nothing else. */
 	uint32_t below = 0;
-	for (uint32_t f = 0; f < (PMM_DMA_LIMIT >> 12); f++)
-		below += pmm_frame_state(f << 12) == PMM_FRAME_FREE;
+	for (uint32_t f = 0; f < (PMM_DMA_LIMIT >> PG_SHIFT); f++)
+		below += pmm_frame_state(f << PG_SHIFT) == PMM_FRAME_FREE;
 	uint32_t got = 0, outside = 0, pa;
 	memset(kt_seen, 0, sizeof kt_seen);
 	while ((pa = pmm_alloc_frames(1, 0, PMM_DMA_LIMIT)) != 0) {
 		got++;
-		if (pa >= PMM_DMA_LIMIT || !kt_run_ok(pa, 1) || kt_seen_test_and_set(pa >> 12))
+		if (pa >= PMM_DMA_LIMIT || !kt_run_ok(pa, 1) ||
+		    kt_seen_test_and_set(pa >> PG_SHIFT))
 			outside++;
 	}
 	ktap_ok(got == below && outside == 0,
@@ -342,9 +343,9 @@ static void pmm_suite_constraints(void)
 		(unsigned)got, (unsigned)below, (unsigned)outside);
 	ktap_ok(pmm_alloc_frames(2, 0, PMM_DMA_LIMIT) == 0,
 		"then a 2-frame request below 16 MiB is refused");
-	for (uint32_t wi = 0; wi < (PMM_DMA_LIMIT >> 12) / 32; wi++)
+	for (uint32_t wi = 0; wi < (PMM_DMA_LIMIT >> PG_SHIFT) / 32; wi++)
 		for (uint32_t bits = kt_seen[wi]; bits; bits &= bits - 1)
-			pmm_free_frame(((wi << 5) | (uint32_t)__builtin_ctz(bits)) << 12);
+			pmm_free_frame(((wi << 5) | (uint32_t)__builtin_ctz(bits)) << PG_SHIFT);
 	ktap_ok(pmm_free_count() == free0, "free count back to %u after the constraint tests",
 		(unsigned)free0);
 }
