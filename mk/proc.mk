@@ -12,10 +12,10 @@ PROC_HOST_DIR   := $(BUILD)/host/proc
 PROC_HOST_TESTS := $(PROC_HOST_DIR)/test_uvm_region $(PROC_HOST_DIR)/test_uvm_space \
                    $(PROC_HOST_DIR)/test_uvm_model
 PROC_SRCS       := mm/uvm_region.c mm/uvm_fault.c mm/uvm_space.c mm/cow.c mm/uaccess.c \
-                   mm/kmap.c mm/paging.c mm/vmspace.c mm/paging_describe.c mm/pmm.c mm/memmap.c \
-                   tests/host/host_env.c tests/host/test_uvm_machine.c
-PROC_HDRS       := mm/uvm.h mm/cow.h mm/uaccess.h mm/kmap.h mm/paging.h mm/paging_internal.h mm/pmm.h \
-                   mm/memmap.h mm/mm_env.h include/mmu.h include/vmlayout.h \
+                   mm/kmap.c mm/paging.c mm/vmspace.c mm/paging_describe.c mm/pmm.c mm/pmm_init.c \
+                   mm/pmm_debug.c mm/memmap.c tests/host/host_env.c tests/host/test_uvm_machine.c
+PROC_HDRS       := mm/uvm.h mm/cow.h mm/uaccess.h mm/kmap.h mm/paging.h mm/paging_internal.h \
+                   mm/pmm.h mm/pmm_internal.h mm/memmap.h mm/mm_env.h include/mmu.h include/vmlayout.h \
                    tests/host/host_env.h tests/host/test_uvm_machine.h
 PROC_HCFLAGS    := $(filter-out -MMD -MP,$(HCFLAGS))
 

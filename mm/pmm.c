@@ -1,8 +1,11 @@
 /*
  * pmm.c - the bitmap frame allocator: one bit per 4 KiB frame (1 = free), summary levels above it,
  * a hint, a free counter and named reservations. Design notes: docs/pmm.md.
+ * This file is the allocator proper (search, allocation, free); pmm_init.c sets the state up and
+ * takes reservations, pmm_debug.c holds the queries, the names, the misuse report and pmm_check.
  *
- * Search structure (the summary-bitmap idea of shared/notes/memory.md, as LLFree and mimalloc use):
+ * Search structure (a hierarchy of summary bitmaps, the idea behind LLFree's trees, Wrenger et al.,
+ * USENIX ATC 2023, and mimalloc's arena bitmaps):
  *   level 0: bit f is set when frame f is free;
  *   level k: bit i is set when word i of level k-1 is non-zero (has a free frame somewhere).
  * 4 GiB = 2^20 frames -> 32768 words -> 1024 -> 32 -> 1, so the first free frame at or after any
@@ -15,55 +18,12 @@
  * it is reserved if a reservation covers it, not RAM if no usable range holds it, else allocated.
  * That holds because reservations only ever take free frames (reserving an allocated one panics).
  */
-#include "mm/pmm.h"
+#include "mm/pmm_internal.h"
 
 #define NONE 0xFFFFFFFFu
 #define TOUCH(n) (pmm.touched += (n))
 
-struct frame_range { uint32_t start, end; }; /* frame numbers, [start, end) */
-
-static struct {
-	uint32_t *lvl[PMM_MAX_LEVELS];
-	uint32_t nwords[PMM_MAX_LEVELS];
-	unsigned nlevels;
-	uint32_t nframes;                 /* bits in level 0 */
-	uint32_t usable, free, reserved;
-	uint32_t hint;                    /* a level-0 word index: where the last alloc/free happened */
-	uint32_t low_hint;                /* every level-0 word below this one is empty */
-	uint32_t run_hint;                /* frame where the last run above 16 MiB was found */
-	uint32_t normal_start;            /* first frame above the ISA DMA limit, or 0 if none */
-	struct frame_range ram[MEMMAP_MAX_RANGES];
-	size_t nram;
-	struct pmm_reservation res[PMM_MAX_RESERVATIONS];
-	struct frame_range res_frames[PMM_MAX_RESERVATIONS]; /* the same ranges in frame numbers */
-	struct frame_range res_span;      /* all reservations lie inside it: most frees skip the list */
-	size_t nres;
-	size_t ram_last;                  /* the usable range the last lookup found (frees cluster) */
-	uint32_t bitmap_pa, bitmap_bytes;
-	uint64_t touched;
-} pmm;
-
-static inline unsigned ctz32(uint32_t x) { return (unsigned)__builtin_ctz(x); }
-
-/* Mask of bits [lo, hi) within one word, 0 <= lo < hi <= 32. */
-static inline uint32_t bits_mask(unsigned lo, unsigned hi)
-{
-	uint32_t m = hi == 32 ? ~0u : (1u << hi) - 1;
-	return m & ~((1u << lo) - 1);
-}
-
-/* ---- callers and panics ------------------------------------------------------------------ */
-
-/* Panic for misuse: "<fn>: <what> 0x<addr> (<owner>) (caller 0x<addr> <symbol>+0x<off>)". */
-static void __attribute__((noreturn))
-pmm_misuse(const char *fn, void *caller, const char *what, uint32_t pa, const char *owner)
-{
-	uintptr_t off = 0;
-	const char *sym = mm_symbol_name((uintptr_t)caller, &off);
-	mm_panic("%s: %s 0x%08x%s%s%s (caller 0x%08llx %s+0x%llx)", fn, what, pa, owner ? " (" : "",
-	         owner ? owner : "", owner ? ")" : "", (unsigned long long)(uintptr_t)caller,
-	         sym ? sym : "?", (unsigned long long)off);
-}
+struct pmm_state pmm;
 
 /* ---- summary maintenance ----------------------------------------------------------------- */
 
@@ -86,30 +46,13 @@ static void __attribute__((noinline)) summary_fix(unsigned k, uint32_t i)
 
 static void summary_update(uint32_t w) { summary_fix(1, w); }
 
-static void summary_rebuild(void)
-{
-	for (unsigned k = 1; k < pmm.nlevels; k++) {
-		const uint32_t *child = pmm.lvl[k - 1];
-		uint32_t nchild = pmm.nwords[k - 1];
-		for (uint32_t i = 0; i < pmm.nwords[k]; i++) {
-			uint32_t v = 0, base = i << 5;
-			uint32_t n = nchild - base < 32 ? nchild - base : 32;
-			for (uint32_t b = 0; b < n; b++) v |= (uint32_t)(child[base + b] != 0) << b;
-			pmm.lvl[k][i] = v;
-		}
-	}
-}
-
 /* Level-0 word w is now empty (nonempty false) or not: write its level-1 bit and the level-2 bit
  * above that unconditionally, then carry a change of the level-2 word's emptiness up (rare: it
  * covers 1024 words). For the single-frame alloc and free, whose word flips between empty and
  * not at random (an alloc+free that takes the frame just freed flips it twice), a mispredicted
- * branch per flip cost more than two stores into words that stay in L1 (level 1 is 4 KiB at
- * 4 GiB). Ours alone, per alloc+free: pmm-4g-90-clustered-single-pool 13.7 -> 8.5 ns,
- * pmm-16m-99-clustered-single-pool 9.7 -> 8.4 ns; where the word never flips (0% fill) 5.1 ->
- * 6.8 ns, against 10.5 ns for the baseline. Writing level 1 only was 6.9 and 11.0 ns on the
- * first two. The cost in words is fixed instead: one per summary level up to level 2
- * (test_single_frame_fixed_cost). */
+ * branch per flip costs more than two stores into words that stay in L1 (level 1 is 4 KiB at
+ * 4 GiB); docs/pmm.md section 6 has the measurements. The cost in words is fixed instead: one
+ * per summary level up to level 2 (test_single_frame_fixed_cost). */
 static inline void summary_write_low(uint32_t w, bool nonempty)
 {
 	if (pmm.nlevels < 2) return;
@@ -168,14 +111,6 @@ static inline __attribute__((always_inline)) uint32_t find_free(uint32_t p)
 	uint32_t f = find_next_set(0, p);
 	if (from_hint) pmm.low_hint = f == NONE ? pmm.nwords[0] : f >> 5;
 	return f;
-}
-
-/* Bits of word w that lie in [from, to) (from < to, w between their words). */
-static inline uint32_t range_mask(uint32_t w, uint32_t from, uint32_t to)
-{
-	uint32_t lo = w == (from >> 5) ? (from & 31) : 0;
-	uint32_t hi = w == ((to - 1) >> 5) ? ((to - 1) & 31) + 1 : 32;
-	return bits_mask(lo, hi);
 }
 
 /* First frame in [from, to) whose bit is clear (not free), or to if all are free. */
@@ -279,7 +214,7 @@ static void mark_word(uint32_t w, uint32_t m, bool free)
 
 /* Clear (used) or set (free) the bits of frames [from, to): the edge words bit by mask, the whole
  * words between them by plain stores, with their level-1 bits set or cleared in bulk. */
-static void mark_range(uint32_t from, uint32_t to, bool free)
+void pmm_mark_range(uint32_t from, uint32_t to, bool free)
 {
 	if (from >= to) return;
 	uint32_t w0 = from >> 5, w1 = (to - 1) >> 5;
@@ -291,173 +226,6 @@ static void mark_range(uint32_t from, uint32_t to, bool free)
 	}
 	if (w1 > w0) mark_word(w1, range_mask(w1, from, to), free);
 	if (free && w0 < pmm.low_hint) pmm.low_hint = w0;
-}
-
-/* ---- RAM ranges and reservations ------------------------------------------------------------ */
-
-/* The usable range holding frame f, or NULL (binary search: ranges are sorted and disjoint). */
-static const struct frame_range *ram_find(uint32_t f)
-{
-	if (pmm.ram_last < pmm.nram && f >= pmm.ram[pmm.ram_last].start && f < pmm.ram[pmm.ram_last].end)
-		return &pmm.ram[pmm.ram_last];
-	size_t lo = 0, hi = pmm.nram;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f < pmm.ram[mid].start) hi = mid;
-		else if (f >= pmm.ram[mid].end) lo = mid + 1;
-		else {
-			pmm.ram_last = mid;
-			return &pmm.ram[mid];
-		}
-	}
-	return NULL;
-}
-
-/* The first reservation whose range holds frame f, or NULL. */
-static const struct pmm_reservation *res_find(uint32_t f)
-{
-	if (f < pmm.res_span.start || f >= pmm.res_span.end) return NULL;
-	for (size_t i = 0; i < pmm.nres; i++)
-		if (f >= pmm.res_frames[i].start && f < pmm.res_frames[i].end) return &pmm.res[i];
-	return NULL;
-}
-
-/* Count free frames in [from, to) and mark them used. */
-static uint32_t take_free(uint32_t from, uint32_t to)
-{
-	uint32_t taken = 0;
-	for (uint32_t w = from >> 5; from < to && w <= (to - 1) >> 5; w++)
-		taken += (uint32_t)__builtin_popcount(pmm.lvl[0][w] & range_mask(w, from, to));
-	mark_range(from, to, false);
-	return taken;
-}
-
-static void reserve(const char *name, phys_addr_t start, phys_addr_t end, void *caller)
-{
-	if (pmm.nres == PMM_MAX_RESERVATIONS)
-		mm_panic("pmm_reserve_range: reservation table full (%d entries) reserving %s "
-		         "[mem 0x%08llx-0x%08llx]", PMM_MAX_RESERVATIONS, name, (unsigned long long)start,
-		         (unsigned long long)end);
-	if (end <= start) {
-		mm_log("pmm: reservation %s is empty, nothing reserved\n", name);
-		return;
-	}
-	phys_addr_t s = PG_ROUND_DOWN(start);
-	phys_addr_t e = PG_ROUND_UP(end);
-	if (e < end || e > MEMMAP_LIMIT) e = MEMMAP_LIMIT;              /* wrapped or beyond 4 GiB */
-	if (s > e) s = e;
-	uint32_t fs = (uint32_t)(s >> PG_SHIFT), fe = (uint32_t)(e >> PG_SHIFT);
-	if (fe > pmm.nframes) fe = pmm.nframes;
-	if (fs > fe) fs = fe;
-	/* Reservations take only free frames; an allocated one belongs to somebody: refuse loudly. */
-	if (pmm.usable != pmm.free + pmm.reserved) {
-		for (uint32_t f = fs; f < fe; f++) {
-			if (pmm.lvl[0][f >> 5] & (1u << (f & 31))) continue;
-			if (ram_find(f) && !res_find(f))
-				pmm_misuse("pmm_reserve_range", caller, "cannot reserve allocated frame", f << PG_SHIFT, name);
-		}
-	}
-	uint32_t taken = take_free(fs, fe);
-	pmm.free -= taken;
-	pmm.reserved += taken;
-	pmm.res_frames[pmm.nres] = (struct frame_range){ (uint32_t)(s >> PG_SHIFT),
-	                                                 (uint32_t)(e >> PG_SHIFT) };
-	if (pmm.nres == 0 || pmm.res_frames[pmm.nres].start < pmm.res_span.start)
-		pmm.res_span.start = pmm.res_frames[pmm.nres].start;
-	if (pmm.res_frames[pmm.nres].end > pmm.res_span.end) pmm.res_span.end = pmm.res_frames[pmm.nres].end;
-	pmm.res[pmm.nres++] = (struct pmm_reservation){ name, s, e, taken };
-	if (e > s)
-		mm_log("pmm: reserved %s [mem 0x%08llx-0x%08llx] %u frames\n", name, (unsigned long long)s,
-		       (unsigned long long)(e - 1), taken);
-	else
-		mm_log("pmm: reserved %s [mem beyond RAM] 0 frames\n", name);
-}
-
-/* ---- init ---------------------------------------------------------------------------------- */
-
-static bool region_overlaps(const struct pmm_region *r, size_t n, uint64_t s, uint64_t e, uint64_t *after)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint64_t rs = PG_ROUND_DOWN(r[i].start);
-		uint64_t re = PG_ROUND_UP(r[i].end);
-		if (r[i].end <= r[i].start) continue;
-		if (re < r[i].end) re = PG_ROUND_DOWN(~(uint64_t)0);
-		if (rs < e && s < re) { *after = re; return true; }
-	}
-	return false;
-}
-
-/* Lowest frame-aligned address >= 1 MiB inside one usable range, clear of every region. */
-static uint64_t place_bitmap(const struct pmm_region *regions, size_t n, uint32_t bytes)
-{
-	uint64_t size = PG_ROUND_UP((uint64_t)bytes);
-	for (size_t i = 0; i < pmm.nram; i++) {
-		uint64_t cand = (uint64_t)pmm.ram[i].start << PG_SHIFT;
-		uint64_t end = (uint64_t)pmm.ram[i].end << PG_SHIFT;
-		if (cand < BIOS_LOW_END) cand = BIOS_LOW_END;
-		uint64_t after;
-		while (cand + size <= end) {
-			if (!region_overlaps(regions, n, cand, cand + size, &after)) return cand;
-			cand = after;
-		}
-	}
-	return MEMMAP_LIMIT; /* none */
-}
-
-void pmm_init(const struct memmap *map, const struct pmm_region *regions, size_t nregions)
-{
-	__builtin_memset(&pmm, 0, sizeof(pmm));
-	for (size_t i = 0; i < map->count; i++) {
-		const struct memmap_range *r = &map->range[i];
-		if (r->type != MEMMAP_USABLE || r->end <= r->start || r->end > MEMMAP_LIMIT) continue;
-		struct frame_range fr = { (uint32_t)(r->start >> PG_SHIFT),
-		                          (uint32_t)(r->end >> PG_SHIFT) };
-		pmm.ram[pmm.nram++] = fr;
-		pmm.usable += fr.end - fr.start;
-		if (fr.end > pmm.nframes) pmm.nframes = fr.end;
-	}
-	if (!pmm.usable) mm_panic("pmm: no usable RAM in the memory map");
-
-	/* Level sizes: each level has one bit per word of the level below, up to a single word. */
-	uint32_t total = 0, bits = pmm.nframes;
-	do {
-		pmm.nwords[pmm.nlevels] = (bits + 31) / 32;
-		total += pmm.nwords[pmm.nlevels];
-		bits = pmm.nwords[pmm.nlevels++];
-	} while (bits > 1);
-	pmm.bitmap_bytes = total * 4;
-
-	uint64_t at = place_bitmap(regions, nregions, pmm.bitmap_bytes);
-	if (at >= MEMMAP_LIMIT)
-		mm_panic("pmm: no usable RAM above 1 MiB can hold the %u-byte bitmap clear of the "
-		         "kernel and boot data", pmm.bitmap_bytes);
-	pmm.bitmap_pa = (uint32_t)at;
-	uint32_t *words = mm_phys_to_virt(pmm.bitmap_pa);
-	for (unsigned k = 0; k < pmm.nlevels; k++) {
-		pmm.lvl[k] = words;
-		words += pmm.nwords[k];
-	}
-
-	/* Everything used, then the usable frames free, then the reservations; summaries last. */
-	__builtin_memset(pmm.lvl[0], 0, pmm.bitmap_bytes);
-	for (size_t i = 0; i < pmm.nram; i++) {
-		uint32_t f = pmm.ram[i].start, to = pmm.ram[i].end;
-		for (; f < to && (f & 31); f++) pmm.lvl[0][f >> 5] |= 1u << (f & 31);
-		for (; f + 32 <= to; f += 32) pmm.lvl[0][f >> 5] = ~0u;
-		for (; f < to; f++) pmm.lvl[0][f >> 5] |= 1u << (f & 31);
-	}
-	summary_rebuild();
-	pmm.free = pmm.usable;
-	pmm.normal_start = pmm.nframes > (PMM_DMA_LIMIT >> PG_SHIFT) ? PMM_DMA_LIMIT >> PG_SHIFT : 0;
-	pmm.hint = pmm.normal_start >> 5;
-
-	void *caller = __builtin_return_address(0);
-	reserve("low-1mib", 0, BIOS_LOW_END, caller);
-	for (size_t i = 0; i < nregions; i++)
-		reserve(regions[i].name, regions[i].start, regions[i].end, caller);
-	reserve("pmm-bitmap", pmm.bitmap_pa, (phys_addr_t)pmm.bitmap_pa + pmm.bitmap_bytes, caller);
-	pmm.touched = 0;
-	pmm_print_summary();
 }
 
 /* ---- allocation ---------------------------------------------------------------------------- */
@@ -543,7 +311,7 @@ static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uin
 		s = search_run(nn, a, 0, hi);
 	}
 	if (s == NONE) return 0;
-	mark_range(s, s + nn, false);
+	pmm_mark_range(s, s + nn, false);
 	pmm.free -= nn;
 	return s << PG_SHIFT;
 }
@@ -587,7 +355,7 @@ static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
 		}
 	}
 	TOUCH(((to - 1) >> 5) - (f >> 5) + 1);
-	mark_range(f, to, true);
+	pmm_mark_range(f, to, true);
 	pmm.free += (uint32_t)n;
 	if (f >= pmm.normal_start) pmm.hint = f >> 5;
 }
@@ -624,107 +392,4 @@ void __attribute__((noinline)) pmm_free_frames(uint32_t pa, size_t n)
 	mm_irqflags_t fl = mm_irq_save();
 	free_run("pmm_free_frames", __builtin_return_address(0), pa, n);
 	mm_irq_restore(fl);
-}
-
-void __attribute__((noinline)) pmm_reserve_range(const char *name, phys_addr_t start, phys_addr_t end)
-{
-	mm_irqflags_t fl = mm_irq_save();
-	reserve(name, start, end, __builtin_return_address(0));
-	mm_irq_restore(fl);
-}
-
-/* ---- queries ------------------------------------------------------------------------------- */
-
-size_t pmm_free_count(void) { return pmm.free; }
-size_t pmm_usable_count(void) { return pmm.usable; }
-size_t pmm_reserved_count(void) { return pmm.reserved; }
-size_t pmm_allocated_count(void) { return pmm.usable - pmm.free - pmm.reserved; }
-uint32_t pmm_bitmap_phys(void) { return pmm.bitmap_pa; }
-uint32_t pmm_bitmap_bytes(void) { return pmm.bitmap_bytes; }
-uint32_t pmm_frames_covered(void) { return pmm.nframes; }
-uint64_t pmm_words_touched(void) { return pmm.touched; }
-size_t pmm_reservation_count(void) { return pmm.nres; }
-
-bool pmm_reservation_get(size_t i, struct pmm_reservation *out)
-{
-	if (i >= pmm.nres) return false;
-	*out = pmm.res[i];
-	return true;
-}
-
-enum pmm_frame_state pmm_frame_state(uint32_t pa)
-{
-	if (pa & (PG_SIZE - 1)) return PMM_FRAME_UNALIGNED;
-	uint32_t f = pa >> PG_SHIFT;
-	if (f >= pmm.nframes || !ram_find(f)) return PMM_FRAME_NOT_RAM;
-	if (pmm.lvl[0][f >> 5] & (1u << (f & 31))) return PMM_FRAME_FREE;
-	return res_find(f) ? PMM_FRAME_RESERVED : PMM_FRAME_ALLOCATED;
-}
-
-const char *pmm_frame_state_name(enum pmm_frame_state s)
-{
-	switch (s) {
-	case PMM_FRAME_FREE:      return "free";
-	case PMM_FRAME_ALLOCATED: return "allocated";
-	case PMM_FRAME_RESERVED:  return "reserved";
-	case PMM_FRAME_NOT_RAM:   return "not RAM";
-	case PMM_FRAME_UNALIGNED: return "unaligned";
-	}
-	return "?";
-}
-
-const char *pmm_frame_owner(uint32_t pa)
-{
-	uint32_t f = pa >> PG_SHIFT;
-	if (f >= pmm.nframes || !ram_find(f)) return NULL;
-	const struct pmm_reservation *r = res_find(f);
-	return r ? r->name : NULL;
-}
-
-void pmm_print_summary(void)
-{
-	uint32_t allocated = pmm.usable - pmm.free - pmm.reserved;
-	if (allocated)
-		mm_log("pmm: usable=%u free=%u reserved=%u allocated=%u\n", pmm.usable, pmm.free,
-		       pmm.reserved, allocated);
-	else
-		mm_log("pmm: usable=%u free=%u reserved=%u\n", pmm.usable, pmm.free, pmm.reserved);
-}
-
-static size_t check(void)
-{
-	size_t bad = 0;
-#define PMM_BAD(...) do { if (bad++ < 8) mm_log("pmm_check: " __VA_ARGS__); } while (0)
-	uint32_t popcount = 0;
-	for (uint32_t w = 0; w < pmm.nwords[0]; w++) {
-		uint32_t word = pmm.lvl[0][w];
-		popcount += (uint32_t)__builtin_popcount(word);
-		for (; word; word &= word - 1) {
-			uint32_t f = (w << 5) | ctz32(word);
-			if (f >= pmm.nframes || !ram_find(f)) PMM_BAD("frame 0x%08x free but not RAM\n", f << PG_SHIFT);
-			else if (res_find(f)) PMM_BAD("frame 0x%08x free but reserved\n", f << PG_SHIFT);
-		}
-	}
-	if (popcount != pmm.free) PMM_BAD("free counter %u, bitmap says %u\n", pmm.free, popcount);
-	for (unsigned k = 1; k < pmm.nlevels; k++)
-		for (uint32_t i = 0; i < pmm.nwords[k] * 32; i++) {
-			bool want = i < pmm.nwords[k - 1] && pmm.lvl[k - 1][i] != 0;
-			bool have = (pmm.lvl[k][i >> 5] >> (i & 31)) & 1;
-			if (want != have) PMM_BAD("summary level %u bit %u is %d, want %d\n", k, i, have, want);
-		}
-	uint32_t reserved = 0;
-	for (size_t i = 0; i < pmm.nres; i++) reserved += pmm.res[i].frames;
-	if (reserved != pmm.reserved) PMM_BAD("reserved counter %u, reservations sum %u\n", pmm.reserved, reserved);
-	if (pmm.free + pmm.reserved > pmm.usable)
-		PMM_BAD("free %u + reserved %u > usable %u\n", pmm.free, pmm.reserved, pmm.usable);
-#undef PMM_BAD
-	return bad;
-}
-
-size_t pmm_check(void)
-{
-	mm_irqflags_t fl = mm_irq_save();
-	size_t bad = check();
-	mm_irq_restore(fl);
-	return bad;
 }

@@ -1,7 +1,8 @@
 /*
  * fuzz_pmm.c - libFuzzer harness for the frame allocator (mm/pmm.c): a fuzzed memory map (below
  * 64 MiB, so a byte-per-frame reference stays small), fuzzed boot reservations, then a fuzzed
- * sequence of operations checked against the reference after every one (as the model test does).
+ * sequence of operations checked against the reference model after every one
+ * (tests/host/pmm_ref.c, shared with the model test).
  *
  * Input layout: byte 0: map entries (1-8) and regions (0-3); each map entry 6 bytes (u16 start frame,
  * u16 length in frames, sub-frame offset byte x16, type byte); each region 4 bytes (u16 start
@@ -9,6 +10,7 @@
  * pmm_init may refuse a map (no usable RAM, no room for the bitmap): its panic is caught and the
  * message checked. Deliberate misuse must panic naming the frame.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,58 +18,23 @@
 
 #include "mm/pmm.h"
 #include "tests/host/host_env.h"
+#include "tests/host/pmm_ref.h"
 
 #define MAXF 16384 /* 64 MiB */
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "fuzz_pmm: check failed: %s (line %d)\n", #c, __LINE__); abort(); } } while (0)
 
-enum { R_NOT_RAM, R_FREE, R_ALLOC, R_RESERVED };
 static struct memmap map;
 static struct memmap_scratch scratch;
-static uint8_t ref[MAXF];
-static uint32_t ref_free, ref_res, ref_alloc;
-static struct { uint32_t pa, n; } runs[MAXF];
-static size_t nruns;
 
-static void take(uint32_t pa, uint32_t n, uint32_t align, uint32_t limit)
+void pmm_ref_fail(const char *fmt, ...)
 {
-	CHECK(pa % align == 0);
-	CHECK(!limit || (uint64_t)pa + (uint64_t)n * PG_SIZE <= limit);
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t f = (pa >> PG_SHIFT) + i;
-		CHECK(f < MAXF && ref[f] == R_FREE);
-		ref[f] = R_ALLOC;
-	}
-	ref_free -= n;
-	ref_alloc += n;
-	runs[nruns].pa = pa;
-	runs[nruns++].n = n;
-}
-
-static bool ref_has_run(uint32_t n, uint32_t align, uint32_t limit)
-{
-	uint32_t a = align / PG_SIZE, hi = MAXF;
-	if (limit && limit / PG_SIZE < hi) hi = limit / PG_SIZE;
-	for (uint32_t s = 0; s + n <= hi; s += a) {
-		uint32_t i = 0;
-		while (i < n && ref[s + i] == R_FREE) i++;
-		if (i == n) return true;
-	}
-	return false;
-}
-
-static void check_counts(void)
-{
-	CHECK(pmm_free_count() == ref_free);
-	CHECK(pmm_reserved_count() == ref_res);
-	CHECK(pmm_allocated_count() == ref_alloc);
-	CHECK(pmm_usable_count() == ref_free + ref_res + ref_alloc);
-}
-
-static void mark_ref_reserved(phys_addr_t s, phys_addr_t e)
-{
-	if (e <= s) return;
-	for (phys_addr_t f = s / PG_SIZE; f < PG_ROUND_UP(e) / PG_SIZE && f < MAXF; f++)
-		if (ref[f] == R_FREE) { ref[f] = R_RESERVED; ref_res++; ref_free--; }
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "fuzz_pmm: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -99,61 +66,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(strncmp(host_panic_msg, "pmm: no usable RAM", 18) == 0);
 		return 0;
 	}
-	/* The reference, from the map and the reservation rule (first taker counts). */
-	memset(ref, R_NOT_RAM, sizeof ref);
-	ref_free = ref_res = ref_alloc = 0;
-	nruns = 0;
-	for (size_t i = 0; i < map.count; i++)
-		if (map.range[i].type == MEMMAP_USABLE)
-			for (phys_addr_t f = map.range[i].start / PG_SIZE; f < map.range[i].end / PG_SIZE; f++) { ref[f] = R_FREE; ref_free++; }
-	mark_ref_reserved(0, 0x100000);
-	for (size_t i = 0; i < nreg; i++) mark_ref_reserved(reg[i].start, reg[i].end);
-	mark_ref_reserved(pmm_bitmap_phys(), (phys_addr_t)pmm_bitmap_phys() + pmm_bitmap_bytes());
-	check_counts();
+	pmm_ref_init(&map, reg, nreg);
+	pmm_ref_check_counts();
 
 	for (; o + 4 <= size; o += 4) {
 		uint8_t op = data[o] % 7, a = data[o + 1], b = data[o + 2], c = data[o + 3];
 		switch (op) {
 		case 0: {
 			uint32_t pa = pmm_alloc_frame();
-			if (pa) take(pa, 1, PG_SIZE, 0);
-			else CHECK(ref_free == 0);
+			if (pa) pmm_ref_take(pa, 1, PG_SIZE, 0);
+			else CHECK(pmm_ref.free == 0);
 			break;
 		}
 		case 1: {
 			uint32_t n = 1 + a % 64, align = (uint32_t)PG_SIZE << (b % 12), limit = c < 128 ? 0 : (uint32_t)(c - 128) << 19;
 			uint32_t pa = pmm_alloc_frames(n, align, limit);
-			if (pa) take(pa, n, align, limit);
-			else CHECK(!ref_has_run(n, align, limit));
+			if (pa) pmm_ref_take(pa, n, align, limit);
+			else CHECK(!pmm_ref_has_run(n, align, limit));
 			break;
 		}
 		case 2: case 3: {
-			if (!nruns) break;
-			size_t i = (size_t)(a << 8 | b) % nruns;
-			uint32_t pa = runs[i].pa, n = runs[i].n, first = 0, cnt = n;
+			if (!pmm_ref.nruns) break;
+			size_t i = (size_t)(a << 8 | b) % pmm_ref.nruns;
+			uint32_t n = pmm_ref.runs[i].n, first = 0, cnt = n;
 			if (op == 3 && n > 1) { first = c % n; cnt = 1 + (uint32_t)(c / 7) % (n - first); }
-			if (cnt == 1) pmm_free_frame(pa + first * PG_SIZE); else pmm_free_frames(pa + first * PG_SIZE, cnt);
-			for (uint32_t k = 0; k < cnt; k++) ref[(pa >> PG_SHIFT) + first + k] = R_FREE;
-			ref_free += cnt;
-			ref_alloc -= cnt;
-			runs[i] = runs[--nruns];
-			if (first) { runs[nruns].pa = pa; runs[nruns++].n = first; }
-			if (first + cnt < n) { runs[nruns].pa = pa + (first + cnt) * PG_SIZE; runs[nruns++].n = n - first - cnt; }
+			pmm_ref_free_run(i, first, cnt, cnt == 1);
 			break;
 		}
 		case 4: {
 			uint32_t f = (uint32_t)(a << 8 | b) % (MAXF + 16), pa = (f << PG_SHIFT) + (c == 0xFF ? 8 : 0);
-			if (f < MAXF && ref[f] == R_ALLOC && c != 0xFF) break; /* legal: not misuse */
-			CHECK(HOST_EXPECT_PANIC(pmm_free_frame(pa)));
-			char want[16];
-			snprintf(want, sizeof want, "0x%08x", pa);
-			CHECK(strstr(host_panic_msg, want) != NULL);
+			pmm_ref_misuse_free(pa); /* unless legal: an allocated frame, aligned */
 			break;
 		}
 		case 5: {
 			uint32_t f = (uint32_t)(a << 8 | b) % MAXF, n = 1 + c % 16;
 			bool any_alloc = false;
-			for (uint32_t k = f; k < f + n && k < MAXF; k++) any_alloc |= ref[k] == R_ALLOC;
+			for (uint32_t k = f; k < f + n && k < MAXF; k++) any_alloc |= pmm_ref_state(k) == REF_ALLOC;
 			if (pmm_reservation_count() == PMM_MAX_RESERVATIONS) {
 				CHECK(HOST_EXPECT_PANIC(pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT)));
 			} else if (any_alloc) {
@@ -161,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				CHECK(strstr(host_panic_msg, "allocated") != NULL);
 			} else {
 				pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
-				mark_ref_reserved((phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
+				pmm_ref_reserve((phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
 			}
 			break;
 		}
@@ -169,12 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(HOST_EXPECT_PANIC(pmm_alloc_frames(1, (uint32_t)PG_SIZE * (3 + 2 * (a % 8)), 0)));
 			break;
 		}
-		check_counts();
+		pmm_ref_check_counts();
 	}
-	for (uint32_t f = 0; f < MAXF; f++) {
-		static const enum pmm_frame_state want[] = { PMM_FRAME_NOT_RAM, PMM_FRAME_FREE, PMM_FRAME_ALLOCATED, PMM_FRAME_RESERVED };
-		CHECK(pmm_frame_state(f << PG_SHIFT) == want[ref[f]]);
-	}
-	CHECK(pmm_check() == 0);
+	pmm_ref_check_frames(MAXF);
 	return 0;
 }

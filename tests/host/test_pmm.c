@@ -485,8 +485,8 @@ static void test_run_next_fit(void **state)
 /* Single-frame alloc and free write the level-1 and level-2 summary bits of their word whether
  * or not the word went empty or non-empty (no branch on it to mispredict: summary_write_low), so
  * at 4 GiB and 99% full (random) every free and every alloc through the hint reads exactly three
- * words: the frame's word, its level-1 word and its level-2 word. (Before: 1 or 2, depending on
- * the word's state: the mispredicted branch made pmm-4g-90-clustered-single-pool 13.7 ns, now 8.5.) */
+ * words: the frame's word, its level-1 word and its level-2 word (not 1 or 2 depending on the
+ * word's state: docs/pmm.md section 6 says why). */
 static void test_single_frame_fixed_cost(void **state)
 {
 	(void)state;
