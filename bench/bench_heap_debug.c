@@ -1,6 +1,6 @@
 /*
  * bench_heap_debug.c - our heap compiled a second time, with HEAP_DEBUG=1, into the same
- * benchmark process: every external symbol of mm/heap.c and mm/heap_debug.c gets a dbg_
+ * benchmark process: every external symbol of mm/heap*.c gets a dbg_
  * prefix so that the release build (linked normally) and this one can be timed side by side.
  */
 #undef HEAP_DEBUG
@@ -23,5 +23,10 @@
 #define heap_panic_block    dbg_heap_panic_block
 #define heap_panic_pointer  dbg_heap_panic_pointer
 #define heap_check_poison   dbg_heap_check_poison
+#define heap_grow           dbg_heap_grow
+#define heap_shrink         dbg_heap_shrink
+#define heap_cache_flush    dbg_heap_cache_flush
 #include "mm/heap.c"
+#include "mm/heap_grow.c"
+#include "mm/heap_realloc.c"
 #include "mm/heap_debug.c"

@@ -58,11 +58,11 @@
  * time (heap.c, cache_gc_step). The per-list share keeps the cache fair: with
  * only a global limit, a full cache admits a small block more often than a large one (it
  * fits in the room one hit leaves), so under FIFO frees the large sizes' lists drained for
- * good and the cache served 38% of allocations instead of 93% (bench-heap small-fifo). An
+ * good and the cache served a fraction of the allocations it serves now. An
  * allocation whose own list is empty takes the head of the next size's list, or of the one
  * after (at most 2 * HEAP_ALIGN bytes wasted), before it falls back to TLSF. 1 KiB, not 512 B:
- * on mixed-lifo the TLSF share of operations fell from 15% to 9% (0.89x glibc, was a tie);
- * larger limits pinned enough memory in cached blocks to cost footprint (docs/heap.md). */
+ * fewer operations on mixed sizes reach TLSF; larger limits pinned enough memory in cached
+ * blocks to cost footprint (docs/heap.md, "Design", has the figures). */
 #define HEAP_CACHE_MAX_BLOCK 1024u
 #define HEAP_CACHE_CLASSES   (HEAP_CACHE_MAX_BLOCK / HEAP_ALIGN + 1)
 #define HEAP_CACHE_SHARE     8u
@@ -97,7 +97,7 @@ struct heap {
 	uintptr_t first, sentinel;          /* first block; zero-size used block at end - header */
 	uintptr_t top;                      /* [top, sentinel) is the wilderness: free, with no
 					     * block header, not in the lists; the block below it
-					     * is never free (heap.c, carve) */
+					     * is never free (heap_tlsf.h, carve) */
 	struct heap_backend backend;
 	size_t grow_min;                    /* smallest growth in bytes (page multiple) */
 	size_t shrink_threshold;            /* give pages back when the free tail is at least this

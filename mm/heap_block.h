@@ -13,7 +13,7 @@
  *   debug   (HEAP_DEBUG=1), header = 4 words:  [caller][requested][magic][size|flags][payload ...]
  *   free block:  [header][next free][prev free][poison (debug) ...][footer = size]
  *   the heap:    [first block] ... [last block][wilderness][sentinel]  (the wilderness, from
- *                h->top to the sentinel, has no header and is in no list: heap.c, carve)
+ *                h->top to the sentinel, has no header and is in no list: heap_tlsf.h, carve)
  *   cached block (BLK_CACHED, used for TLSF): [header][next cached][poison (debug) ...]
  *
  * In debug builds magic is HEAP_MAGIC_LIVE or HEAP_MAGIC_FREE xor'ed with the payload address
@@ -108,7 +108,7 @@ uintptr_t heap_find_not(uintptr_t at, int byte, size_t n);
  * free site (heap_debug.c). */
 void heap_check_poison(uintptr_t b, size_t size, uintptr_t from, uintptr_t to);
 
-/* Report helpers shared by heap.c and heap_debug.c (heap_debug.c). */
+/* Report helpers shared by the heap's files (heap_debug.c). */
 const char *heap_site_name(uintptr_t addr, uintptr_t *off);
 void heap_panic_block(const char *what, uintptr_t p, uintptr_t b, uintptr_t caller)
 	__attribute__((noreturn));

@@ -26,7 +26,7 @@ struct slot {
 
 /* The pattern covers the first and last 256 bytes and every 256th byte between: enough to
  * see blocks overlap or move wrongly while keeping megabyte blocks cheap under ASan (the
- * model test in tests/host/test_heap.c checks every byte). */
+ * model test in tests/host/test_heap_model.c checks every byte). */
 /* Pattern loops are not what the fuzzer should learn from: keep coverage hooks out of them. */
 #define NO_COVERAGE __attribute__((no_sanitize("coverage")))
 
