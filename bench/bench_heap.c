@@ -3,14 +3,14 @@
  * glibc malloc, jemalloc and mimalloc in ONE process, replaying the same seeded traces
  * (bench_heap_trace.c): small / mixed / large sizes, each with LIFO, FIFO and random lifetimes.
  *
- * Method (shared/notes/memory.md, "benchmark design"): every allocator replays every trace
+ * Method (docs/heap.md, "Benchmark"): every allocator replays every trace
  * once to warm up, then REPS times in rotated order (A B C D E, E D C B A, ...). Each
  * malloc/free call is timed alone with the TSC (the mean cost of an empty timed region
  * is subtracted), so the pattern fill and check that every block gets - outside the timed
  * region - cost nothing to any allocator. Reported per trace and allocator: medians over the
  * repetitions of the mean ns per operation, of the p99.9 and of the maximum single-operation
- * latency (each its own median: one repetition's p99.9 moves by 30% on this shared machine).
- * The TSC this runs on may tick coarsely (in steps of ~10 ns in the VMs we use): a mean over
+ * latency (each its own median: one repetition's p99.9 moves a lot on a shared machine).
+ * The TSC this runs on may tick coarsely (docs/heap.md gives the step of ours): a mean over
  * many calls is still exact on average, a single call's latency is a multiple of the step. A
  * separate untimed pass measures peak footprint / peak live bytes:
  * ours = peak pages held from the backend; glibc = mallinfo2 arena + mmap'd bytes; jemalloc =
@@ -140,8 +140,7 @@ static size_t mi_footprint(void)
 /* "null": a do-nothing allocator (a stack of fixed 64 KiB slots) that replays like the others.
  * Its latencies are the harness's own floor - the timer, a call through a pointer, and whatever
  * the pattern fill and check around the timed calls leave behind - against which the others'
- * p99.9 can be read: in thirty runs on our development VM it was 40-291 ns on the large traces,
- * 10-90 ns on the others (docs/heap.md). */
+ * p99.9 can be read (docs/heap.md has its range over many runs). */
 #define NULL_SLOTS 4096u
 #define NULL_SLOT  (64u << 10)
 static char *null_pool;
@@ -333,9 +332,9 @@ static void calibrate(void)
 	ns_per_tick = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / (double)(t1 - t0);
 	/* The cost of an empty timed region, subtracted from every timed call: its MEAN over many
 	 * tries (those over twice the median, interrupts, left out). Not the median: where the TSC
-	 * ticks in coarse steps an empty region reads as one step or two (here 21 or 42 ticks,
-	 * 5% and 95% of tries), so the median (42) is off the mean (40.8) by a fraction of a step,
-	 * and subtracting it would bias every per-call figure by that much (0.6 ns here). */
+	 * ticks in coarse steps an empty region reads as one step or two, so the median is off the
+	 * mean by a fraction of a step, and subtracting it would bias every per-call figure by that
+	 * much (docs/heap.md, "Benchmark", has the figures). */
 	enum { N = 100001 };
 	static uint32_t d[N];
 	for (int i = 0; i < N; i++) {

@@ -1,7 +1,7 @@
 /*
  * bench_pmm.c - `make bench-pmm`: mm/pmm.c against the tutorial bitmap (bench/pmm_baseline.c) in
- * one process, on the same maps, fill patterns and seeded traces (shared/notes/memory.md, the
- * benchmark design).
+ * one process, on the same maps, fill patterns and seeded traces (docs/pmm.md section 8, the
+ * method and the figures).
  *
  * Machines: 16 MiB, 256 MiB, 1 GiB, 4 GiB, each with a PC-like map: RAM to 0x9FC00, EBDA and BIOS
  * ROM reserved, RAM from 1 MiB to the top (at most 3 GiB) ending in ACPI data and ACPI NVS ranges,
@@ -17,14 +17,14 @@
  *            chosen uniformly at random among ALL the frames allocated (the fill's and the churn's),
  *            the same seeded index sequence for both allocators. The free frames then move as each
  *            allocator's policy makes them: first fit from frame 0 packs the low frames and its
- *            free frames drift upward, so its scan grows (the cost the issue's ratio is about); ours
+ *            free frames drift upward, so its scan grows (the cost the ratio target is about); ours
  *            takes the frame just freed again (hint). The counts are fixed, not sized by time, so
  *            the drift is the same on every machine: a warm-up of 4 x the free frames (at most
  *            65536 operations), then 15 repetitions of 2048 measured operations, the state carried
  *            on from one to the next (the medians are of a still-drifting baseline, the same on
  *            every run). Each allocator runs as one phase (its warm-up, then its repetitions), not
  *            interleaved: the baseline's multi-millisecond blocks evicted ours' bitmap before each
- *            of its ~40 us blocks (ours measured 25-80 ns interleaved, 18-20 ns alone). Which slot
+ *            of its much shorter blocks (docs/pmm.md section 8 has the figures). Which slot
  *            of the held list to free is drawn 8 operations early and prefetched: that bookkeeping
  *            is the harness's (a kernel has the address in hand), so a cache miss on the 4 MiB
  *            list is charged to neither allocator. Run last on each fill, because it moves the
@@ -453,7 +453,7 @@ int main(int argc, char **argv)
 				}
 			}
 	}
-	/* Targets (the issue's): single alloc+free at 4 GiB and 99% full < 50 ns and ratio < 0.01; no
+	/* Targets (docs/pmm.md section 8): single alloc+free at 4 GiB and 99% full < 50 ns and ratio < 0.01; no
 	 * case slower than the baseline; init of 4 GiB < 1 ms. */
 	printf("\ntargets:\n");
 	int slower = 0;

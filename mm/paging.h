@@ -23,7 +23,7 @@
  * Functions return 0 or a negative PAGING_E* code (paging_strerror names it); corruption and misuse
  * that cannot be reported (destroying the current space) go to mm_panic.
  *
- * Typical use (helper D's heap growth):
+ * Typical use (the heap's growth, kernel/mm/heap_setup.c):
  *     uint32_t pa = pmm_alloc_frame();
  *     int err = paging_map(va, pa, PTE_W);          // va in [KHEAP_START, KHEAP_END)
  *     if (err) ... paging_strerror(err) ...

@@ -25,8 +25,7 @@
  *     assert_non_null(strstr(host_panic_msg, "0x00200000"));
  * Code run inside HOST_EXPECT_PANIC is abandoned half-way by the longjmp: only use it for calls
  * that are meant to panic, and re-initialise the module under test if it may have been left
- * inconsistent. Helpers D and E: link this file instead of a private env when convenient; small
- * additive edits are welcome (keep the existing names and behaviour).
+ * inconsistent.
  */
 #ifndef TESTS_HOST_HOST_ENV_H
 #define TESTS_HOST_HOST_ENV_H
