@@ -53,8 +53,6 @@
 #include "mm/pmm.h"
 #include "tests/host/host_env.h"
 
-#define MiB 0x100000ull
-#define GiB 0x40000000ull
 #define REPS 15
 #define MAX_CASES 400
 
@@ -218,82 +216,65 @@ static inline uint32_t churn_index(struct churn *c, const uint32_t *held)
 	return k;
 }
 
-/* run_ours and run_base are the same loop written twice on purpose: direct calls, so each
- * allocator's fast path is timed as a caller would see it (inlined bookkeeping, no indirect call
- * through a table of function pointers that would add the same cost to both and shrink the ratio). */
-static void run_ours(enum op op, uint32_t count)
+/* One loop for both allocators, stamped out twice by run_ours and run_base: `ours` is a constant
+ * in each, so every choice below folds away and each allocator's calls are direct calls, timed
+ * as a caller would see them (inlined bookkeeping, no indirect call through a table of function
+ * pointers that would add the same cost to both and shrink the ratio). */
+static inline __attribute__((always_inline)) void run_ops(bool ours, enum op op, uint32_t count)
 {
+/* The arrays are read from their globals at each use, as a loop written for one allocator would. */
+#define held  (ours ? held_ours : held_base)
+#define pool  (ours ? pool_ours : pool_base)
+#define churn (ours ? &churn_ours : &churn_base)
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t pa;
 		switch (op) {
 		case OP_SINGLE: {
-			pa = pmm_alloc_frame();
+			pa = ours ? pmm_alloc_frame() : base_alloc_frame();
 			if (!pa) { fails++; break; }
-			held_ours[nheld] = pa;
-			uint32_t k = churn_index(&churn_ours, held_ours);
-			pmm_free_frame(held_ours[k]);
-			held_ours[k] = held_ours[nheld];
+			held[nheld] = pa;
+			uint32_t k = churn_index(churn, held);
+			if (ours) pmm_free_frame(held[k]); else base_free_frame(held[k]);
+			held[k] = held[nheld];
 			break;
 		}
 		case OP_SINGLE_POOL: {
-			pa = pmm_alloc_frame();
+			pa = ours ? pmm_alloc_frame() : base_alloc_frame();
 			if (!pa) { fails++; break; }
 			uint32_t k = trace[i % TRACE_LEN] % pool_n;
-			pmm_free_frame(pool_ours[k]);
-			pool_ours[k] = pa;
+			if (ours) pmm_free_frame(pool[k]); else base_free_frame(pool[k]);
+			pool[k] = pa;
 			break;
 		}
 		case OP_RUN16:
-			if ((pa = pmm_alloc_frames(16, 64 * 1024, 0))) pmm_free_frames(pa, 16); else fails++;
+			pa = ours ? pmm_alloc_frames(16, 64 * 1024, 0) : base_alloc_frames(16, 64 * 1024, 0);
+			if (!pa) fails++;
+			else if (ours) pmm_free_frames(pa, 16);
+			else base_free_frames(pa, 16);
 			break;
 		case OP_RUN1024:
-			if ((pa = pmm_alloc_frames(1024, 4 * MiB, 0))) pmm_free_frames(pa, 1024); else fails++;
+			pa = ours ? pmm_alloc_frames(1024, 4 * MiB, 0) : base_alloc_frames(1024, 4 * MiB, 0);
+			if (!pa) fails++;
+			else if (ours) pmm_free_frames(pa, 1024);
+			else base_free_frames(pa, 1024);
 			break;
 		case OP_DMA:
-			if ((pa = pmm_alloc_frames(1, 0, PMM_DMA_LIMIT))) pmm_free_frame(pa); else fails++;
+			pa = ours ? pmm_alloc_frames(1, 0, PMM_DMA_LIMIT) : base_alloc_frames(1, PG_SIZE, PMM_DMA_LIMIT);
+			if (!pa) fails++;
+			else if (ours) pmm_free_frame(pa);
+			else base_free_frame(pa);
 			break;
 		case NOPS:
 			break;
 		}
 	}
+#undef held
+#undef pool
+#undef churn
 }
 
-static void run_base(enum op op, uint32_t count)
-{
-	for (uint32_t i = 0; i < count; i++) {
-		uint32_t pa;
-		switch (op) {
-		case OP_SINGLE: {
-			pa = base_alloc_frame();
-			if (!pa) { fails++; break; }
-			held_base[nheld] = pa;
-			uint32_t k = churn_index(&churn_base, held_base);
-			base_free_frame(held_base[k]);
-			held_base[k] = held_base[nheld];
-			break;
-		}
-		case OP_SINGLE_POOL: {
-			pa = base_alloc_frame();
-			if (!pa) { fails++; break; }
-			uint32_t k = trace[i % TRACE_LEN] % pool_n;
-			base_free_frame(pool_base[k]);
-			pool_base[k] = pa;
-			break;
-		}
-		case OP_RUN16:
-			if ((pa = base_alloc_frames(16, 64 * 1024, 0))) base_free_frames(pa, 16); else fails++;
-			break;
-		case OP_RUN1024:
-			if ((pa = base_alloc_frames(1024, 4 * MiB, 0))) base_free_frames(pa, 1024); else fails++;
-			break;
-		case OP_DMA:
-			if ((pa = base_alloc_frames(1, 4096, PMM_DMA_LIMIT))) base_free_frame(pa); else fails++;
-			break;
-		case NOPS:
-			break;
-		}
-	}
-}
+static void run_ours(enum op op, uint32_t count) { run_ops(true, op, count); }
+static void run_base(enum op op, uint32_t count) { run_ops(false, op, count); }
 
 static int cmp_double(const void *a, const void *b)
 {

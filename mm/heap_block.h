@@ -52,7 +52,6 @@ static inline bool blk_is_cached(uintptr_t b) { return (*blk_sizew(b) & BLK_CACH
 static inline bool blk_prev_is_free(uintptr_t b) { return (*blk_sizew(b) & BLK_PREV_FREE) != 0; }
 static inline uintptr_t blk_payload(uintptr_t b) { return b + BLK_HDR; }
 static inline uintptr_t blk_from_payload(uintptr_t p) { return p - BLK_HDR; }
-static inline uintptr_t blk_next(uintptr_t b) { return b + blk_size(b); }
 /* Valid only when blk_prev_is_free(b): the predecessor's footer is the word before b. */
 static inline uintptr_t blk_prev(uintptr_t b) { return b - ((uintptr_t *)b)[-1]; }
 

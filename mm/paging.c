@@ -66,7 +66,9 @@ vmspace_t paging_current_space(void)
 	return paging_current_pd;
 }
 
-pte_t *paging_walk(vmspace_t space, uint32_t va, bool create, int *err)
+/* The PTE slot for va in space. With create, a missing table is allocated (subject to the
+ * shared-kernel-table rule). On failure returns NULL and sets *err. */
+static pte_t *paging_walk(vmspace_t space, uint32_t va, bool create, int *err)
 {
 	pde_t *pd = paging_dir(space);
 	pde_t pde = pd[PDX(va)];

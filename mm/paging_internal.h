@@ -1,7 +1,8 @@
 /*
  * paging_internal.h - what mm/paging.c and mm/vmspace.c share and nobody else should use: the
  * way to reach a directory or a table (mm_phys_to_virt: the direct map in the kernel, simulated
- * RAM on the host), the walk, and the bookkeeping of spaces.
+ * RAM on the host), a cleared frame for a new table, the argument check and TLB flush of a
+ * change, and the bookkeeping of spaces.
  */
 #ifndef MM_PAGING_INTERNAL_H
 #define MM_PAGING_INTERNAL_H
@@ -30,10 +31,6 @@ static inline pte_t *paging_table(uint32_t table_pa)
 /* A frame from the PMM below mm_direct_limit() (so that it can be reached), cleared; 0 when
  * there is none. */
 uint32_t paging_alloc_zeroed_frame(void);
-
-/* The PTE slot for va in space. With create, a missing table is allocated (subject to the
- * shared-kernel-table rule). On failure returns NULL and sets *err. */
-pte_t *paging_walk(vmspace_t space, uint32_t va, bool create, int *err);
 
 /* Argument checks common to map/unmap/protect: 0 or a PAGING_E* code. */
 int paging_check_va(vmspace_t space, uint32_t va);

@@ -37,6 +37,11 @@
 
 #include "mm/mm_env.h"
 
+/* Sizes for the maps and addresses of tests and benchmarks (64-bit, as phys_addr_t). */
+#define KiB 0x400ull
+#define MiB 0x100000ull
+#define GiB 0x40000000ull
+
 #define HOST_RAM_DEFAULT  0x100000000ull
 #define HOST_LOG_CAPACITY 65536
 #define HOST_INVLPG_LOG   64

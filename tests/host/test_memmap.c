@@ -17,10 +17,6 @@
 #include "mm/memmap.h"
 #include "tests/host/host_env.h"
 
-#define KiB 0x400ull
-#define MiB 0x100000ull
-#define GiB 0x40000000ull
-
 static struct memmap map;
 static struct memmap_scratch scratch;
 
