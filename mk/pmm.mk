@@ -14,10 +14,13 @@ PMM_FUZZ_DIR   := $(BUILD)/fuzz
 PMM_BENCH_DIR  := $(BUILD)/bench
 PMM_SRCS       := mm/memmap.c mm/pmm.c mm/pmm_init.c mm/pmm_debug.c tests/host/host_env.c
 PMM_HDRS       := mm/memmap.h mm/pmm.h mm/pmm_internal.h mm/mm_env.h tests/host/host_env.h include/multiboot.h
-PMM_HOST_TESTS := $(PMM_HOST_DIR)/test_memmap $(PMM_HOST_DIR)/test_pmm $(PMM_HOST_DIR)/test_pmm_model
+PMM_HOST_TESTS := $(PMM_HOST_DIR)/test_memmap $(PMM_HOST_DIR)/test_pmm $(PMM_HOST_DIR)/test_pmm_cost \
+                  $(PMM_HOST_DIR)/test_pmm_model
 PMM_FUZZERS    := $(PMM_FUZZ_DIR)/fuzz_memmap $(PMM_FUZZ_DIR)/fuzz_pmm
-# The model test and the fuzzer check the allocator against the same reference model.
+# The model test and the fuzzer check the allocator against the same reference model; the unit
+# tests and the cost tests run on the same machines.
 PMM_REF        := tests/host/pmm_ref.c tests/host/pmm_ref.h
+PMM_TEST_MAPS  := tests/host/pmm_test_maps.c tests/host/pmm_test_maps.h
 # One compile-and-link per program, so the per-object dependency files of HCFLAGS do not apply.
 PMM_HCFLAGS    := $(filter-out -MMD -MP,$(HCFLAGS))
 
@@ -35,6 +38,7 @@ $(PMM_FUZZERS): $(PMM_FUZZ_DIR)/%: tests/fuzz/%.c $(PMM_SRCS) $(PMM_HDRS) | deps
 	  -o $@ $(filter %.c,$^)
 
 $(PMM_HOST_DIR)/test_pmm_model $(PMM_FUZZ_DIR)/fuzz_pmm: $(PMM_REF)
+$(PMM_HOST_DIR)/test_pmm $(PMM_HOST_DIR)/test_pmm_cost: $(PMM_TEST_MAPS)
 
 # `make fuzz`: each harness for FUZZ_SECONDS, keeping its corpus between runs.
 fuzz-memmap fuzz-pmm: fuzz-%: $(PMM_FUZZ_DIR)/fuzz_%

@@ -1,9 +1,8 @@
 /*
- * test_pmm.c - host unit tests (cmocka, ASan, UBSan) of the frame allocator mm/pmm.c: init and
+ * test_pmm.c - host unit tests (cmocka, ASan, UBSan) of the frame allocator mm/pmm*.c: init and
  * the exact accounting, bitmap placement, every API call, every misuse (the panic must name the
- * frame and the caller), the non-panicking queries, and the search cost in bitmap words touched
- * (machine independent: a single allocation at 4 GiB and 99% full reads a handful of words).
- * Simulated RAM comes from tests/host/host_env.c.
+ * frame and the caller) and the non-panicking queries. The search cost is in test_pmm_cost.c,
+ * the random model test in test_pmm_model.c. Simulated RAM comes from tests/host/host_env.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,34 +16,7 @@
 
 #include "mm/pmm.h"
 #include "tests/host/host_env.h"
-
-static struct memmap map;
-static struct memmap_scratch scratch;
-
-static void setup_map(const struct memmap_range *raw, size_t n)
-{
-	memmap_sanitise(&map, raw, n, &scratch);
-}
-
-/* A PC-like map of `top` bytes: low RAM to 0x9FC00, EBDA, BIOS ROM, RAM from 1 MiB with an ACPI
- * range at its end, and for big machines the 3-4 GiB PCI hole. */
-static void pc_map(phys_addr_t top)
-{
-	struct memmap_range raw[8];
-	size_t n = 0;
-	raw[n++] = (struct memmap_range){ 0, 0x9FC00, MEMMAP_USABLE };
-	raw[n++] = (struct memmap_range){ 0x9FC00, 0xA0000, MEMMAP_RESERVED };
-	raw[n++] = (struct memmap_range){ 0xF0000, 0x100000, MEMMAP_RESERVED };
-	phys_addr_t ram_end = top > 3 * GiB ? 3 * GiB : top;
-	raw[n++] = (struct memmap_range){ 1 * MiB, ram_end - 128 * KiB, MEMMAP_USABLE };
-	raw[n++] = (struct memmap_range){ ram_end - 128 * KiB, ram_end, MEMMAP_ACPI_DATA };
-	if (top > 3 * GiB) {
-		raw[n++] = (struct memmap_range){ 0xFEC00000, 0xFEC01000, MEMMAP_RESERVED };
-		raw[n++] = (struct memmap_range){ 0xFFFC0000, 4 * GiB, MEMMAP_RESERVED };
-		raw[n++] = (struct memmap_range){ 4 * GiB, 4 * GiB + (top - 3 * GiB), MEMMAP_USABLE };
-	}
-	setup_map(raw, n);
-}
+#include "tests/host/pmm_test_maps.h"
 
 static const struct pmm_region kernel_regions[] = {
 	{ "kernel", 0x100000, 0x100000 + 300 * KiB },
@@ -53,19 +25,11 @@ static const struct pmm_region kernel_regions[] = {
 	{ "module", 0x200000, 0x200000 + 40 * KiB + 1 },
 };
 
-static void init_quiet(const struct pmm_region *r, size_t n)
-{
-	host_log_quiet = true;
-	host_log_clear();
-	pmm_init(&map, r, n);
-	host_log_quiet = false;
-}
-
 static int setup_128m(void **state)
 {
 	(void)state;
-	pc_map(128 * MiB);
-	init_quiet(kernel_regions, 4);
+	pmm_test_pc_map(128 * MiB);
+	pmm_test_init_quiet(kernel_regions, 4);
 	return 0;
 }
 
@@ -76,7 +40,7 @@ static void test_init_accounting(void **state)
 	(void)state;
 	uint32_t usable = 159 + (128 * MiB - 128 * KiB - 1 * MiB) / PG_SIZE;
 	assert_int_equal(pmm_usable_count(), usable);
-	assert_int_equal(memmap_usable_frames(&map), usable);
+	assert_int_equal(memmap_usable_frames(&pmm_test_map), usable);
 	/* low-1mib 159 usable frames, kernel 75, multiboot-info 0 (inside low-1mib), cmdline 0
 	 * (inside the kernel), module 11, bitmap: 32736 frames -> 1023 + 32 + 1 words -> 2 frames. */
 	assert_int_equal(pmm_bitmap_bytes(), (1023 + 32 + 1) * 4);
@@ -113,20 +77,20 @@ static void test_bitmap_placement_avoids_regions(void **state)
 	assert_int_equal(pmm_bitmap_phys(), 0x14B000);
 	/* Regions filling 1-8 MiB except a one-frame gap: the 2-frame bitmap must skip the gap. */
 	struct pmm_region r[] = { { "a", 1 * MiB, 4 * MiB }, { "b", 4 * MiB + 4096, 8 * MiB } };
-	init_quiet(r, 2);
+	pmm_test_init_quiet(r, 2);
 	assert_int_equal(pmm_bitmap_phys(), 8 * MiB);
 	assert_int_equal(pmm_frame_state(4 * MiB), PMM_FRAME_FREE);
 	assert_int_equal(pmm_check(), 0);
 	/* Usable RAM only below 1 MiB: nowhere to put the bitmap. */
 	struct memmap_range low[] = { { 0, 0x9F000, MEMMAP_USABLE } };
-	setup_map(low, 1);
+	pmm_test_set_map(low, 1);
 	host_log_quiet = true;
-	assert_true(HOST_EXPECT_PANIC(pmm_init(&map, NULL, 0)));
+	assert_true(HOST_EXPECT_PANIC(pmm_init(&pmm_test_map, NULL, 0)));
 	assert_non_null(strstr(host_panic_msg, "bitmap"));
 	/* No usable RAM at all. */
 	struct memmap_range none[] = { { 0, 64 * MiB, MEMMAP_RESERVED } };
-	setup_map(none, 1);
-	assert_true(HOST_EXPECT_PANIC(pmm_init(&map, NULL, 0)));
+	pmm_test_set_map(none, 1);
+	assert_true(HOST_EXPECT_PANIC(pmm_init(&pmm_test_map, NULL, 0)));
 	assert_non_null(strstr(host_panic_msg, "no usable RAM"));
 	host_log_quiet = false;
 }
@@ -140,7 +104,7 @@ static void test_overlapping_reservations_count_once(void **state)
 		{ "c", 16 * MiB, 18 * MiB },                 /* entirely inside a + b */
 		{ "d", 127 * MiB, 200 * MiB },               /* crosses the ACPI range and the top */
 	};
-	init_quiet(r, 4);
+	pmm_test_init_quiet(r, 4);
 	struct pmm_reservation v;
 	assert_true(pmm_reservation_get(1, &v));
 	assert_int_equal(v.frames, 256);
@@ -370,144 +334,6 @@ static void test_frame_state_queries(void **state)
 	assert_int_equal(pmm_frames_covered(), (128 * MiB - 128 * KiB) / PG_SIZE);
 }
 
-/* ---- search cost (bitmap words touched) ------------------------------------------------------ */
-
-/* Allocate everything except `keep` frames chosen by pick(i) and return how many were kept. */
-static void fill_4g(bool top_only)
-{
-	pc_map(4 * GiB);
-	init_quiet(NULL, 0);
-	static uint32_t frames[1u << 20];
-	size_t n = 0;
-	uint32_t pa;
-	while ((pa = pmm_alloc_frame()) != 0) frames[n++] = pa;
-	srand(7);
-	size_t keep = n / 100; /* 99% full */
-	if (top_only) {
-		/* free only the highest 1% */
-		uint32_t hi = 0;
-		for (size_t i = 0; i < n; i++) if (frames[i] > hi) hi = frames[i];
-		for (size_t i = 0; i < n && keep; i++)
-			if (frames[i] > hi - (uint32_t)keep * PG_SIZE) { pmm_free_frame(frames[i]); keep--; }
-	} else {
-		for (size_t i = n - 1; i > 0; i--) {
-			size_t j = (size_t)rand() % (i + 1);
-			uint32_t t = frames[i]; frames[i] = frames[j]; frames[j] = t;
-		}
-		for (size_t i = 0; i < keep; i++) pmm_free_frame(frames[i]);
-	}
-	assert_int_equal(pmm_check(), 0);
-}
-
-static void check_single_alloc_cost(void)
-{
-	/* Worst case without the hint: the hint word empty -> summary walk from 16 MiB: at most two
-	 * words per level (4 levels) plus the hint word; the summary update on a word becoming full
-	 * reads one word per level. Bound: 1 + 8 + 4 = 13. Measure 2000 allocations, each one. */
-	for (int i = 0; i < 2000; i++) {
-		uint64_t before = pmm_words_touched();
-		uint32_t pa = pmm_alloc_frame();
-		assert_int_not_equal(pa, 0);
-		uint64_t cost = pmm_words_touched() - before;
-		if (cost > 13) fail_msg("allocation %d touched %llu words", i, (unsigned long long)cost);
-	}
-	/* alloc+free pairs at steady state: the hint makes them one word each (plus summaries). */
-	uint64_t before = pmm_words_touched();
-	for (int i = 0; i < 1000; i++) pmm_free_frame(pmm_alloc_frame());
-	assert_true(pmm_words_touched() - before <= 1000 * 8);
-}
-
-static void test_cost_4g_99_top(void **state)
-{
-	(void)state;
-	fill_4g(true);
-	check_single_alloc_cost();
-	/* Contiguous, aligned: first window found after a few summary steps, not a scan of 32768 words. */
-	uint64_t before = pmm_words_touched();
-	uint32_t r = pmm_alloc_frames(16, 64 * KiB, 0);
-	assert_int_not_equal(r, 0);
-	assert_true(pmm_words_touched() - before <= 64);
-	/* Below 16 MiB there is nothing: refusing must not scan the whole bitmap either. */
-	before = pmm_words_touched();
-	assert_int_equal(pmm_alloc_frames(1, 0, PMM_DMA_LIMIT), 0);
-	assert_true(pmm_words_touched() - before <= 16);
-}
-
-static void test_cost_4g_99_random(void **state)
-{
-	(void)state;
-	fill_4g(false);
-	check_single_alloc_cost();
-}
-
-static void test_cost_16m_empty(void **state)
-{
-	(void)state;
-	pc_map(16 * MiB);
-	init_quiet(NULL, 0);
-	check_single_alloc_cost();
-}
-
-/* Runs above 16 MiB are next fit: the search starts where the last run was found. A run that is
- * freed and asked for again is found again at once, instead of walking every crowded word between
- * 16 MiB and it (bench case pmm-1g-99-clustered-run16 was slower than first fit before this). */
-static void test_run_next_fit(void **state)
-{
-	(void)state;
-	pc_map(1 * GiB);
-	init_quiet(NULL, 0);
-	while (pmm_alloc_frame() != 0) {}
-	/* One free frame in every word from 16 MiB to 512 MiB (no 16-frame window there: every
-	 * word looks promising to the summaries), and two free 64 KiB windows at 768 MiB. */
-	for (uint32_t pa = 16 * MiB; pa < 512 * MiB; pa += 32 * PG_SIZE) pmm_free_frame(pa);
-	pmm_free_frames(768 * MiB, 32);
-	uint64_t before = pmm_words_touched();
-	uint32_t r1 = pmm_alloc_frames(16, 64 * KiB, 0);
-	uint64_t first = pmm_words_touched() - before;
-	assert_int_equal(r1, 768 * MiB);
-	pmm_free_frames(r1, 16);
-	before = pmm_words_touched();
-	assert_int_equal(pmm_alloc_frames(16, 64 * KiB, 0), r1);
-	uint64_t again = pmm_words_touched() - before;
-	print_message("run of 16 behind 3968 crowded words: first search %llu words, again %llu\n",
-	              (unsigned long long)first, (unsigned long long)again);
-	assert_true(first > 1000);
-	assert_true(again <= 16);
-	/* Not freed: the next run lies above it (next fit), and the accounting still holds. */
-	assert_int_equal(pmm_alloc_frames(16, 64 * KiB, 0), r1 + 64 * KiB);
-	assert_int_equal(pmm_check(), 0);
-}
-
-/* Single-frame alloc and free write the level-1 and level-2 summary bits of their word whether
- * or not the word went empty or non-empty (no branch on it to mispredict: summary_write_low), so
- * at 4 GiB and 99% full (random) every free and every alloc through the hint reads exactly three
- * words: the frame's word, its level-1 word and its level-2 word (not 1 or 2 depending on the
- * word's state: docs/pmm.md section 6 says why). */
-static void test_single_frame_fixed_cost(void **state)
-{
-	(void)state;
-	fill_4g(false);
-	static uint32_t held[1u << 20];
-	uint32_t n = 0;
-	for (uint32_t f = (uint32_t)(16 * MiB / PG_SIZE); f < pmm_frames_covered(); f++)
-		if (pmm_frame_state(f << PG_SHIFT) == PMM_FRAME_ALLOCATED) held[n++] = f << PG_SHIFT;
-	assert_true(n > 700000);
-	srand(5);
-	for (int i = 0; i < 2000; i++) {
-		uint32_t k = (uint32_t)rand() % n;
-		uint64_t before = pmm_words_touched();
-		pmm_free_frame(held[k]);
-		uint64_t free_cost = pmm_words_touched() - before;
-		before = pmm_words_touched();
-		held[k] = pmm_alloc_frame();  /* the hint: the word just freed into */
-		uint64_t alloc_cost = pmm_words_touched() - before;
-		if (free_cost != 3 || alloc_cost != 3)
-			fail_msg("op %d: free touched %llu words, alloc %llu (want 3 and 3)", i,
-			         (unsigned long long)free_cost, (unsigned long long)alloc_cost);
-	}
-	assert_int_equal(pmm_check(), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,11 +350,6 @@ int main(void)
 		cmocka_unit_test_setup(test_misuse_reserved, setup_128m),
 		cmocka_unit_test_setup(test_misuse_unaligned, setup_128m),
 		cmocka_unit_test_setup(test_frame_state_queries, setup_128m),
-		cmocka_unit_test(test_cost_4g_99_top),
-		cmocka_unit_test(test_cost_4g_99_random),
-		cmocka_unit_test(test_cost_16m_empty),
-		cmocka_unit_test(test_run_next_fit),
-		cmocka_unit_test(test_single_frame_fixed_cost),
 	};
 	return cmocka_run_group_tests_name("pmm", tests, NULL, NULL);
 }
