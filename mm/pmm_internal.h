@@ -50,8 +50,11 @@ static inline uint32_t range_mask(uint32_t w, uint32_t from, uint32_t to)
 	return bits_mask(lo, hi);
 }
 
+/* ram_find and res_find are static but not marked inline: each of the three files uses both, and
+ * the compiler inlines them or not by its own measure, as it did when the files were one. */
+
 /* The usable range holding frame f, or NULL (binary search: ranges are sorted and disjoint). */
-static inline const struct frame_range *ram_find(uint32_t f)
+static const struct frame_range *ram_find(uint32_t f)
 {
 	if (pmm.ram_last < pmm.nram && f >= pmm.ram[pmm.ram_last].start && f < pmm.ram[pmm.ram_last].end)
 		return &pmm.ram[pmm.ram_last];
@@ -69,7 +72,7 @@ static inline const struct frame_range *ram_find(uint32_t f)
 }
 
 /* The first reservation whose range holds frame f, or NULL. */
-static inline const struct pmm_reservation *res_find(uint32_t f)
+static const struct pmm_reservation *res_find(uint32_t f)
 {
 	if (f < pmm.res_span.start || f >= pmm.res_span.end) return NULL;
 	for (size_t i = 0; i < pmm.nres; i++)
