@@ -21,7 +21,7 @@ $(PAGING_HOST_DIR)/test_paging: tests/host/test_paging.c $(PAGING_MM_SRCS) mm/pa
 	$(HCC) $(HCFLAGS) $(SANFLAGS) $$(pkg-config --cflags cmocka) -o $@ $(filter %.c,$^) \
 	  $$(pkg-config --libs cmocka)
 
-# On the real PMM (mm/pmm.c) and the shared host environment (tests/host/host_env.c).
+# On the real PMM (mm/pmm*.c) and the shared host environment (tests/host/host_env.c).
 $(PAGING_HOST_DIR)/test_paging_pmm: tests/host/test_paging_pmm.c $(PAGING_MM_SRCS) mm/pmm.c mm/pmm_init.c \
 		mm/pmm_debug.c mm/memmap.c tests/host/host_env.c mm/paging.h mm/pmm.h mm/pmm_internal.h \
 		tests/host/host_env.h | deps-host

@@ -1,5 +1,5 @@
 # mk/pmm.mk - the physical memory manager: memory map sanitiser and bitmap frame
-# allocator (mm/memmap.c, mm/pmm.c), their host tests, fuzzers and benchmark.
+# allocator (mm/memmap.c, mm/pmm*.c), their host tests, fuzzers and benchmark.
 #
 #   make pmm-host-tests   build the cmocka tests (ASan + UBSan) under build/host/pmm/
 #   make fuzz             runs fuzz-memmap and fuzz-pmm for FUZZ_SECONDS each (corpus in build/fuzz/)
