@@ -26,7 +26,7 @@ static void test_init_rejects_bad_arguments(void **state)
 	struct heap_arena a;
 	assert_int_equal(heap_arena_open(&a, 1 << 20), 0);
 	assert_int_equal(heap_init(&h, a.base + 1, a.base + (1 << 20), PG_SIZE, &a.backend), -1);
-	assert_int_equal(heap_init(&h, a.base, a.base, 4096, &a.backend), -1);
+	assert_int_equal(heap_init(&h, a.base, a.base, PG_SIZE, &a.backend), -1);
 	assert_int_equal(heap_init(&h, a.base, a.base + PG_SIZE, 2 * PG_SIZE, &a.backend), -1);
 	assert_int_equal(heap_init(&h, a.base, a.base + (1 << 20), PG_SIZE, NULL), -1);
 	a.fail_after = 0;
@@ -90,7 +90,7 @@ static void test_huge_sizes_fail_cleanly(void **state)
 	assert_null(heap_alloc(H, SIZE_MAX - 8, SITE));
 	assert_null(heap_alloc(H, HEAP_MAX_SPAN, SITE));
 	assert_null(heap_alloc(H, SPAN, SITE));              /* bigger than the range */
-	assert_null(heap_alloc_aligned(H, SIZE_MAX - 4096, 4096, SITE));
+	assert_null(heap_alloc_aligned(H, SIZE_MAX - HEAP_MAX_ALIGN, HEAP_MAX_ALIGN, SITE));
 	assert_null(heap_calloc(H, SIZE_MAX / 2, 3, SITE)); /* n * size overflows */
 	assert_null(heap_calloc(H, 3, SIZE_MAX / 2, SITE));
 	assert_null(heap_calloc(H, (size_t)1 << 33, (size_t)1 << 33, SITE));
@@ -114,7 +114,7 @@ static void test_huge_sizes_fail_cleanly(void **state)
 
 static void test_every_alignment(void **state)
 {
-	for (size_t align = 1; align <= 4096; align <<= 1) {
+	for (size_t align = 1; align <= HEAP_MAX_ALIGN; align <<= 1) {
 		void *p[16];
 		for (int i = 0; i < 16; i++) {
 			size_t n = (size_t)i * 37 + (align & 7);
@@ -281,8 +281,8 @@ static void test_kmalloc_wrappers(void **state)
 	char *q = kcalloc(4, 8);
 	assert_int_equal(q[31], 0);
 	assert_null(kcalloc(SIZE_MAX, 2));
-	char *r = kmalloc_aligned(100, 4096);
-	assert_int_equal((uintptr_t)r % PG_SIZE, 0);
+	char *r = kmalloc_aligned(100, HEAP_MAX_ALIGN);
+	assert_int_equal((uintptr_t)r % HEAP_MAX_ALIGN, 0);
 	memcpy(p, "123456789", 10);
 	p = krealloc(p, 100000);
 	assert_string_equal(p, "123456789");
