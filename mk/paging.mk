@@ -11,12 +11,16 @@
 # Test scripts: tests/t/50-paging-host.t .. 5x-*.t.
 
 PAGING_HOST_DIR   := $(BUILD)/host/paging
-PAGING_HOST_TESTS := $(PAGING_HOST_DIR)/test_paging $(PAGING_HOST_DIR)/test_paging_pmm
+PAGING_SIM_TESTS  := $(PAGING_HOST_DIR)/test_paging $(PAGING_HOST_DIR)/test_paging_boot \
+                     $(PAGING_HOST_DIR)/test_vmspace
+PAGING_HOST_TESTS := $(PAGING_SIM_TESTS) $(PAGING_HOST_DIR)/test_paging_pmm
 PAGING_MM_SRCS    := mm/paging.c mm/paging_boot.c mm/vmspace.c mm/paging_describe.c mm/kmap.c
 
-# The test brings its own simulated machine (RAM array, frame allocator, CR3/INVLPG recorders).
-$(PAGING_HOST_DIR)/test_paging: tests/host/test_paging.c $(PAGING_MM_SRCS) mm/paging.h \
-		mm/paging_internal.h include/mmu.h include/vmlayout.h | deps-host
+# These bring their own simulated machine (tests/host/paging_sim.c: RAM array, frame allocator,
+# CR3/INVLPG recorders).
+$(PAGING_SIM_TESTS): $(PAGING_HOST_DIR)/%: tests/host/%.c tests/host/paging_sim.c \
+		tests/host/paging_sim.h $(PAGING_MM_SRCS) mm/paging.h mm/paging_internal.h include/mmu.h \
+		include/vmlayout.h | deps-host
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(SANFLAGS) $$(pkg-config --cflags cmocka) -o $@ $(filter %.c,$^) \
 	  $$(pkg-config --libs cmocka)
