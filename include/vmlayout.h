@@ -3,8 +3,8 @@
  * kernel in the top gigabyte, the bottom three gigabytes left to each address space.
  *
  * The kernel is loaded at 1 MiB physical and linked at KERNEL_VIRT_BASE + its physical address
- * (kernel/kernel.ld.S); only its first code (kernel/entry.asm, section .boot) runs at physical
- * addresses, before paging. RAM below DIRECT_MAP_PHYS_END is mapped once and for good at
+ * (kernel/kernel.ld.S); only its first code (kernel/core/entry.asm, section .boot) runs at
+ * physical addresses, before paging. RAM below DIRECT_MAP_PHYS_END is mapped once and for good at
  * KERNEL_VIRT_BASE + pa (the direct map, Linux's "lowmem"): that is how the kernel reaches the
  * Multiboot data, VGA memory, the PMM bitmap and every page table (mm_phys_to_virt). A frame above
  * it (possible with more than 768 MiB of RAM) is still handed out by the PMM and is reached
@@ -74,7 +74,7 @@
 #define RECURSIVE_BASE      0xFFC00000  /* page table of PDE i at RECURSIVE_BASE + i * 4096 */
 #define RECURSIVE_PD        0xFFFFF000  /* the current page directory */
 
-/* The boot page tables kernel/entry.asm builds before paging (in the kernel's .bss): they map
+/* The boot page tables kernel/core/entry.asm builds before paging (in the kernel's .bss): they map
  * physical [0, BOOT_MAP_PHYS_END) at KERNEL_VIRT_BASE (page 0 left out), and the kernel image
  * also at its physical address until the jump to the higher half. Enough for the kernel, the
  * Multiboot data the loaders leave low, the PMM bitmap and the page tables paging_init builds;
@@ -106,7 +106,8 @@ _Static_assert(RECURSIVE_BASE == (uint32_t)RECURSIVE_SLOT << PDX_SHIFT,
                "the recursive slot is the last PDE");
 _Static_assert(RECURSIVE_PD == RECURSIVE_BASE + RECURSIVE_SLOT * PG_SIZE, "directory view");
 _Static_assert(BOOT_MAP_TABLES * LG_SIZE == BOOT_MAP_PHYS_END &&
-               BOOT_MAP_PHYS_END <= DIRECT_MAP_PHYS_END, "the boot map is a prefix of the direct map");
+               BOOT_MAP_PHYS_END <= DIRECT_MAP_PHYS_END,
+               "the boot map is a prefix of the direct map");
 _Static_assert(KERNEL_LOAD_ADDR < BOOT_MAP_PHYS_END, "the kernel is loaded inside the boot map");
 #endif
 

@@ -9,8 +9,8 @@
  * range, direct map, heap, windows, recursive slot) is in include/vmlayout.h; docs/paging.md
  * tells the story.
  *
- * Bring-up: paging_boot_build (mm/paging_boot.c, run by kernel/entry.asm with paging off) makes
- * the first directory, mapping the kernel at its physical address and at KERNEL_VIRT_BASE;
+ * Bring-up: paging_boot_build (mm/paging_boot.c, run by kernel/core/entry.asm with paging off)
+ * makes the first directory, mapping the kernel at its physical address and at KERNEL_VIRT_BASE;
  * once running high, paging_boot_drop_identity removes the low half of it. The kernel space
  * proper is then built by paging_kernel_create and the direct-map/prealloc calls below.
  *
@@ -59,7 +59,7 @@ const char *paging_strerror(int err);
  * marks the frame as the space's own: unmap and vmspace_destroy return it to the PMM. */
 #define PAGING_MAP_FLAGS (PTE_W | PTE_U | PTE_PWT | PTE_PCD | PTE_OWNED)
 
-/* --- the bring-up (kernel/entry.asm; host tests) ------------------------------------------- */
+/* --- the bring-up (kernel/core/entry.asm; host tests) -------------------------------------- */
 
 /* The first directory (pd, at physical pd_pa) over ntables consecutive page tables (tables, at
  * physical tables_pa): physical [4 KiB, ntables * 4 MiB) mapped writable at KERNEL_VIRT_BASE + pa,
@@ -121,7 +121,8 @@ unsigned vmspace_live_count(void);
 pde_t paging_get_pde(vmspace_t space, uint32_t va);
 /* The PTE for va; false when va's PDE is empty or maps a 4 MiB page (no table). */
 bool paging_get_pte(vmspace_t space, uint32_t va, pte_t *pte);
-/* Page tables referenced by the space's directory (the recursive slot and 4 MiB PDEs not counted). */
+/* Page tables referenced by the space's directory (the recursive slot and 4 MiB PDEs not
+ * counted). */
 unsigned paging_table_count(vmspace_t space);
 /* 4 MiB PDEs in the space. */
 unsigned paging_large_count(vmspace_t space);

@@ -2,7 +2,7 @@
  * paging_boot.c - the first page directory, built before paging is on: the kernel mapped twice,
  * at its physical address (identity) and at KERNEL_VIRT_BASE + physical (include/vmlayout.h).
  *
- * kernel/entry.asm calls paging_boot_build at physical addresses with paging off, so this file
+ * kernel/core/entry.asm calls paging_boot_build at physical addresses with paging off, so this file
  * must run anywhere: kernel/kernel.ld.S links its code into the .boot section (linked at its
  * physical address) and it touches nothing but its arguments: no global variable, no call, no
  * constant table (those would be at high addresses, not mapped yet). The host tests call it on

@@ -46,7 +46,8 @@ def code_relocations(path):
     secs = [struct.unpack_from("<10I", d, shoff + i * shentsize) for i in range(shnum)]
     strtab = secs[shstrndx]
     name = lambda s: d[strtab[4] + s[0]:d.index(b"\0", strtab[4] + s[0])].decode()
-    return [name(s) for s in secs if s[1] in (SHT_REL, SHT_RELA) and not name(s).startswith((".rel.debug", ".rela.debug"))]
+    return [name(s) for s in secs
+            if s[1] in (SHT_REL, SHT_RELA) and not name(s).startswith((".rel.debug", ".rela.debug"))]
 
 
 def main(elf, boot_obj, base):
@@ -58,7 +59,8 @@ def main(elf, boot_obj, base):
     if v0 != p0:
         fail("first PT_LOAD at 0x%08x is not linked where it loads (0x%08x)" % (v0, p0))
     if not p0 <= entry < p0 + m0:
-        fail("e_entry 0x%08x is not inside the first PT_LOAD [0x%08x, 0x%08x)" % (entry, p0, p0 + m0))
+        fail("e_entry 0x%08x is not inside the first PT_LOAD [0x%08x, 0x%08x)"
+             % (entry, p0, p0 + m0))
     for v, p, _ in segs[1:]:
         if v != p + base:
             fail("PT_LOAD p_vaddr 0x%08x != p_paddr 0x%08x + 0x%08x" % (v, p, base))
