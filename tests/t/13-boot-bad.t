@@ -43,6 +43,9 @@ elif case == 'wrap':       struct.pack_into('<I', b, PH + 12, 0xFFFFF000)
 elif case == 'aout-entry':                                # entry_addr past load_end_addr
     b = bytearray(open(kludge, 'rb').read())
     struct.pack_into('<I', b, b.find(struct.pack('<I', 0x1BADB002)) + 28, 0x200000)
+elif case == 'aout-bss':                                  # bss_end_addr below load_addr
+    b = bytearray(open(kludge, 'rb').read())
+    struct.pack_into('<I', b, b.find(struct.pack('<I', 0x1BADB002)) + 24, 0x7C00)
 open(dst, 'wb').write(b)
 PY
 }
@@ -65,6 +68,7 @@ cases=(
 	"low||yes|kernel below 1 MiB (loader and BIOS area): segment 0 at 0x00008000-0x0000A57B"
 	"wrap||yes|kernel segment wraps past 4 GiB: segment 0 at 0xFFFFF000-0x0000157B"
 	"aout-entry||yes|a.out-kludge entry_addr 0x00200000 outside the loaded image 0x00100000-0x0010056B"
+	"aout-bss||yes|a.out-kludge header addresses inconsistent"
 )
 tap_plan $(( 2 * ${#cases[@]} ))
 run_case() { # NAME KERNEL: image, boot (eight QEMUs at a time: once halted they idle)
