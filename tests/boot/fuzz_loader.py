@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """fuzz_loader.py - boot mutated Multiboot kernels through the loader; each must boot or be refused.
 
-Usage: fuzz_loader.py --build BUILD [--count N | --seconds S] [--seed N] [--jobs N] [--out DIR]
+Usage: fuzz_loader.py --build BUILD [--count N | --seconds S | --cases I,J,...] [--seed N]
+                      [--jobs N] [--out DIR] [--checker tools/mbcheck.py]
 
 The probe kernel (tests/boot/entry.asm, as ELF and as a flat a.out-kludge image) is mutated:
 targeted fields of the ELF header (e_entry, e_phoff, e_phnum, e_phentsize), of a program header
@@ -351,11 +352,15 @@ def main():
     ap.add_argument('--count', type=int, default=0)
     ap.add_argument('--seconds', type=float, default=0)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--cases', default='', help='only these case numbers (a failure reproduced)')
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--out', default=None)
     ap.add_argument('--qemu', default=os.environ.get('QEMU', 'qemu-system-i386'))
     ap.add_argument('--checker', default=None, help='host checker to cross-check (tools/mbcheck.py)')
     args = ap.parse_args()
+    only = [int(c) for c in args.cases.split(',') if c]
+    if only:
+        args.count = len(only)
     if not args.count and not args.seconds:
         args.count = 100
     out = args.out or os.path.join(args.build, 'fuzz-loader')
@@ -437,7 +442,7 @@ def main():
                 if (args.count and i >= args.count) or (deadline and time.time() > deadline):
                     return
                 state['next'] += 1
-            run_case(i, w)
+            run_case(only[i] if only else i, w)
 
     state = {'next': 0}
     with ThreadPoolExecutor(args.jobs) as ex:
