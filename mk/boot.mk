@@ -100,13 +100,14 @@ REAL_KERNELS := $(REAL_DIR)/xen $(REAL_DIR)/vmlinuz $(REAL_DIR)/initrd.cpio $(RE
 TEST_PREREQS += $(REAL_KERNELS)
 
 # --- loader fuzzing ----------------------------------------------------------------------------
-# tests/boot/fuzz_loader.py boots mutated probe kernels (ELF and a.out kludge) through the loader:
-# each must boot or end at a named error. `make test` runs a fixed seed (tests/t/19-boot-fuzz.t);
+# tests/boot/fuzz_loader.py boots mutated probe kernels (ELF, a.out kludge, Multiboot2) through the
+# loader: each must boot or end at a named error. `make test` runs a fixed seed (tests/t/19-boot-fuzz.t);
 # `make fuzz-loader` (part of `make fuzz`) runs new seeds for FUZZ_SECONDS, or FUZZ_COUNT kernels.
 FUZZ_SEED  ?= $(shell date +%s)
 FUZZ_COUNT ?=
 .PHONY: fuzz-loader
-fuzz-loader: deps-run $(BOOT_S1) $(BOOT_S2) $(BOOT_TK)/entry.elf $(BOOT_TK)/kludge.bin
+fuzz-loader: deps-run $(BOOT_S1) $(BOOT_S2) $(BOOT_TK)/entry.elf $(BOOT_TK)/kludge.bin \
+	     $(BOOT_TK)/mb2probe.elf
 	python3 tests/boot/fuzz_loader.py --build $(abspath $(BUILD)) --seed $(FUZZ_SEED) --jobs 2 \
 	  --checker tools/mbcheck.py \
 	  $(if $(FUZZ_COUNT),--count $(FUZZ_COUNT),--seconds $(FUZZ_SECONDS)) --out $(BUILD)/fuzz/loader

@@ -8,13 +8,17 @@ The probe kernel (tests/boot/entry.asm, as ELF and as a flat a.out-kludge image)
 targeted fields of the ELF header (e_entry, e_phoff, e_phnum, e_phentsize), of a program header
 (p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, or a second program header), of the
 Multiboot header (flags, checksum, the a.out-kludge addresses), or a few random bytes in the first
-8 KiB. Case i uses random.Random(seed * 1000003 + i), so a case is reproduced by its seed and
+8 KiB. Every third case (number % 3 == 2) mutates the Multiboot2 probe instead
+(tests/boot/mb2probe.asm, booted as make image records it: through Multiboot2): its header
+(architecture, header_length, checksum), a tag's type, flags or size, an information
+request, the console flags, ELF fields as above, or random bytes in the header. Case i uses random.Random(seed * 1000003 + i), so a case is reproduced by its seed and
 number alone. Each mutant is written into a copy of an image that `make image` built from the
 unmutated kernel (the same layout; only the kernel's bytes, the same size, change) and booted in
 QEMU with -no-reboot (a reset ends QEMU).
 
-A model below (model_kernel) says what a loader must do with the mutant, from Multiboot 0.6.96
-section 3.1 and the ELF32 gABI, plus the loader's own documented limits (docs/boot.md): refuse it
+A model below (model_kernel; model_kernel_mb2 for Multiboot2, from the Multiboot2
+Specification 2.0 section 3.1 and the loader's documented refusals) says what a loader must
+do with the mutant, from Multiboot 0.6.96 section 3.1 and the ELF32 gABI, plus the loader's own documented limits (docs/boot.md): refuse it
 (no header, bad checksum, unsupported required flag, not a loadable ELF, segment outside the file
 or outside usable RAM or below 1 MiB, overlapping segments, p_filesz > p_memsz, an entry point
 outside every loaded segment) or hand it over. The verdict for each case:
@@ -78,11 +82,22 @@ def model_kernel(k):
     flags = struct.unpack_from('<I', k, hdr + 4)[0]
     if flags & 0xFFFF & ~MB_SUPPORTED_REQUIRED:
         return ('refuse', 'unsupported required flags 0x%x' % (flags & 0xFFFF))
-    segs = []
+    kludge = None
     if flags & MB_KLUDGE:
         if hdr + 32 > n:
             return ('refuse', 'a.out-kludge fields beyond the file')
-        h_addr, l_addr, l_end, b_end, entry = struct.unpack_from('<5I', k, hdr + 12)
+        kludge = struct.unpack_from('<5I', k, hdr + 12)
+    return model_layout(k, hdr, kludge)
+
+
+def model_layout(k, hdr, kludge):
+    """The load after the header: the a.out-kludge style fields kludge = (header_addr, load_addr,
+    load_end_addr, bss_end_addr, entry_addr) of a header at offset hdr, or (None) the ELF program
+    headers. Returns the verdict as model_kernel does."""
+    n = len(k)
+    segs = []
+    if kludge:
+        h_addr, l_addr, l_end, b_end, entry = kludge
         if h_addr < l_addr or hdr - (h_addr - l_addr) < 0:
             return ('refuse', 'kludge header_addr/load_addr inconsistent')
         off = hdr - (h_addr - l_addr)
@@ -160,6 +175,86 @@ def loaded_image(k, segs, entry):
     for off, addr, filesz, memsz in sorted(segs, key=lambda s: s[1]):
         mem.append((addr, bytes(k[off:off + filesz]) + bytes(memsz - filesz)))
     return entry, mem
+
+
+MB2_MAGIC = 0xE85250D6
+MB2_SEARCH = 32768               # Multiboot2 3.1.1: 8-byte aligned in the first 32768 bytes
+MB2_PROVIDED = {0, 1, 2, 3, 4, 5, 6, 8, 9, 14, 15, 21}   # the information tags the loader gives
+MB2_MIN_SIZE = {0: 8, 1: 8, 2: 24, 3: 12, 4: 12, 5: 20, 6: 8, 7: 8, 8: 12, 9: 12, 10: 24}
+
+
+def model_kernel_mb2(k):
+    """model_kernel for an image booted through Multiboot2: ('refuse', why), ('load', segments,
+    entry), or ('any', why) for a relocatable image (its place depends on the map: either)."""
+    n = len(k)
+    hdr = None
+    bad_sum = False
+    for o in range(0, min(n, MB2_SEARCH) - 15, 8):
+        if struct.unpack_from('<I', k, o)[0] != MB2_MAGIC:
+            continue
+        if sum(struct.unpack_from('<4I', k, o)) & 0xFFFFFFFF == 0:
+            hdr = o
+            break
+        bad_sum = True
+    if hdr is None:
+        return ('refuse', 'Multiboot2 checksum wrong' if bad_sum else 'no Multiboot2 header')
+    arch, length = struct.unpack_from('<II', k, hdr + 4)
+    if arch != 0:
+        return ('refuse', 'architecture %d' % arch)
+    if length % 8 or length < 24:
+        return ('refuse', 'header_length %d' % length)
+    end = hdr + length
+    if end > min(n, MB2_SEARCH):
+        return ('refuse', 'header_length past the window')
+    t = hdr + 16
+    addr = entry = None
+    reloc = False
+    while True:
+        if t + 8 > end:
+            return ('refuse', 'no end tag inside header_length')
+        typ, flags, size = struct.unpack_from('<HHI', k, t)
+        optional = flags & 1
+        if t + size > end:
+            return ('refuse', 'tag %d runs past the header' % typ)
+        if typ not in MB2_MIN_SIZE:
+            if not optional:
+                return ('refuse', 'unknown required tag %d' % typ)
+        elif size < MB2_MIN_SIZE[typ]:
+            return ('refuse', 'tag %d shorter than its fields' % typ)
+        elif typ == 0:
+            break
+        elif typ == 1 and not optional:
+            for r in struct.unpack_from('<%dI' % ((size - 8) // 4), k, t + 8):
+                if r not in MB2_PROVIDED:
+                    return ('refuse', 'required information %d not provided' % r)
+        elif typ in (7, 8, 9) and not optional:
+            return ('refuse', 'required EFI tag %d' % typ)
+        elif typ == 4 and struct.unpack_from('<I', k, t + 8)[0] & 3 == 1:
+            return ('refuse', 'a console other than EGA text required')
+        elif typ == 2:
+            addr = struct.unpack_from('<4I', k, t + 8)
+        elif typ == 3:
+            entry = struct.unpack_from('<I', k, t + 8)[0]
+        elif typ == 10:
+            reloc = True
+        t += (size + 7) & ~7
+    if addr is not None and entry is None:
+        return ('refuse', 'address tag without an entry tag')
+    if addr is not None:
+        h_addr, l_addr, l_end, b_end = addr
+        if l_addr == 0xFFFFFFFF:
+            l_addr = (h_addr - hdr) & 0xFFFFFFFF
+        verdict = model_layout(k, hdr, (h_addr, l_addr, l_end, b_end, entry))
+    else:
+        verdict = model_layout(k, hdr, None)
+    placed = 'RAM' in verdict[1] or 'below 1 MiB' in verdict[1]
+    if reloc and verdict[0] == 'refuse' and not placed:
+        return verdict
+    if reloc:
+        return ('any', 'relocatable: placed by the memory map')
+    if verdict[0] == 'load' and entry is not None and addr is None:
+        verdict = ('load', verdict[1], entry)
+    return verdict
 
 
 # --- mutations -----------------------------------------------------------------------------
@@ -256,6 +351,76 @@ def mutate(rng, base, kludge):
     return bytes(k), kind + ': ' + desc
 
 
+def mutate_mb2(rng, base):
+    """A Multiboot2 mutation of the Multiboot2 probe: (mutated bytes, description)."""
+    k = bytearray(base)
+    hdr = k.find(struct.pack('<I', MB2_MAGIC))
+    tags = []
+    t = hdr + 16
+    while True:
+        typ, _, size = struct.unpack_from('<HHI', k, t)
+        if typ == 0:
+            break
+        tags.append(t)
+        t += (size + 7) & ~7
+    kind = rng.choice(['arch', 'length', 'checksum', 'tag_type', 'tag_flags', 'tag_size', 'request',
+                       'console', 'e_entry', 'p_paddr', 'p_memsz', 'random'])
+    fix = True
+    if kind == 'arch':
+        v = rng.choice([1, 2, 4, 0xFFFFFFFF, rng.getrandbits(32)])
+        struct.pack_into('<I', k, hdr + 4, v)
+    elif kind == 'length':
+        old = struct.unpack_from('<I', k, hdr + 8)[0]
+        v = rng.choice([0, 8, 16, 24, old - 8, old - 4, old + 4, old + 8, 0x8000, 0x7FF8,
+                        rng.getrandbits(32)]) & 0xFFFFFFFF
+        struct.pack_into('<I', k, hdr + 8, v)
+    elif kind == 'checksum':
+        v = struct.unpack_from('<I', k, hdr + 12)[0] ^ (1 << rng.randrange(32))
+        struct.pack_into('<I', k, hdr + 12, v)
+        fix = False
+    elif kind == 'tag_type':
+        t = rng.choice(tags)
+        v = rng.choice(list(range(0, 12)) + [21, 0x8000, 0xFFFF])
+        struct.pack_into('<H', k, t, v)
+    elif kind == 'tag_flags':
+        t = rng.choice(tags)
+        v = struct.unpack_from('<H', k, t + 2)[0] ^ rng.choice([1, 2, 0x8000])
+        struct.pack_into('<H', k, t + 2, v)
+    elif kind == 'tag_size':
+        t = rng.choice(tags)
+        v = rng.choice([0, 4, 7, 8, 9, 12, 16, 24, 64, 0x1000, 0xFFFFFFFF, rng.getrandbits(32)])
+        struct.pack_into('<I', k, t + 4, v)
+    elif kind == 'request':
+        t = next(t for t in tags if struct.unpack_from('<H', k, t)[0] == 1)
+        size = struct.unpack_from('<I', k, t + 4)[0]
+        o = t + 8 + 4 * rng.randrange((size - 8) // 4)
+        v = rng.choice(list(range(0, 23)) + [0xFFFFFFFF])
+        struct.pack_into('<I', k, o, v)
+    elif kind == 'console':
+        t = next(t for t in tags if struct.unpack_from('<H', k, t)[0] == 4)
+        v = rng.choice([0, 1, 2, 3, 0xFFFFFFFF])
+        struct.pack_into('<I', k, t + 8, v)
+    elif kind in ('e_entry', 'p_paddr', 'p_memsz'):
+        phoff = struct.unpack_from('<I', k, 28)[0]
+        o = {'e_entry': 24, 'p_paddr': phoff + 12, 'p_memsz': phoff + 20}[kind]
+        v = interesting(rng, struct.unpack_from('<I', k, o)[0])
+        struct.pack_into('<I', k, o, v)
+        fix = False
+    else:
+        n = rng.randrange(1, 9)
+        length = struct.unpack_from('<I', k, hdr + 8)[0]
+        offs = sorted(rng.randrange(hdr, hdr + length) for _ in range(n))
+        for o in offs:
+            k[o] = rng.getrandbits(8)
+        v = ','.join('0x%x' % o for o in offs)
+        fix = rng.random() < 0.7
+    if fix and struct.unpack_from('<I', k, hdr)[0] == MB2_MAGIC:
+        m, a, l = struct.unpack_from('<III', k, hdr)
+        struct.pack_into('<I', k, hdr + 12, -(m + a + l) & 0xFFFFFFFF)
+    return bytes(k), 'mb2 %s: %s%s' % (kind, v if isinstance(v, str) else '0x%x' % v,
+                                       ' (checksum fixed)' if fix else '')
+
+
 # --- booting -------------------------------------------------------------------------------
 
 def loader_defs(build):
@@ -317,30 +482,30 @@ def boot(qemu, img, log, handoff_secs):
     return ('reset' if rc is not None else 'hang'), rc, text
 
 
-def integrity_fields(checker, k, path):
+def integrity_fields(checker, k, path, protocol=''):
     """(bytes, CRC-32) that make image records for kernel k: the checker's --fields for a kernel
     it accepts (the bytes stage 2 reads), else the whole file, as make image NOCHECK=1 does."""
     if os.path.exists(checker):
         open(path, 'wb').write(k)
-        r = subprocess.run([sys.executable, checker, '--fields', path], stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL)
+        r = subprocess.run([sys.executable, checker, '--protocol', protocol, '--fields', path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         if r.returncode == 0:
             nbytes, crc = r.stdout.split()[:2]
             return int(nbytes, 0), int(crc, 0)
     return len(k), zlib.crc32(k)
 
 
-def cross_check(checker, k, path, outcome, text):
+def cross_check(checker, k, path, outcome, text, protocol=''):
     """The host checker's verdict on k against stage 2's outcome: (agrees, what it said)."""
     open(path, 'wb').write(k)
-    r = subprocess.run([sys.executable, checker, path], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT)
+    r = subprocess.run([sys.executable, checker, '--protocol', protocol, path],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     said = r.stdout.decode(errors='replace').strip().replace(path, 'KERNEL')
     if outcome != 'refused':
         return r.returncode == 0, 'the checker accepts it (it said: %s)' % said
     m = re.search(r'^boot: error: (.*?)\r?$', text, re.M)
     why = m.group(1) if m else ''
-    if 'usable RAM' in why:
+    if 'usable RAM' in why or 'no room for the image' in why:
         return True, ''
     head = re.split(r'[0-9:]', why)[0].strip()
     return r.returncode != 0 and head in said, 'the checker refuses it as stage 2 did (%r; it said: %s)' % (why, said)
@@ -366,14 +531,17 @@ def main():
     out = args.out or os.path.join(args.build, 'fuzz-loader')
     os.makedirs(out, exist_ok=True)
     tk = os.path.join(args.build, 'boot', 'tk')
-    bases = {False: open(os.path.join(tk, 'entry.elf'), 'rb').read(),
-             True: open(os.path.join(tk, 'kludge.bin'), 'rb').read()}
+    bases = {'elf': open(os.path.join(tk, 'entry.elf'), 'rb').read(),
+             'kludge': open(os.path.join(tk, 'kludge.bin'), 'rb').read(),
+             'mb2': open(os.path.join(tk, 'mb2probe.elf'), 'rb').read()}
+    protocols = {'elf': 'multiboot', 'kludge': 'multiboot', 'mb2': 'multiboot2'}
+    models = {'elf': model_kernel, 'kludge': model_kernel, 'mb2': model_kernel_mb2}
     defs = loader_defs(args.build)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     checker_path = args.checker or os.path.join(root, 'tools', 'mbcheck.py')
     templates = {}
     for kl, base in bases.items():
-        kfile = os.path.join(out, 'base-%s.kernel' % ('kludge' if kl else 'elf'))
+        kfile = os.path.join(out, 'base-%s.kernel' % kl)
         open(kfile, 'wb').write(base)
         img = kfile + '.img'
         subprocess.run(['make', '-s', '-C', root, 'image', 'IMAGE=' + img, 'KERNEL=' + kfile,
@@ -385,10 +553,11 @@ def main():
         templates[kl] = (d, cfg, klba)
         if 'CFG_KERNEL_CRC_OFF' in defs:
             assert struct.unpack_from('<I', d, cfg + defs['CFG_KERNEL_CRC_OFF'])[0] == \
-                integrity_fields(checker_path, base, kfile)[1], 'the recipe\'s kernel CRC-32'
+                integrity_fields(checker_path, base, kfile, protocols[kl])[1], \
+                'the recipe\'s kernel CRC-32'
     originals = {}
     for kl, base in bases.items():
-        verdict = model_kernel(base)
+        verdict = models[kl](base)
         assert verdict[0] == 'load', 'the unmutated probe kernel must be loadable: %r' % (verdict,)
         originals[kl] = loaded_image(base, verdict[1], verdict[2])
 
@@ -399,15 +568,19 @@ def main():
 
     def run_case(i, worker):
         rng = random.Random(args.seed * 1000003 + i)
-        kl = rng.random() < 0.3
-        k, desc = mutate(rng, bases[kl], kl)
-        verdict = model_kernel(k)
+        if i % 3 == 2:
+            kl = 'mb2'
+            k, desc = mutate_mb2(rng, bases[kl])
+        else:
+            kl = 'kludge' if rng.random() < 0.3 else 'elf'
+            k, desc = mutate(rng, bases[kl], kl == 'kludge')
+        verdict = models[kl](k)
         d, cfg, klba = templates[kl]
         img = os.path.join(out, 'w%d.img' % worker)
         d = bytearray(d)
         d[klba * 512:klba * 512 + len(k)] = k
         if 'CFG_KERNEL_CRC_OFF' in defs:   # what make image (NOCHECK=1 when refused) records
-            nbytes, crc = integrity_fields(checker_path, k, img + '.kernel')
+            nbytes, crc = integrity_fields(checker_path, k, img + '.kernel', protocols[kl])
             struct.pack_into('<I', d, cfg + defs['CFG_KERNEL_CRC_OFF'], crc)
             if 'CFG_KERNEL_CRC_BYTES_OFF' in defs:
                 struct.pack_into('<I', d, cfg + defs['CFG_KERNEL_CRC_BYTES_OFF'], nbytes)
@@ -418,13 +591,16 @@ def main():
         if verdict[0] == 'refuse':
             ok = outcome == 'refused'
             want = 'refused (%s)' % verdict[1]
+        elif verdict[0] == 'any':
+            ok = outcome in ('refused', 'booted', 'kernel-failed')
+            want = 'refused or handed over (%s)' % verdict[1]
         else:
             if same:
                 ok, want = outcome == 'booted', 'booted (loaded image = the original)'
             else:
                 ok, want = outcome in ('booted', 'kernel-failed'), 'handed over (image differs)'
         if ok and args.checker:
-            ok, want = cross_check(args.checker, k, img + '.kernel', outcome, text)
+            ok, want = cross_check(args.checker, k, img + '.kernel', outcome, text, protocols[kl])
         with lock:
             counts[outcome] = counts.get(outcome, 0) + 1
             if not ok:
@@ -432,7 +608,7 @@ def main():
                 open(keep, 'wb').write(k)
                 tail = [l for l in text.replace('\r', '').split('\n') if l][-3:]
                 failures.append('seed %d case %d (%s, %s): %s, want %s; QEMU status %s; %s'
-                                % (args.seed, i, 'kludge' if kl else 'ELF', desc, outcome, want,
+                                % (args.seed, i, kl, desc, outcome, want,
                                    rc, ' | '.join(tail)))
 
     def worker(w):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 19-boot-fuzz.t - the loader fuzz test: 200 mutated probe kernels (tests/boot/fuzz_loader.py,
-# fixed seed 1, so every run boots the same kernels), each booted briefly in QEMU (two at a time).
+# fixed seed 1, so every run boots the same kernels; every third one the Multiboot2 probe with a
+# mutated Multiboot2 header), each booted briefly in QEMU (two at a time).
 # Every one must boot or end at a named loader error with QEMU still running (halted); a hang or
 # a reset fails, and so does any disagreement with the script's model of what must be refused
 # (the script's header lists the rules), and any disagreement of tools/mbcheck.py (the host check
