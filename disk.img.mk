@@ -18,10 +18,10 @@
 #               NOCHECK=1 (build the image even when tools/mbcheck.py refuses the kernel: for the
 #               tests of the loader's own checks)
 #
-# The kernel is checked first by tools/mbcheck.py, with the loader's own checks and words; it also
-# gives the bytes stage 2 reads of the kernel and their CRC-32, recorded in the config block with
-# the CRC-32 of every module (in the module block) and the image's end, so that stage 2 can refuse
-# a damaged disk or a truncated image (docs/boot.md).
+# The kernel is checked first by tools/mbcheck.py, with the loader's own checks and words. The
+# CRC-32 of the whole kernel file (the config block) and of every module file (the module block)
+# are recorded with the image's end, so that stage 2 can refuse a damaged disk or a truncated
+# image (docs/boot.md).
 # Nothing is counted by hand: the recipe measures stage 2 and the kernel, computes the LBAs and
 # the partition, and patches them into the MBR and the config block. The image is padded to a
 # whole MiB; partition 1 (active, type 0xDA) runs from LBA LOADER_PART_START to the end, so the
@@ -69,8 +69,8 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/l
 		{ echo "disk.img.mk: name and CMDLINE longer than $$(( $$(def LOADER_CMDLINE_MAX) - 1 )) bytes" >&2; exit 1; }; \
 	if ! fields=$$($(MBCHECK) --protocol "$(PROTOCOL)" --fields "$$kernel"); then \
 		[ -n "$(NOCHECK)" ] || { echo "disk.img.mk: kernel '$$kernel' refused (the loader would stop there too)" >&2; exit 1; }; \
-		fields="$$(stat -L -c %s "$$kernel") $$($(MBCHECK) --crc "$$kernel") $(or $(PROTOCOL),multiboot)"; fi; \
-	read -r k_crc_bytes k_crc proto <<<"$$fields"; \
+		fields="$$($(MBCHECK) --crc "$$kernel") $(or $(PROTOCOL),multiboot)"; fi; \
+	read -r k_crc proto <<<"$$fields"; \
 	part=$$(( $$(def LOADER_PART_START) )); \
 	s2_sectors=$$(( ($$(stat -c %s $(BOOT_S2)) + 511) / 512 )); \
 	k_bytes=$$(stat -L -c %s "$$kernel"); k_sectors=$$(( (k_bytes + 511) / 512 )); \
@@ -110,7 +110,6 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/l
 	put_le "$$tmp" $$(( cfg + $$(def CFG_MAGIC_OFF) )) 4 $$(( $$(def CFG_MAGIC) )); \
 	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_LBA_OFF) )) 4 $$k_lba; \
 	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_BYTES_OFF) )) 4 $$k_bytes; \
-	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_CRC_BYTES_OFF) )) 4 $$k_crc_bytes; \
 	put_le "$$tmp" $$(( cfg + $$(def CFG_KERNEL_CRC_OFF) )) 4 $$k_crc; \
 	put_le "$$tmp" $$(( cfg + $$(def CFG_IMAGE_END_OFF) )) 4 $$next; \
 	cflags=0; case "$(MEMFALLBACK)" in \

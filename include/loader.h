@@ -123,8 +123,7 @@
 #define CFG_MODS_LBA_OFF       272      /* dword: LBA of the module block (0: no modules) */
 #define CFG_MODS_COUNT_OFF     276      /* dword: number of modules (at most LOADER_MODS_MAX) */
 #define CFG_IMAGE_END_OFF      280      /* dword: LBA after the last sector the boot reads */
-#define CFG_KERNEL_CRC_OFF     284      /* dword: CRC-32 of the kernel file's first ..._BYTES bytes */
-#define CFG_KERNEL_CRC_BYTES_OFF 288    /* dword: the bytes the loader reads (tools/mbcheck.py) */
+#define CFG_KERNEL_CRC_OFF     284      /* dword: CRC-32 of the whole kernel file */
 #define CFG_FORCE_E801         0x01     /* skip E820 (tests the E801 fallback) */
 #define CFG_FORCE_88           0x02     /* skip E820 and E801 (tests the AH=88h fallback) */
 #define CFG_POISON             0x04     /* fill each segment with 0xCC before loading it (tests

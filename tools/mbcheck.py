@@ -11,9 +11,8 @@ left to stage 2: the map is the BIOS's.
 
     mbcheck.py [--protocol P] KERNEL           check; print one line about the kernel, or the
                                                error (exit 1)
-    mbcheck.py [--protocol P] --fields KERNEL  check, then print "BYTES CRC PROTOCOL": the bytes
-                                               stage 2 reads and checks (headers and every
-                                               segment's file bytes), their CRC-32, and the
+    mbcheck.py [--protocol P] --fields KERNEL  check, then print "CRC PROTOCOL": the CRC-32 of
+                                               the whole file (stage 2 checks it) and the
                                                protocol it boots (multiboot or multiboot2)
     mbcheck.py --crc FILE                      print the CRC-32 of the whole file (for the modules)
 
@@ -358,12 +357,6 @@ def check(data, protocol=''):
     return PROTOCOLS[protocol](data)
 
 
-def read_bytes(k):
-    """The bytes stage 2 reads from the file's start: its head buffer and every segment's file
-    bytes (boot/load.inc), so that a damaged byte there is caught and nothing after is read."""
-    return max([k.head_bytes] + [s.offset + s.filesz for s in k.segs if s.filesz])
-
-
 def main(argv):
     args = argv[1:]
     if len(args) == 2 and args[0] == '--crc':
@@ -386,14 +379,14 @@ def main(argv):
     except CheckError as e:
         sys.stderr.write('mbcheck: %s: error: %s\n' % (path, e))
         return 1
-    n = read_bytes(k)
     if fields:
-        print(n, zlib.crc32(data[:n]), protocol)
+        print(zlib.crc32(data), protocol)
         return 0
     entry = 'entry 0x%s' % hex8(k.entry)
     entry += ' (virtual 0x%s)' % hex8(k.entry_virtual) if k.entry_virtual is not None else ' (physical)'
-    print('%s: %s, %d segments, %s, %d KiB in memory; the loader reads and checks its first %d bytes'
-          % (path, k.kind, len(k.segs), entry, sum(s.memsz for s in k.segs) >> 10, n))
+    print('%s: %s, %d segments, %s, %d KiB in memory; CRC-32 of the file 0x%08X'
+          % (path, k.kind, len(k.segs), entry, sum(s.memsz for s in k.segs) >> 10,
+             zlib.crc32(data)))
     return 0
 
 

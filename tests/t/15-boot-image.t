@@ -6,7 +6,7 @@
 #   2. the recipe patched what it measured: the config block's kernel LBA and size point at an
 #      exact copy of the kernel, the command line is there ("entry.elf root=/dev/x quiet": the
 #      kernel's base name first), stage 1 reads 1 + stage 2 sectors; NAME= replaces the name; the
-#      kernel's CRC-32 (over the bytes tools/mbcheck.py says the loader reads) is zlib's, and the
+#      kernel's CRC-32 is zlib's of the whole file, and the
 #      image's end is the sector after the kernel;
 #   3. the kernel can grow: a 32 MiB kernel (one 32 MiB PT_LOAD) gets a bigger image with no
 #      edits, and boots: the entry-state checks pass after 255+ reads of 127 sectors. Booted with
@@ -48,9 +48,9 @@ if magic != 0x3143424F: fail('config magic %#x' % magic)
 if kbytes != len(k) or d[klba * 512: klba * 512 + kbytes] != k: fail('kernel not found where the config block says')
 if klba != 2049 + s2n: fail('kernel LBA %d' % klba)
 if cfg[16:].split(b'\0')[0] != b'entry.elf root=/dev/x quiet': fail('cmdline %r' % cfg[16:48])
-iend, kcrc, kcrcn = struct.unpack_from('<III', cfg, 280)
+iend, kcrc = struct.unpack_from('<II', cfg, 280)
 if iend != klba + (kbytes + 511) // 512: fail('image end %d, kernel ends at %d' % (iend, klba + (kbytes + 511) // 512))
-if not 0 < kcrcn <= kbytes or kcrc != zlib.crc32(k[:kcrcn]): fail('kernel CRC %#x over %d bytes' % (kcrc, kcrcn))
+if kcrc != zlib.crc32(k): fail('kernel CRC %#x, the file\'s is %#x' % (kcrc, zlib.crc32(k)))
 print('# partition 1: LBA %d + %d sectors, active; stage 2 %d sectors; kernel at LBA %d, %d bytes' % (lba, n, s2n, klba, kbytes))
 PY
 }

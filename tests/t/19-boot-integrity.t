@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
 # 19-boot-integrity.t - a damaged disk or a truncated image stops the loader at a named error.
 #
-# disk.img.mk records the CRC-32 (zlib's) of the bytes stage 2 reads of the kernel and of every
-# module, and the image's end; stage 2 compares (boot/crc.inc, boot/disk.inc). Each case changes
+# disk.img.mk records the CRC-32 (zlib's) of the whole kernel file and of every module file, and
+# the image's end; stage 2 compares (boot/crc.inc, boot/disk.inc). Each case changes
 # a good image after it was built and boots it with -no-reboot: it passes when the serial log has
 # the message with the recorded value python's zlib computes for the file, the kernel never ran,
 # and QEMU was still running, halted, at the timeout (status 124).
 #   1. one bit flipped in the kernel's code on the disk: "kernel checksum mismatch";
 #   2. one bit flipped in a module on the disk: "module 0 (<its string>) checksum mismatch";
-#   3. the image cut short a page after the kernel's Multiboot header: "image truncated" with the
+#   3. one bit flipped in the last byte of a kernel file whose last 64 KiB lie past its segments
+#      and its headers (as a debugging kernel's symbols and DWARF do): "kernel checksum mismatch",
+#      the recorded value being the whole file's CRC-32;
+#   4. the image cut short a page after the kernel's Multiboot header: "image truncated" with the
 #      sector counts (the disk's from INT 13h AH=48h);
-#   4. the same with SIZECHECK=read (no AH=48h, the size probed by reading the image's last
+#   5. the same with SIZECHECK=read (no AH=48h, the size probed by reading the image's last
 #      sector): QEMU's SeaBIOS returns zeros past the end instead of failing the read, so here the
 #      missing bytes are what stops the boot ("no Multiboot header", the kernel's header being
 #      among them) - still a named error, never a wrong kernel;
-#   5. `make image` refuses a kernel that stage 2 would refuse, with stage 2's words, and writes
+#   6. `make image` refuses a kernel that stage 2 would refuse, with stage 2's words, and writes
 #      no image.
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
 SECS=6
-tap_plan 5
+tap_plan 6
 mod="$T_DIR/module.bin"
 head -c 70001 /dev/urandom > "$mod"
 cfg() { # IMAGE FIELD-OFFSET: a dword of the config block (LBA 2048)
@@ -29,8 +32,8 @@ cfg() { # IMAGE FIELD-OFFSET: a dword of the config block (LBA 2048)
 flip() { # IMAGE BYTE-OFFSET: flip bit 2 of that byte
 	python3 -c 'import sys; f = open(sys.argv[1], "r+b"); o = int(sys.argv[2]); f.seek(o); b = f.read(1)[0]; f.seek(o); f.write(bytes([b ^ 4]))' "$1" "$2"
 }
-crc() { # FILE [BYTES]: CRC-32 of its first BYTES bytes (all), as 8 hex digits
-	python3 -c 'import sys, zlib; d = open(sys.argv[1], "rb").read(); n = int(sys.argv[2]) if len(sys.argv) > 2 else len(d); print("%08X" % zlib.crc32(d[:n]))' "$@"
+crc() { # FILE: its CRC-32 as 8 hex digits
+	python3 -c 'import sys, zlib; print("%08X" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$1"
 }
 boot() { # IMAGE: boot it in the background, the exit status in IMAGE.rc
 	( qemu_boot_image "$1.log" $SECS "$1" 128 > "$1.rc" ) &
@@ -47,7 +50,12 @@ halted_at() { # DESCRIPTION IMAGE MESSAGE
 img="$T_DIR/good.img"
 make -s -C "$ROOT" image IMAGE="$img" KERNEL="$TK/entry.elf" MODULES="$mod one two" >"$img.make.log" 2>&1 \
 	|| tail -n 5 "$img.make.log" | tap_diag
-klba=$(cfg "$img" 4); kcrcbytes=$(cfg "$img" 288); iend=$(cfg "$img" 280)
+klba=$(cfg "$img" 4); iend=$(cfg "$img" 280)
+long="$T_DIR/long.elf"                          # entry.elf and 64 KiB that nothing loads
+{ cat "$TK/entry.elf"; head -c 65536 /dev/urandom; } > "$long"
+make -s -C "$ROOT" image IMAGE="$T_DIR/tflip.img" KERNEL="$long" >"$T_DIR/tflip.make.log" 2>&1 \
+	|| tail -n 5 "$T_DIR/tflip.make.log" | tap_diag
+flip "$T_DIR/tflip.img" $(( $(cfg "$T_DIR/tflip.img" 4) * 512 + $(stat -c %s "$long") - 1 ))
 mblba=$(cfg "$img" 272); mlba=$(python3 -c 'import struct, sys; d = open(sys.argv[1], "rb"); d.seek(int(sys.argv[2]) * 512); print(struct.unpack("<I", d.read(4))[0])' "$img" "$mblba")
 
 cp "$img" "$T_DIR/kflip.img"; flip "$T_DIR/kflip.img" $(( klba * 512 + 0x1040 ))
@@ -57,12 +65,14 @@ rm -f "$T_DIR/trunc-read.img"
 make -s -C "$ROOT" image IMAGE="$T_DIR/trunc-read.img" KERNEL="$TK/entry.elf" MODULES="$mod one two" SIZECHECK=read \
 	>"$T_DIR/trunc-read.make.log" 2>&1 || tail -n 5 "$T_DIR/trunc-read.make.log" | tap_diag
 truncate -s $(( klba * 512 + 0x1000 )) "$T_DIR/trunc-read.img"
-for i in kflip mflip trunc trunc-read; do boot "$T_DIR/$i.img"; done
+for i in kflip mflip tflip trunc trunc-read; do boot "$T_DIR/$i.img"; done
 wait
 halted_at "kernel bit flipped on the disk" "$T_DIR/kflip.img" \
-	"boot: error: kernel checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$TK/entry.elf" "$kcrcbytes"), computed 0x"
+	"boot: error: kernel checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$TK/entry.elf"), computed 0x"
 halted_at "module bit flipped on the disk" "$T_DIR/mflip.img" \
 	"boot: error: module 0 (module.bin one two) checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$mod"), computed 0x"
+halted_at "kernel's last byte (past its segments) flipped on the disk" "$T_DIR/tflip.img" \
+	"boot: error: kernel checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$long"), computed 0x"
 halted_at "image cut a page after the Multiboot header" "$T_DIR/trunc.img" \
 	"boot: error: image truncated: it needs $iend sectors, the disk has $(( klba + 16 )) (INT 13h AH=48h)"
 halted_at "the same, size probed by a read (SIZECHECK=read)" "$T_DIR/trunc-read.img" \
