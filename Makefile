@@ -12,7 +12,9 @@
 
 .DEFAULT_GOAL := image
 BUILD   := build
-KERNEL  ?= $(BUILD)/kernel/kernel.elf
+# Images carry our kernel without its debug sections (mk/kernel.mk); gdb reads the full one.
+KERNEL  ?= $(BUILD)/kernel/kernel.boot.elf
+KERNEL_DEBUG ?= $(if $(filter $(BUILD)/kernel/kernel.boot.elf,$(KERNEL)),$(BUILD)/kernel/kernel.elf,$(KERNEL))
 CMDLINE ?=
 IMAGE   ?= disk.img
 QEMU    ?= qemu-system-i386

@@ -70,7 +70,7 @@ TEST_PREREQS += $(BOOT_S1) $(BOOT_S2) $(BOOT_TEST_KERNELS) $(BUILD)/kernel/kerne
 .PHONY: bench-boot
 bench-boot: deps-bench $(BOOT_S1) $(BOOT_S2) $(BOOT_TK)/entry.elf $(BOOT_TK)/pad32.elf \
 	    $(BUILD)/boot/bench-limit.bin
-	$(MAKE) $(BUILD)/kernel/kernel.elf
+	$(MAKE) $(BUILD)/kernel/kernel.boot.elf
 	bench/boot/run.sh
 BENCH_TARGETS += bench-boot
 

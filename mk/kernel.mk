@@ -10,10 +10,15 @@
 #   3. regenerate the table from kernel.elf and require it to be identical (the table lives in
 #      .rodata after .text, so adding it cannot move a function; this checks that it did not).
 # kernel.sym is the Bochs symbol file (`ldsym global "build/kernel/kernel.sym"`).
+# kernel.boot.elf is kernel.elf without its debug sections (DWARF), the kernel `make image` puts
+# on the disk by default: the loader reads and checks the CRC-32 of the whole file, and DWARF is
+# most of it. Its segments are kernel.elf's byte for byte, so gdb and Bochs keep reading the
+# symbols and lines of kernel.elf and kernel.sym.
 
 KERNEL_DIR   := $(BUILD)/kernel
 KERNEL_OBJ   := $(KERNEL_DIR)/obj
 KERNEL_ELF   := $(KERNEL_DIR)/kernel.elf
+KERNEL_BOOT  := $(KERNEL_DIR)/kernel.boot.elf
 KERNEL_SYM   := $(KERNEL_DIR)/kernel.sym
 KERNEL_LD    := $(KERNEL_DIR)/kernel.ld
 KERNEL_C     := $(sort $(shell find kernel -name '*.c') $(wildcard mm/*.c) $(wildcard tests/kernel/*.c))
@@ -24,7 +29,7 @@ KERNEL_LINK   = $(KCC) $(KLDFLAGS) -Wl,-z,max-page-size=4096 -Wl,--fatal-warning
                 -T $(KERNEL_LD) -o $@ $(KERNEL_OBJS) $(1) $(KLIBGCC)
 
 .PHONY: kernel
-kernel: $(KERNEL_ELF) $(KERNEL_SYM)
+kernel: $(KERNEL_ELF) $(KERNEL_BOOT) $(KERNEL_SYM)
 
 $(KERNEL_OBJ)/%.o: %.c | deps-build
 	@mkdir -p $(dir $@)
@@ -83,13 +88,16 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD) tools/ker
 	@python3 tools/kernel_layout_check.py $@ $(KERNEL_OBJ)/mm/paging_boot.o $(KERNEL_VIRT_BASE) \
 	  || { rm -f $@; false; }
 
+$(KERNEL_BOOT): $(KERNEL_ELF)
+	objcopy --strip-debug $< $@
+
 # Bochs symbol file: "<hex address> <name>" per line, every defined non-absolute symbol.
 $(KERNEL_SYM): $(KERNEL_ELF)
 	nm -n --defined-only $< | awk '$$2 !~ /^[aA]$$/ { print $$1, $$3 }' > $@
 
 -include $(KERNEL_OBJS:.o=.d)
 
-TEST_PREREQS += $(KERNEL_ELF) $(KERNEL_SYM)
+TEST_PREREQS += $(KERNEL_ELF) $(KERNEL_BOOT) $(KERNEL_SYM)
 
 # --- host test of the formatter: kernel/lib/printf.c against the host's snprintf ----------------------
 KERNEL_HOST_DIR := $(BUILD)/host/kernel

@@ -91,7 +91,7 @@ $(GDB_DIR)/target-i8086.xml: | deps-gdb
 # make gdb: QEMU in the background (its window when there is a display), gdb in this terminal;
 # leaving gdb stops QEMU. QEMU runs in its own session (setsid) so that Ctrl-C, which gdb uses to
 # interrupt the target, does not reach QEMU (QEMU quits on SIGINT).
-gdb: deps-gdb $(IMAGE) $(KERNEL) $(GDB_FILES)
+gdb: deps-gdb $(IMAGE) $(KERNEL_DEBUG) $(GDB_FILES)
 	@echo "gdb: QEMU paused at the reset vector, gdb stub on :$(GDB_PORT); serial output in $(GDB_DIR)/serial.log"
 	@echo "gdb: try: loader-breaks, kernel-breaks, continue, where16, cpu-state (docs/debugging.md)"
 	@setsid $(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -no-shutdown \
@@ -99,10 +99,10 @@ gdb: deps-gdb $(IMAGE) $(KERNEL) $(GDB_FILES)
 	  $(QEMU_EXIT_DEVICE) \
 	  -drive file=$(IMAGE),format=raw,if=ide & qpid=$$!; \
 	trap 'kill $$qpid 2>/dev/null' EXIT; \
-	gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL)
+	gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL_DEBUG)
 
 # make qemu-gdb: only QEMU, paused, for a gdb (or IDE) started elsewhere; prints how to attach.
 qemu-gdb: deps-gdb $(IMAGE) $(GDB_FILES)
-	@echo "qemu-gdb: attach with: gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL)"
+	@echo "qemu-gdb: attach with: gdb $(GDB_ARGS) -ex 'target remote localhost:$(GDB_PORT)' $(KERNEL_DEBUG)"
 	$(QEMU) -S -gdb tcp::$(GDB_PORT) -m $(MEM) -no-reboot -display none -monitor none -serial stdio \
 	  $(QEMU_EXIT_DEVICE) -drive file=$(IMAGE),format=raw,if=ide

@@ -2,7 +2,7 @@
 # run.sh - `make bench-boot`: boot time and load speed of our loader, measured in QEMU.
 #
 # Boot: wall time from QEMU's start until the kernel leaves through isa-debug-exit, for the same
-# kernel (build/kernel/kernel.elf, command line "nomonitor qemu-exit": the whole bring-up, then
+# kernel (build/kernel/kernel.boot.elf, what `make image` puts on the disk; command line "nomonitor qemu-exit": the whole bring-up, then
 # `kernel: up` and the exit instead of the monitor)
 #   ours         our disk image (IDE), made by `make image`
 #   qemu-kernel  qemu-system-i386 -kernel (QEMU's own Multiboot loader)
@@ -26,7 +26,7 @@ RUNS=${BENCH_RUNS:-7}
 RUNS_LOAD=${BENCH_RUNS_LOAD:-7}
 OUT="$BUILD/bench/boot"
 mkdir -p "$OUT"
-KERNEL="$BUILD/kernel/kernel.elf"
+KERNEL="$BUILD/kernel/kernel.boot.elf"
 TK="$BUILD/boot/tk"
 
 # timed RC-WANTED QEMU-ARGS...: one run, seconds on stdout; fails unless QEMU exits RC-WANTED.
