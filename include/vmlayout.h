@@ -15,7 +15,10 @@
  *             |                                   | RECURSIVE_BASE + 4K*PDX, its directory at
  *  0xFFC00000 +-----------------------------------+ RECURSIVE_PD = 0xFFFFF000     RECURSIVE_BASE
  *             | reserved kernel growth (unmapped) |                               KGROWTH_*
- *  0xF5000000 +-----------------------------------+
+ *  0xF5400000 +-----------------------------------+ KSTACK_END = KGROWTH_START
+ *             | process kernel stacks (one table) | a slot of KSTACK_SLOT per process: its
+ *             |                                   | lowest page never mapped (the guard)
+ *  0xF5000000 +-----------------------------------+ KSTACK_START
  *             | guard (one PDE, never mapped)     |
  *  0xF4C00000 +-----------------------------------+ KWIN_END
  *             | kernel window (one page table)    | experiments: tests, the monitor's map and
@@ -68,7 +71,10 @@
 #define KMAP_END            0xF4800000
 #define KWIN_START          0xF4800000  /* kernel window: one page table for experiments */
 #define KWIN_END            0xF4C00000
-#define KGROWTH_START       0xF5000000  /* reserved kernel growth: nothing mapped yet */
+#define KSTACK_START        0xF5000000  /* process kernel stacks: one page table */
+#define KSTACK_END          0xF5400000
+#define KSTACK_SLOT         0x4000      /* per process: a guard page, then a 12 KiB stack */
+#define KGROWTH_START       0xF5400000  /* reserved kernel growth: nothing mapped yet */
 #define KGROWTH_END         0xFFC00000
 #define RECURSIVE_SLOT      1023        /* PDE 1023 points at the directory itself */
 #define RECURSIVE_BASE      0xFFC00000  /* page table of PDE i at RECURSIVE_BASE + i * 4096 */
@@ -100,7 +106,10 @@ _Static_assert(KMAP_START == KHEAP_END && KMAP_END - KMAP_START == LG_SIZE,
                "the temporary windows are one page table after the heap");
 _Static_assert(KWIN_START == KMAP_END && KWIN_END - KWIN_START == LG_SIZE,
                "the kernel window is one page table after the temporary windows");
-_Static_assert(KGROWTH_START >= KWIN_END + LG_SIZE, "a guard PDE after the kernel window");
+_Static_assert(KSTACK_START >= KWIN_END + LG_SIZE, "a guard PDE after the kernel window");
+_Static_assert(KSTACK_END - KSTACK_START == LG_SIZE && KSTACK_START % LG_SIZE == 0 &&
+               KSTACK_SLOT % PG_SIZE == 0 && KSTACK_SLOT > PG_SIZE, "kernel stacks: one table");
+_Static_assert(KGROWTH_START == KSTACK_END, "the growth range follows the kernel stacks");
 _Static_assert(KGROWTH_END == RECURSIVE_BASE && KGROWTH_START % LG_SIZE == 0, "growth range PDEs");
 _Static_assert(RECURSIVE_BASE == (uint32_t)RECURSIVE_SLOT << PDX_SHIFT,
                "the recursive slot is the last PDE");

@@ -15,6 +15,14 @@
 #define SEG_KDATA       0x10   /* 32-bit ring-0 data, base 0, limit 4 GiB */
 #define SEG_RCODE16     0x18   /* 16-bit code, base 0, limit 64 KiB: the way back to real mode */
 #define SEG_RDATA16     0x20   /* 16-bit data, base 0, limit 64 KiB */
+#define SEG_UCODE       0x3B   /* 32-bit ring-3 code (index 7, RPL 3): user programs */
+#define SEG_UDATA       0x43   /* 32-bit ring-3 data (index 8, RPL 3): user programs */
+#define SEG_RPL_MASK    0x3    /* a selector's requested privilege level; CS's is the CPL */
+#define SEG_RPL_USER    0x3
+
+/* `int $0x80`: Linux's i386 system-call vector (arch/x86/include/asm/irq_vectors.h
+ * IA32_SYSCALL_VECTOR), so static Linux executables run unchanged. */
+#define TRAP_SYSCALL    0x80
 
 /* Control register bits (SDM 3A 2.5). */
 #define CR0_PE          0x00000001

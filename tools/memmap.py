@@ -85,6 +85,7 @@ VM_NAMES = {
     "KHEAP": "kernel heap",
     "KMAP": "temporary windows (kmap)",
     "KWIN": "kernel window (experiments)",
+    "KSTACK": "process kernel stacks",
     "KGROWTH": "reserved kernel growth",
     "RECURSIVE": "recursive slot: page tables",
 }

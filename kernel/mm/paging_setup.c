@@ -168,6 +168,7 @@ void paging_init(void)
 	prealloc("kernel heap", KHEAP_START, KHEAP_END);
 	prealloc("temporary windows", KMAP_START, KMAP_END);
 	prealloc("kernel window", KWIN_START, KWIN_END);
+	prealloc("process kernel stacks", KSTACK_START, KSTACK_END);
 	direct_start = KERNEL_VIRT_BASE + NULL_PAGE_END;
 	direct_end = KERNEL_VIRT_BASE + (uint32_t)top;
 

@@ -137,9 +137,9 @@ pr = [p for x in sorted({r["x"] for r in pmm_boxes}) for p in monotonic([r for r
 check("qemu-128m: PMM column monotonic in each lane", not pr and len({r["x"] for r in pmm_boxes}) == 2, pr)
 
 regions = sorted((r["start"], r["end"]) for r in of_class(vrects, "vm-region"))
-check("qemu-128m: 8 virtual regions from vmlayout.h (NULL, user, direct map, heap, windows, window, growth, recursive)",
+check("qemu-128m: 9 virtual regions from vmlayout.h (NULL, user, direct map, heap, windows, window, kernel stacks, growth, recursive)",
       regions == [(0, 0x1000), (0x1000, 0xC0000000), (0xC0000000, 0xF0000000), (0xF0400000, 0xF4400000),
-                  (0xF4400000, 0xF4800000), (0xF4800000, 0xF4C00000), (0xF5000000, 0xFFC00000),
+                  (0xF4400000, 0xF4800000), (0xF4800000, 0xF4C00000), (0xF5000000, 0xF5400000), (0xF5400000, 0xFFC00000),
                   (0xFFC00000, 1 << 32)], regions)
 gaps = [(r["start"], r["end"]) for r in of_class(vrects, "vm-gap")]
 check("qemu-128m: the two guard PDEs (after the direct map, after the window) drawn unmapped",

@@ -28,7 +28,7 @@ _Static_assert(sizeof(struct gdt_pointer) == 6, "GDTR image is 6 bytes (SDM 3A 2
  */
 #define SEG_TSS_MAIN   0x28 /* TR: the CPU saves the interrupted state here on a task switch */
 #define SEG_TSS_DFAULT 0x30 /* the double-fault task, reached through the task gate at vector 8 */
-#define GDT_ENTRIES    7
+#define GDT_ENTRIES    9    /* the user segments (include/x86.h) follow the TSSs */
 
 /* Build the table and load it (called once from entry.asm, before kmain). */
 void gdt_init(void);

@@ -5,8 +5,10 @@
 ; error code (SDM Vol. 3A 6.13 and table 6-1: vectors 8, 10-14, 17, 21, 29, 30); stubs of the
 ; other vectors push a 0 in its place, then every stub pushes its vector number and jumps to
 ; isr_common, which saves the general and segment registers and calls trap_dispatch(frame).
-; All gates are interrupt gates (IF cleared on entry); we run in ring 0 only, so there is no
-; stack switch and no SS:ESP in the frame.
+; All gates are interrupt gates (IF cleared on entry). From ring 3 the CPU has switched to the
+; TSS's ESP0 and pushed the program's SS:ESP below EFLAGS' slot first (SDM 3A 6.12.1); the stubs
+; are the same either way. isr_syscall is the `int 0x80` entry (vector TRAP_SYSCALL, a DPL 3
+; gate), shaped like the others.
 
 %include "x86.inc"
 
@@ -46,6 +48,9 @@ isr_common:
 	push esp                    ; trap_dispatch(struct trap_frame *frame)
 	call trap_dispatch
 	add esp, 4
+; isr_return: the way out of every trap, and into ring 3 for a new process (trap_frame_enter).
+;   IN:  esp = a struct trap_frame   OUT: IRET to it   CLOBBERED: everything (it is left)
+isr_return:
 	pop gs
 	pop fs
 	pop es
@@ -53,6 +58,20 @@ isr_common:
 	popad
 	add esp, 8                  ; drop vector and error code
 	iretd
+
+; trap_frame_enter(struct trap_frame *frame): leave the kernel through frame (a process's first
+; entry into ring 3, or a forked child's first return).
+;   IN:  [esp + 4] = frame, on the kernel stack the process will trap onto   OUT: never returns
+;   CLOBBERED: everything
+global trap_frame_enter
+trap_frame_enter:
+	mov esp, [esp + 4]
+	jmp isr_return
+
+isr_syscall:
+	push dword 0
+	push dword TRAP_SYSCALL
+	jmp isr_common
 
 ; Vectors with a CPU error code (SDM 3A table 6-1).
 %assign v 0
@@ -67,7 +86,9 @@ isr_common:
 
 ; The stub addresses, indexed by vector, for idt.c.
 section .rodata
-global isr_stub_table
+global isr_stub_table, isr_syscall_stub
+isr_syscall_stub:
+	dd isr_syscall
 isr_stub_table:
 %assign v 0
 %rep 48

@@ -5,6 +5,10 @@
  * registers into the TSS that TR points to (tss_main), loads every register of the new task from
  * tss_dfault (EIP = double_fault_entry, its own stack, flat segments, CR3) and pushes the error
  * code (always 0 for #DF) on the new stack. There is no way back: the report ends in a panic.
+ *
+ * tss_main also holds SS0:ESP0, the stack the CPU switches to when an interrupt or exception
+ * arrives in ring 3 (SDM 3A 6.12.1, 7.2.1): the running process's own kernel stack, set by the
+ * scheduler before it enters the process.
  */
 #include "kernel/arch/x86/tss.h"
 #include "kernel/arch/x86/cpu.h"
@@ -36,9 +40,16 @@ void tss_sync_cr3(void)
 	tss_dfault.cr3 = cpu_read_cr3();
 }
 
+void tss_set_kernel_stack(uint32_t esp0)
+{
+	tss_main.esp0 = esp0;
+}
+
 void tss_init(void)
 {
-	tss_main.iomap_base = sizeof(struct tss); /* no I/O permission bitmap */
+	tss_main.ss0 = SEG_KDATA; /* the stack an interrupt from ring 3 runs on */
+	tss_main.iomap_base =
+		sizeof(struct tss); /* no I/O permission bitmap: IN/OUT from ring 3 #GP */
 	tss_dfault = (struct tss){
 		.eip = (uint32_t)(uintptr_t)double_fault_entry,
 		.esp = (uint32_t)(uintptr_t)(tss_dfault_stack + TSS_DFAULT_STACK),

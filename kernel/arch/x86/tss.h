@@ -34,6 +34,8 @@ _Static_assert(sizeof(struct tss) == 104, "32-bit TSS is 104 bytes (SDM 3A figur
 
 /* Set up both TSSs and their GDT descriptors, load TR (called by idt_init). */
 void tss_init(void);
+/* The top of the kernel stack an interrupt from ring 3 switches to (the running process's). */
+void tss_set_kernel_stack(uint32_t esp0);
 /* Copy the current CR3 into the double-fault TSS (after every CR3 load). */
 void tss_sync_cr3(void);
 
