@@ -22,6 +22,8 @@
 #include "kernel/mm/paging_setup.h"
 #include "kernel/mm/pmm_setup.h"
 #include "kernel/monitor/monitor.h"
+#include "kernel/proc/exec.h"
+#include "mm/cow.h"
 #include "mm/mm_env.h"
 #include "multiboot.h"
 #include "x86.h"
@@ -75,6 +77,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	 * heapfault=<kind> commits one misuse here. */
 	heap_setup();
 
+	/* Copy-on-write reference counts for user frames, in frames the direct map reaches. */
+	if (!cow_init(mm_direct_limit()))
+		panic("cow: no room for the frame reference counts");
+
 	/* trap=<name>: one CPU exception on purpose, to see the report (after paging, so that
 	 * trap=stack runs into the unmapped guard page). */
 	trap_raise_from_cmdline();
@@ -84,6 +90,13 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 
 	/* Nothing left to do: say so, leave QEMU if asked (qemu-exit), else halt. */
 	kprintf("kernel: up\n");
+
+	/* init=<name>: that module runs as pid 1 (docs/processes.md); with qemu-exit QEMU then
+	 * leaves with its exit status (or 128 + the signal that killed it), as a shell reports. */
+	int init_status = exec_init_from_cmdline();
+	if (init_status >= 0 && cmdline_has("qemu-exit"))
+		kernel_stop((init_status & 0x7F) ? 128 + (unsigned)(init_status & 0x7F) :
+						   (unsigned)(init_status >> 8) & 0xFF);
 
 	/* The monitor: a prompt on COM1 and the keyboard (docs/monitor.md), unless `nomonitor`. */
 	monitor_run();

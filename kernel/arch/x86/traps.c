@@ -2,7 +2,9 @@
  * traps.c - what happens on a CPU exception: name it, show the machine state, panic.
  *
  * trap_dispatch() is called by isr_common (isr.asm) for every vector. IRQ vectors go to
- * irq_dispatch(). For exceptions a test or driver may have hooked the vector
+ * irq_dispatch(). A trap from ring 3 goes to the process code: `int $0x80` to syscall_dispatch,
+ * an exception to user_fault_handle (a resolved page fault, or the end of the process). For
+ * kernel exceptions a test or driver may have hooked the vector
  * (trap_set_handler); otherwise the report is:
  *   EXCEPTION: <name> (vector N, error code 0x...)
  *   registers (eip with its function name, general, segment and control registers)
@@ -18,6 +20,8 @@
 #include "kernel/debug/ksyms.h"
 #include "kernel/lib/printf.h"
 #include "kernel/mm/pagefault.h"
+#include "kernel/proc/syscall.h"
+#include "kernel/proc/user_fault.h"
 
 #include <stddef.h>
 
@@ -105,6 +109,14 @@ void trap_dispatch(struct trap_frame *tf)
 	tss_sync_cr3(); /* keep the double-fault task on the current page directory (tss.h) */
 	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + IRQ_COUNT) {
 		irq_dispatch(tf);
+		return;
+	}
+	/* A user program: its system calls, and its exceptions, which end only the program. */
+	if (trap_frame_from_user(tf)) {
+		if (v == TRAP_SYSCALL)
+			syscall_dispatch(tf);
+		else
+			user_fault_handle(tf, cpu_read_cr2());
 		return;
 	}
 	if (v < TRAP_NUM_EXCEPTIONS && trap_hooks[v] && trap_hooks[v](tf))

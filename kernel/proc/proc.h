@@ -1,0 +1,89 @@
+/*
+ * proc.h - processes: the table, their life (create, exit, wait) and the scheduler that passes
+ * the CPU between them.
+ *
+ * A process is an address space (mm/uvm.h), a kernel stack of its own in the KSTACK range of
+ * include/vmlayout.h (a KSTACK_SLOT per table entry, its lowest page never mapped: an overflow
+ * faults instead of overwriting the neighbour) and the trap frame at the top of that stack that
+ * holds its user registers while it is in the kernel. The scheduler runs on the kernel's boot
+ * stack (proc_run_all): it picks the next runnable process in table order (round robin),
+ * switches CR3 and the TSS's ESP0 to it and switches stacks (context.asm); a process gives the
+ * CPU back when it waits for a child, yields or exits. Exit statuses use Linux's waitpid
+ * encoding (include/uapi/linux/wait.h: exit status << 8, or the signal number).
+ */
+#ifndef KERNEL_PROC_PROC_H
+#define KERNEL_PROC_PROC_H
+
+#include <stdint.h>
+
+#include "kernel/arch/x86/trap_frame.h"
+#include "mm/uvm.h"
+#include "vmlayout.h"
+
+#define PROC_MAX      64 /* fork beyond this returns -EAGAIN */
+#define PROC_NAME_MAX 32
+
+_Static_assert(PROC_MAX *KSTACK_SLOT <= KSTACK_END - KSTACK_START, "a kernel stack per process");
+
+/* Signals, Linux's i386 numbers (arch/x86/include/uapi/asm/signal.h). */
+#define SIGILL  4
+#define SIGTRAP 5
+#define SIGBUS  7
+#define SIGFPE  8
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGTERM 15
+
+/* waitpid statuses (Linux include/uapi/linux/wait.h, glibc bits/waitstatus.h). */
+#define PROC_STATUS_EXITED(code)  (((code)&0xFF) << 8)
+#define PROC_STATUS_SIGNALED(sig) ((sig)&0x7F)
+
+enum proc_state { PROC_FREE, PROC_RUNNABLE, PROC_WAITING, PROC_ZOMBIE };
+
+struct proc {
+	enum proc_state state;
+	int pid, ppid; /* ppid 0: no parent (pid 1, or an orphan) */
+	char name[PROC_NAME_MAX];
+	struct uvm_space as;
+	uint32_t kesp;         /* saved kernel ESP while another runs (context.asm) */
+	int kstack_mapped;     /* its kernel stack's pages are mapped */
+	int status;            /* waitpid status, once a zombie */
+	int wait_pid;          /* while PROC_WAITING: the child waited for, or -1 */
+	struct trap_frame *tf; /* the user registers, at the top of the kernel stack */
+	int killed;            /* a signal that ends it when it next runs, or 0 */
+};
+
+/* The process running now (NULL in the scheduler). */
+struct proc *proc_current(void);
+struct proc *proc_find(int pid);
+
+/* A new process: a free slot, an empty address space (or, with a parent, a copy-on-write copy of
+ * the parent's: uvm_space_fork), a kernel stack. Its trap frame is zeroed for ring 3; the caller
+ * loads a program or copies the parent's registers. NULL and *err = -EAGAIN (table full) or
+ * -ENOMEM. */
+struct proc *proc_create(const char *name, struct proc *parent, int *err);
+/* Undo proc_create for a process that never ran. */
+void proc_destroy(struct proc *p);
+/* Make p runnable: its first run enters ring 3 through p->tf. */
+void proc_make_runnable(struct proc *p);
+/* End the current process with a waitpid status: prints the `user: pid N (name) ...` line,
+ * returns its memory, wakes a waiting parent, never returns. */
+void proc_exit(int status) __attribute__((noreturn));
+/* Give the CPU to the scheduler; returns when this process is picked again. */
+void proc_yield(void);
+/* Linux fork: a copy of the current process whose fork returns 0 in eax; the child's pid, or
+ * -EAGAIN / -ENOMEM. */
+int proc_fork(void);
+/* Linux kill(pid, sig) for sig 0, SIGKILL, SIGTERM, SIGSEGV (all end the process: there are
+ * no handlers): 0, -ESRCH, -EINVAL. */
+int proc_kill(int pid, int sig);
+/* Linux waitpid(pid, &status, options) for pid > 0 or -1; options WNOHANG only. */
+int proc_waitpid(int pid, uint32_t status_ptr, uint32_t options);
+
+/* pid 1's waitpid status, once it has ended. */
+int proc_init_status(void);
+
+/* Run the scheduler until no process is left. */
+void proc_run_all(void);
+
+#endif
