@@ -4,7 +4,7 @@
  * The initial stack is what Linux's fs/binfmt_elf.c create_elf_tables builds for a static
  * program (System V i386 ABI, "Process Initialization"): from the top, 16 random bytes
  * (AT_RANDOM), the argument strings, then at a 16-byte aligned address argc, argv[], NULL, envp[]
- * (empty), NULL, and the auxiliary vector of (type, value) pairs ending with AT_NULL.
+ * (empty for pid 1), NULL, and the auxiliary vector of (type, value) pairs ending with AT_NULL.
  */
 #include "kernel/proc/exec.h"
 #include "kernel/core/bootinfo.h"
@@ -12,6 +12,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/elf_load.h"
+#include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/uaccess.h"
 #include "multiboot.h"
@@ -19,9 +20,10 @@
 #define ENOENT             2
 #define E2BIG              7
 #define ENOEXEC            8
-#define EXEC_ARGS_MAX      32             /* argv entries */
 #define EXEC_STACK_INITIAL (32 * PG_SIZE) /* the stack region to begin with; it grows on faults */
-#define EXEC_TABLE_BYTES   512            /* argc .. AT_NULL: argv, envp and auxv pointers */
+#define EXEC_TABLE_WORDS   (EXEC_ARGS_MAX + 3 + 2 * 7) /* argc .. AT_NULL */
+#define EXEC_PATH_MAX      256
+#define EXEC_STRINGS_MAX   4096 /* argv and envp strings of an execve, NULs included */
 
 /* Auxiliary vector types (Linux include/uapi/linux/auxvec.h). */
 #define AT_NULL   0
@@ -62,64 +64,43 @@ static const struct multiboot_module *exec_find_module(const char *name)
 	return NULL;
 }
 
-/* Lay out the initial stack below UVM_STACK_TOP from the module string's words. */
-static int exec_build_stack(struct proc *p, const char *mstring, const struct elf_image_info *ei,
-			    uint32_t *sp_out)
+/* Lay out the initial stack of as below UVM_STACK_TOP: argv then envp from a. */
+static int exec_build_stack(struct uvm_space *as, const struct exec_args *a,
+			    const struct elf_image_info *ei, uint32_t *sp_out)
 {
-	uint32_t argv[EXEC_ARGS_MAX], table[EXEC_TABLE_BYTES / 4];
-	uint32_t top = UVM_STACK_TOP, argc = 0;
-	uint32_t rnd[4];
+	uint32_t ptrs[EXEC_ARGS_MAX], table[EXEC_TABLE_WORDS];
+	uint32_t top = UVM_STACK_TOP, rnd[4];
+	unsigned total = a->argc + a->envc;
 
 	/* AT_RANDOM: the kernel has no entropy source yet (the CPU floor, a 486, has neither
-	 * RDTSC nor RDRAND), so these bytes are only distinct per process, not unpredictable;
-	 * a static program without stack protector or pointer guard does not use them. */
-	uint32_t x = 0x9E3779B9u ^ (uint32_t)p->pid;
+	 * RDTSC nor RDRAND), so these bytes are only distinct per start, not unpredictable; a
+	 * static program without stack protector or pointer guard does not use them. */
+	static uint32_t x = 0x9E3779B9u;
 	for (unsigned i = 0; i < 4; i++) {
 		x ^= x << 13, x ^= x >> 17, x ^= x << 5; /* xorshift32 (Marsaglia 2003) */
 		rnd[i] = x;
 	}
 	top -= sizeof rnd;
 	uint32_t at_random = top;
-	if (uaccess_copy_to(&p->as, at_random, rnd, sizeof rnd))
+	if (uaccess_copy_to(as, at_random, rnd, sizeof rnd))
 		return UVM_ENOMEM;
-
-	/* argv[0] is the program's name, the rest the module string's words after its first. */
-	const char *w = mstring;
-	while (*w && !is_blank(*w))
-		w++;
-	const char *words[EXEC_ARGS_MAX];
-	size_t lens[EXEC_ARGS_MAX];
-	words[0] = p->name;
-	lens[0] = strlen(p->name);
-	argc = 1;
-	for (;;) {
-		while (is_blank(*w))
-			w++;
-		if (!*w)
-			break;
-		if (argc == EXEC_ARGS_MAX)
-			return -E2BIG;
-		words[argc] = w;
-		while (*w && !is_blank(*w))
-			w++;
-		lens[argc] = (size_t)(w - words[argc]);
-		argc++;
-	}
-	for (uint32_t i = argc; i-- > 0;) {
+	for (unsigned i = total; i-- > 0;) {
+		top -= a->len[i] + 1;
 		static const char nul;
-		top -= (uint32_t)lens[i] + 1;
-		if (uaccess_copy_to(&p->as, top, words[i], (uint32_t)lens[i]) ||
-		    uaccess_copy_to(&p->as, top + (uint32_t)lens[i], &nul, 1))
+		if (uaccess_copy_to(as, top, a->str[i], a->len[i]) ||
+		    uaccess_copy_to(as, top + a->len[i], &nul, 1))
 			return UVM_ENOMEM;
-		argv[i] = top;
+		ptrs[i] = top;
 	}
 
 	unsigned n = 0;
-	table[n++] = argc;
-	for (uint32_t i = 0; i < argc; i++)
-		table[n++] = argv[i];
+	table[n++] = a->argc;
+	for (unsigned i = 0; i < a->argc; i++)
+		table[n++] = ptrs[i];
 	table[n++] = 0; /* argv's NULL */
-	table[n++] = 0; /* envp: empty */
+	for (unsigned i = a->argc; i < total; i++)
+		table[n++] = ptrs[i];
+	table[n++] = 0; /* envp's NULL */
 	const uint32_t aux[][2] = {
 		{ AT_PHDR, ei->phdr },  { AT_PHENT, ei->phent }, { AT_PHNUM, ei->phnum },
 		{ AT_PAGESZ, PG_SIZE }, { AT_ENTRY, ei->entry }, { AT_RANDOM, at_random },
@@ -130,17 +111,23 @@ static int exec_build_stack(struct proc *p, const char *mstring, const struct el
 		table[n++] = aux[i][1];
 	}
 	uint32_t sp = (top - n * 4) & ~15u;
-	if (uaccess_copy_to(&p->as, sp, table, n * 4))
+	if (uaccess_copy_to(as, sp, table, n * 4))
 		return UVM_ENOMEM;
 	*sp_out = sp;
 	return 0;
 }
 
-int exec_module(struct proc *p, const char *name)
+/* The new program's space, built aside so that a failure leaves the caller's intact (Linux
+ * too returns an error from execve only before the point of no return). The kernel does not
+ * switch processes inside a system call, so one is enough. */
+static struct uvm_space exec_space;
+
+int exec_module(struct proc *p, const char *name, const struct exec_args *a)
 {
 	const struct multiboot_module *m = exec_find_module(name);
 	struct elf_image_info ei;
 	const char *why = NULL;
+	uint32_t sp = 0;
 
 	if (!m)
 		return -ENOENT;
@@ -149,22 +136,103 @@ int exec_module(struct proc *p, const char *name)
 			(unsigned)m->mod_start, (unsigned)m->mod_end);
 		return -ENOEXEC;
 	}
-	int err = elf_load(&p->as, mm_phys_to_virt(m->mod_start), m->mod_end - m->mod_start, &ei,
-			   &why);
-	if (err) {
+	if (uvm_space_init(&exec_space))
+		return UVM_ENOMEM;
+	int err = elf_load(&exec_space, mm_phys_to_virt(m->mod_start), m->mod_end - m->mod_start,
+			   &ei, &why);
+	if (err)
 		kprintf("user: module %s: %s\n", name, why);
+	if (!err) {
+		uvm_brk_setup(&exec_space, PG_ROUND_UP(ei.end));
+		err = uvm_stack_setup(&exec_space, EXEC_STACK_INITIAL);
+	}
+	if (!err)
+		err = exec_build_stack(&exec_space, a, &ei, &sp);
+	if (err) {
+		uvm_space_release(&exec_space);
 		return err;
 	}
-	uvm_brk_setup(&p->as, PG_ROUND_UP(ei.end));
-	uint32_t sp;
-	err = uvm_stack_setup(&p->as, EXEC_STACK_INITIAL);
-	if (!err)
-		err = exec_build_stack(p, mm_phys_to_virt(m->string), &ei, &sp);
-	if (err)
-		return err;
-	p->tf->eip = ei.entry;
-	p->tf->user_esp = sp;
+	/* The point of no return: the old program's memory goes. */
+	if (p == proc_current())
+		vmspace_switch(exec_space.pd);
+	uvm_space_release(&p->as);
+	p->as = exec_space;
+	proc_set_name(p, name);
+	proc_frame_reset(p, ei.entry, sp);
 	return 0;
+}
+
+/* The module string's words after its first (the file name), after argv[0] = name. */
+static int exec_args_from_module(const char *name, struct exec_args *a)
+{
+	const struct multiboot_module *m = exec_find_module(name);
+	const char *w = m ? mm_phys_to_virt(m->string) : "";
+
+	a->argc = 1, a->envc = 0;
+	a->str[0] = name;
+	a->len[0] = (uint32_t)strlen(name);
+	while (*w && !is_blank(*w))
+		w++;
+	for (;;) {
+		while (is_blank(*w))
+			w++;
+		if (!*w)
+			return 0;
+		if (a->argc == EXEC_ARGS_MAX)
+			return -E2BIG;
+		a->str[a->argc] = w;
+		while (*w && !is_blank(*w))
+			w++;
+		a->len[a->argc] = (uint32_t)(w - a->str[a->argc]);
+		a->argc++;
+	}
+}
+
+/* Strings from a NULL-terminated user array of pointers into buf at *used: their count. */
+static int exec_copy_vector(struct uvm_space *as, uint32_t uvec, struct exec_args *a,
+			    unsigned first, char *buf, uint32_t *used)
+{
+	unsigned i = first;
+
+	for (; uvec; i++, uvec += 4) {
+		uint32_t up;
+		if (uaccess_copy_from(as, &up, uvec, sizeof up))
+			return UVM_EFAULT;
+		if (!up)
+			break;
+		if (i == EXEC_ARGS_MAX)
+			return -E2BIG;
+		int n = uaccess_copy_string(as, buf + *used, up, EXEC_STRINGS_MAX - *used);
+		if (n == UVM_ENAMETOOLONG)
+			return -E2BIG;
+		if (n < 0)
+			return n;
+		a->str[i] = buf + *used;
+		a->len[i] = (uint32_t)n;
+		*used += (uint32_t)n + 1;
+	}
+	return (int)(i - first);
+}
+
+int exec_syscall(uint32_t upath, uint32_t uargv, uint32_t uenvp)
+{
+	static char path[EXEC_PATH_MAX], strings[EXEC_STRINGS_MAX];
+	static struct exec_args a;
+	struct proc *p = proc_current();
+	uint32_t used = 0;
+
+	int n = uaccess_copy_string(&p->as, path, upath, sizeof path);
+	if (n < 0)
+		return n;
+	n = exec_copy_vector(&p->as, uargv, &a, 0, strings, &used);
+	if (n < 0)
+		return n;
+	a.argc = (unsigned)n;
+	n = exec_copy_vector(&p->as, uenvp, &a, a.argc, strings, &used);
+	if (n < 0)
+		return n;
+	a.envc = (unsigned)n;
+	return exec_module(p, path, &a);
 }
 
 int exec_init_from_cmdline(void)
@@ -180,7 +248,10 @@ int exec_init_from_cmdline(void)
 		kprintf("user: init=%s: no process: error %d\n", name, err);
 		return -1;
 	}
-	err = exec_module(p, name);
+	static struct exec_args a;
+	err = exec_args_from_module(name, &a);
+	if (!err)
+		err = exec_module(p, name, &a);
 	if (err) {
 		kprintf("user: init=%s: cannot start it: error %d%s\n", name, err,
 			err == -ENOENT ? " (no module of that name)" : "");

@@ -8,11 +8,29 @@
 #ifndef KERNEL_PROC_EXEC_H
 #define KERNEL_PROC_EXEC_H
 
+#include <stdint.h>
+
 #include "kernel/proc/proc.h"
 
-/* Load module `name` into p (fresh from proc_create): 0, or -ENOENT (no such module),
- * -ENOEXEC (not a static i386 executable; the console says why), -ENOMEM, -E2BIG. */
-int exec_module(struct proc *p, const char *name);
+#define EXEC_ARGS_MAX 32 /* argv and envp entries together */
+
+/* A new program's arguments and environment: argc strings, then envc (not NUL-terminated in
+ * place: len gives each length). */
+struct exec_args {
+	unsigned argc, envc;
+	const char *str[EXEC_ARGS_MAX];
+	uint32_t len[EXEC_ARGS_MAX];
+};
+
+/* Replace p's program (p fresh from proc_create, or the caller of execve) with module `name`:
+ * a new address space with its initial stack; p's old one is released only on success. 0, or
+ * -ENOENT (no such module), -ENOEXEC (not a static i386 executable; the console says why),
+ * -ENOMEM. */
+int exec_module(struct proc *p, const char *name, const struct exec_args *a);
+
+/* Linux execve(path, argv, envp) for the current process: path is a module's name. 0 (the
+ * process now runs the new program) or -errno (-EFAULT, -E2BIG, -ENOENT...), old program intact. */
+int exec_syscall(uint32_t upath, uint32_t uargv, uint32_t uenvp);
 
 /* With `init=<name>` on the command line: run that module as pid 1 and every process it starts
  * until none is left, print the frame count before and after, and return pid 1's waitpid status

@@ -84,6 +84,29 @@ static int kstack_map(struct proc *p)
 	return 0;
 }
 
+void proc_set_name(struct proc *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	memset(p->name, 0, sizeof p->name);
+	memcpy(p->name, name, n < PROC_NAME_MAX - 1 ? n : PROC_NAME_MAX - 1);
+}
+
+void proc_frame_reset(struct proc *p, uint32_t eip, uint32_t esp)
+{
+	*p->tf = (struct trap_frame){
+		.gs = SEG_UDATA,
+		.fs = SEG_UDATA,
+		.es = SEG_UDATA,
+		.ds = SEG_UDATA,
+		.eip = eip,
+		.cs = SEG_UCODE,
+		.eflags = EFLAGS_IF | EFLAGS_RESERVED1, /* IRQs stay on in ring 3 */
+		.user_esp = esp,
+		.user_ss = SEG_UDATA,
+	};
+}
+
 struct proc *proc_create(const char *name, struct proc *parent, int *err)
 {
 	struct proc *p = NULL;
@@ -109,18 +132,9 @@ struct proc *proc_create(const char *name, struct proc *parent, int *err)
 	p->pid = next_pid++;
 	p->ppid = parent ? parent->pid : 0;
 	p->state = PROC_WAITING; /* not runnable until proc_make_runnable */
-	size_t n = strlen(name);
-	memcpy(p->name, name, n < PROC_NAME_MAX - 1 ? n : PROC_NAME_MAX - 1); /* zeroed above */
+	proc_set_name(p, name);
 	p->tf = (struct trap_frame *)(uintptr_t)(kstack_base(p) + KSTACK_SLOT - TF_SIZE);
-	*p->tf = (struct trap_frame){
-		.gs = SEG_UDATA,
-		.fs = SEG_UDATA,
-		.es = SEG_UDATA,
-		.ds = SEG_UDATA,
-		.cs = SEG_UCODE,
-		.user_ss = SEG_UDATA,
-		.eflags = EFLAGS_IF | EFLAGS_RESERVED1, /* IRQs stay on in ring 3 */
-	};
+	proc_frame_reset(p, 0, 0);
 	return p;
 }
 

@@ -62,6 +62,10 @@ struct proc *proc_find(int pid);
  * loads a program or copies the parent's registers. NULL and *err = -EAGAIN (table full) or
  * -ENOMEM. */
 struct proc *proc_create(const char *name, struct proc *parent, int *err);
+/* The name `user:` lines show (cut to PROC_NAME_MAX - 1 characters). */
+void proc_set_name(struct proc *p, const char *name);
+/* Registers for a program's start in ring 3: eip, esp, user segments, IF; the rest 0. */
+void proc_frame_reset(struct proc *p, uint32_t eip, uint32_t esp);
 /* Undo proc_create for a process that never ran. */
 void proc_destroy(struct proc *p);
 /* Make p runnable: its first run enters ring 3 through p->tf. */

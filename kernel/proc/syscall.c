@@ -7,6 +7,7 @@
 #include "kernel/proc/syscall.h"
 #include "kernel/console/console.h"
 #include "kernel/lib/printf.h"
+#include "kernel/proc/exec.h"
 #include "kernel/proc/proc.h"
 #include "mm/uaccess.h"
 
@@ -54,6 +55,13 @@ static int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t count, uint32_t a4,
 		done += n;
 	}
 	return (int32_t)count;
+}
+
+static int32_t sys_execve(uint32_t path, uint32_t argv, uint32_t envp, uint32_t a4, uint32_t a5,
+			  uint32_t a6)
+{
+	(void)a4, (void)a5, (void)a6;
+	return exec_syscall(path, argv, envp);
 }
 
 static int32_t sys_waitpid(uint32_t pid, uint32_t status, uint32_t options, uint32_t a4,
@@ -127,10 +135,10 @@ static int32_t sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t fl
 
 /* Indexed by Linux's i386 numbers (syscall_32.tbl). */
 static const syscall_fn syscall_table[] = {
-	[1] = sys_exit,    [2] = sys_fork,       [4] = sys_write,         [7] = sys_waitpid,
-	[20] = sys_getpid, [37] = sys_kill,      [45] = sys_brk,          [64] = sys_getppid,
-	[91] = sys_munmap, [125] = sys_mprotect, [158] = sys_sched_yield, [192] = sys_mmap2,
-	[252] = sys_exit,
+	[1] = sys_exit,     [2] = sys_fork,    [4] = sys_write,      [7] = sys_waitpid,
+	[11] = sys_execve,  [20] = sys_getpid, [37] = sys_kill,      [45] = sys_brk,
+	[64] = sys_getppid, [91] = sys_munmap, [125] = sys_mprotect, [158] = sys_sched_yield,
+	[192] = sys_mmap2,  [252] = sys_exit,
 };
 #define SYSCALL_TABLE_LEN (sizeof syscall_table / sizeof syscall_table[0])
 

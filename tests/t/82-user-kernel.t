@@ -10,12 +10,11 @@
 #   2. the PMM's free frame count after every process has ended equals the count before pid 1
 #      started, and nothing panicked.
 # Then `args` once more through our own loader (`make image MODULES=...`), whose module strings
-# are `<file name> <args>` too. Programs that need what the kernel does not do yet (execve: `exec`)
-# are left out here; the list below says which run.
+# are `<file name> <args>` too. `exec` gets `args` as a second module, to run it through execve.
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
-PROGS=(args mem fork faults stack forkloop hog)
+PROGS=(args mem fork faults stack forkloop hog exec)
 tap_plan $((2 * ${#PROGS[@]} + 2))
 
 # check_run NAME LOG RC: the two checks above for one boot.
@@ -47,7 +46,9 @@ for p in "${PROGS[@]}"; do
 	args=()
 	[ -f "$ROOT/user/tests/$p.args" ] && read -r -a args <"$ROOT/user/tests/$p.args"
 	log="$T_DIR/$p.log"
-	rc=$(qemu_run "$log" 120 -m 64 -kernel "$KERNEL" -initrd "$BUILD/user/$p ${args[*]}" \
+	mods="$BUILD/user/$p ${args[*]}"
+	[ "$p" = exec ] && mods+=",$BUILD/user/args" # what it runs through execve
+	rc=$(qemu_run "$log" 120 -m 64 -kernel "$KERNEL" -initrd "$mods" \
 		-append "init=$p qemu-exit nomonitor")
 	check_run "$p" "$log" "$rc"
 done
