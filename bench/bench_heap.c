@@ -59,10 +59,22 @@ struct alloc {
 static struct heap_arena ours_arena, dbg_arena;
 static struct heap ours_heap, dbg_heap;
 
-static void *ours_malloc(size_t n) { return heap_alloc(&ours_heap, n, 0); }
-static void ours_free(void *p) { heap_free(&ours_heap, p, 0); }
-static void *dbg_malloc(size_t n) { return dbg_heap_alloc(&dbg_heap, n, 0); }
-static void dbg_free(void *p) { dbg_heap_free(&dbg_heap, p, 0); }
+static void *ours_malloc(size_t n)
+{
+	return heap_alloc(&ours_heap, n, 0);
+}
+static void ours_free(void *p)
+{
+	heap_free(&ours_heap, p, 0);
+}
+static void *dbg_malloc(size_t n)
+{
+	return dbg_heap_alloc(&dbg_heap, n, 0);
+}
+static void dbg_free(void *p)
+{
+	dbg_heap_free(&dbg_heap, p, 0);
+}
 
 static void heap_setup(struct heap *h, struct heap_arena *a,
 		       int (*init)(struct heap *, uintptr_t, uintptr_t, size_t,
@@ -79,16 +91,28 @@ static void ours_reset(void)
 	heap_trim(&ours_heap);
 	ours_heap.peak_pages = ours_heap.pages_held;
 }
-static size_t ours_footprint(void) { return ours_heap.peak_pages * PG_SIZE; }
+static size_t ours_footprint(void)
+{
+	return ours_heap.peak_pages * PG_SIZE;
+}
 static void dbg_reset(void)
 {
 	dbg_heap_trim(&dbg_heap);
 	dbg_heap.peak_pages = dbg_heap.pages_held;
 }
-static size_t dbg_footprint(void) { return dbg_heap.peak_pages * PG_SIZE; }
+static size_t dbg_footprint(void)
+{
+	return dbg_heap.peak_pages * PG_SIZE;
+}
 
-static void glibc_free(void *p) { free(p); }
-static void glibc_reset(void) { malloc_trim(0); }
+static void glibc_free(void *p)
+{
+	free(p);
+}
+static void glibc_reset(void)
+{
+	malloc_trim(0);
+}
 static size_t glibc_footprint(void)
 {
 	struct mallinfo2 mi = mallinfo2();
@@ -98,8 +122,14 @@ static size_t glibc_footprint(void)
 static void *(*je_mallocx)(size_t, int);
 static void (*je_dallocx)(void *, int);
 static int (*je_mallctl)(const char *, void *, size_t *, void *, size_t);
-static void *je_malloc(size_t n) { return je_mallocx(n ? n : 1, 0); }
-static void je_free(void *p) { je_dallocx(p, 0); }
+static void *je_malloc(size_t n)
+{
+	return je_mallocx(n ? n : 1, 0);
+}
+static void je_free(void *p)
+{
+	je_dallocx(p, 0);
+}
 static void je_reset(void)
 {
 	unsigned arena = 0;
@@ -156,8 +186,13 @@ static void null_free(void *p)
 {
 	null_stack[null_top++] = (uint32_t)(((char *)p - null_pool) / NULL_SLOT);
 }
-static void null_reset(void) {}
-static size_t null_footprint(void) { return 0; }
+static void null_reset(void)
+{
+}
+static size_t null_footprint(void)
+{
+	return 0;
+}
 static void null_setup(void)
 {
 	null_pool = mmap(NULL, (size_t)NULL_SLOTS * NULL_SLOT, PROT_READ | PROT_WRITE,
@@ -185,8 +220,10 @@ static void load_peers(void)
 	void *je = dlopen("libjemalloc.so.2", RTLD_NOW | RTLD_LOCAL);
 	void *mi = dlopen("libmimalloc.so.2", RTLD_NOW | RTLD_LOCAL);
 	if (!je || !mi) {
-		fprintf(stderr, "bench: dlopen failed: %s (install libjemalloc-dev, "
-			"libmimalloc-dev: tools/deps.sh bench)\n", dlerror());
+		fprintf(stderr,
+			"bench: dlopen failed: %s (install libjemalloc-dev, "
+			"libmimalloc-dev: tools/deps.sh bench)\n",
+			dlerror());
 		exit(1);
 	}
 	*(void **)&je_mallocx = must_sym(je, "mallocx");
@@ -202,9 +239,9 @@ static void load_peers(void)
 /* --- replay ---------------------------------------------------------------------------------- */
 
 static void **slots;
-static uint32_t *lat; /* ticks per operation of the current replay, overhead included */
+static uint32_t *lat;         /* ticks per operation of the current replay, overhead included */
 static double overhead_ticks; /* mean cost of an empty timed region (calibrate) */
-static size_t excluded; /* calls of the last replay left out of its mean */
+static size_t excluded;       /* calls of the last replay left out of its mean */
 static double ns_per_tick;
 
 static inline uint64_t ticks(void)
@@ -233,12 +270,14 @@ static inline void verify(const void *p, uint32_t slot, size_t n)
 	const uint64_t *q = p;
 	for (size_t i = 0; i < w; i++)
 		if (q[i] != (v ^ i)) {
-			fprintf(stderr, "bench: block %p of slot %u corrupt at word %zu\n", p, slot, i);
+			fprintf(stderr, "bench: block %p of slot %u corrupt at word %zu\n", p, slot,
+				i);
 			exit(1);
 		}
 	for (size_t i = w * 8; i < n; i++)
 		if (((const uint8_t *)p)[i] != (uint8_t)(v & 0xff)) {
-			fprintf(stderr, "bench: block %p of slot %u corrupt at byte %zu\n", p, slot, i);
+			fprintf(stderr, "bench: block %p of slot %u corrupt at byte %zu\n", p, slot,
+				i);
 			exit(1);
 		}
 }
@@ -259,7 +298,8 @@ static uint64_t replay(const struct alloc *a, const struct bench_trace *t, bool 
 			void *p = a->malloc_fn(op->size);
 			t1 = ticks();
 			if (!p) {
-				fprintf(stderr, "bench: %s: out of memory in %s\n", a->name, t->name);
+				fprintf(stderr, "bench: %s: out of memory in %s\n", a->name,
+					t->name);
 				exit(1);
 			}
 			slots[op->slot] = p;
@@ -369,7 +409,8 @@ int main(int argc, char **argv)
 	heap_setup(&ours_heap, &ours_arena, heap_init);
 	heap_setup(&dbg_heap, &dbg_arena, dbg_heap_init);
 	if (heap_debug_enabled() || !dbg_heap_debug_enabled()) {
-		fprintf(stderr, "bench: ours must be the release build and ours-debug the debug one\n");
+		fprintf(stderr,
+			"bench: ours must be the release build and ours-debug the debug one\n");
 		return 1;
 	}
 	calibrate();
@@ -385,13 +426,15 @@ int main(int argc, char **argv)
 	};
 	enum { NA = sizeof(allocs) / sizeof(allocs[0]) };
 	printf("# bench-heap: %d repetitions, rotated order, TSC %.3f ns/tick, timed-region "
-	       "overhead %.1f ticks (mean) subtracted\n", REPS, ns_per_tick, overhead_ticks);
+	       "overhead %.1f ticks (mean) subtracted\n",
+	       REPS, ns_per_tick, overhead_ticks);
 	printf("# ns/op = median over repetitions of the mean per malloc/free call; p99.9 and max "
 	       "of single calls (ns), each the median over repetitions; fp = peak footprint / peak live bytes\n");
 	printf("# null = a do-nothing allocator (fixed slots): the harness's own floor, not a "
 	       "contestant; 'floor p99.9' below is its p99.9\n");
 	printf("# calls over %.0f us (preemption) are left out of ns/op, counted in column 'pre' "
-	       "(all repetitions), kept in p99.9 and max\n", PREEMPT_NS / 1000);
+	       "(all repetitions), kept in p99.9 and max\n",
+	       PREEMPT_NS / 1000);
 	printf("%-14s %-10s %8s %8s %9s %6s %6s\n", "trace", "allocator", "ns/op", "p99.9", "max",
 	       "fp", "pre");
 
@@ -424,7 +467,8 @@ int main(int argc, char **argv)
 				int k = (r & 1) ? NA - 1 - j : j;
 				uint64_t total = replay(&allocs[k], t, false);
 				size_t timed = t->n_ops - excluded;
-				means[k][r] = (total - timed * overhead_ticks) * ns_per_tick / timed;
+				means[k][r] =
+					(total - timed * overhead_ticks) * ns_per_tick / timed;
 				excl[k] += excluded;
 				memcpy(sorted, lat, t->n_ops * sizeof(*lat));
 				qsort(sorted, t->n_ops, sizeof(*sorted), cmp_u32);
@@ -444,7 +488,8 @@ int main(int argc, char **argv)
 			if (allocs[k].footprint != null_footprint)
 				snprintf(fps, sizeof(fps), "%.2f", res[ti][k].footprint_ratio);
 			printf("%-14s %-10s %8.1f %8.0f %9.0f %6s %6zu\n", t->name, allocs[k].name,
-			       res[ti][k].ns_op, res[ti][k].p999_ns, res[ti][k].max_ns, fps, excl[k]);
+			       res[ti][k].ns_op, res[ti][k].p999_ns, res[ti][k].max_ns, fps,
+			       excl[k]);
 		}
 		printf("# %s: our heap grew %lu and shrank %lu times so far\n", t->name,
 		       (unsigned long)ours_heap.grows, (unsigned long)ours_heap.shrinks);
@@ -466,19 +511,21 @@ int main(int argc, char **argv)
 	for (int ti = 0; ti < nt; ti++) {
 		struct result *o = &res[ti][0];
 		printf("# %-14s vs glibc %.2fx  vs mimalloc %.2fx  p99.9/median %.1f  debug cost "
-		       "%.2fx  floor p99.9 %.0f ns%s%s%s%s\n", traces[ti].name,
-		       o->ns_op / res[ti][2].ns_op, o->ns_op / res[ti][4].ns_op, o->p999_ns / o->ns_op,
-		       res[ti][1].ns_op / o->ns_op, res[ti][5].p999_ns,
+		       "%.2fx  floor p99.9 %.0f ns%s%s%s%s\n",
+		       traces[ti].name, o->ns_op / res[ti][2].ns_op, o->ns_op / res[ti][4].ns_op,
+		       o->p999_ns / o->ns_op, res[ti][1].ns_op / o->ns_op, res[ti][5].p999_ns,
 		       o->ns_op < res[ti][2].ns_op ? "" : " MISS:glibc",
 		       o->ns_op <= 1.3 * res[ti][4].ns_op ? "" : " MISS:mimalloc",
 		       o->p999_ns < 10 * o->ns_op ? "" : " MISS:p99.9",
-		       (strncmp(traces[ti].name, "mixed", 5) || o->footprint_ratio < 1.25)
-			       ? "" : " MISS:footprint");
+		       (strncmp(traces[ti].name, "mixed", 5) || o->footprint_ratio < 1.25) ?
+			       "" :
+			       " MISS:footprint");
 	}
 	for (int ti = 0; ti < nt; ti++)
 		printf("BENCH heap-%s ours=%.1f glibc=%.1f jemalloc=%.1f mimalloc=%.1f "
-		       "ours-debug=%.1f\n", traces[ti].name, res[ti][0].ns_op, res[ti][2].ns_op,
-		       res[ti][3].ns_op, res[ti][4].ns_op, res[ti][1].ns_op);
+		       "ours-debug=%.1f\n",
+		       traces[ti].name, res[ti][0].ns_op, res[ti][2].ns_op, res[ti][3].ns_op,
+		       res[ti][4].ns_op, res[ti][1].ns_op);
 	for (int ti = 0; ti < nt; ti++)
 		bench_trace_free(&traces[ti]);
 	return 0;

@@ -18,10 +18,10 @@ struct bench_op {
 };
 
 struct bench_trace {
-	char name[32];        /* e.g. "mixed-random" */
+	char name[32]; /* e.g. "mixed-random" */
 	struct bench_op *ops;
 	size_t n_ops, n_slots;
-	size_t peak_live;     /* highest sum of live requested bytes */
+	size_t peak_live; /* highest sum of live requested bytes */
 };
 
 enum bench_sizes { SIZES_SMALL, SIZES_MIXED, SIZES_LARGE };

@@ -50,7 +50,7 @@ void bench_trace_make(struct bench_trace *t, enum bench_sizes sizes, enum bench_
 	snprintf(t->name, sizeof(t->name), "%s-%s", sname[sizes], lname[life]);
 	t->ops = calloc(2 * n_allocs, sizeof(*t->ops));
 	t->n_slots = live_target + 1;
-	uint32_t *live = calloc(t->n_slots, sizeof(*live));   /* slots in allocation order */
+	uint32_t *live = calloc(t->n_slots, sizeof(*live)); /* slots in allocation order */
 	uint32_t *freelist = calloc(t->n_slots, sizeof(*live));
 	uint32_t *size_of = calloc(t->n_slots, sizeof(*live));
 	if (!t->ops || !live || !freelist || !size_of) {

@@ -13,7 +13,7 @@
 #include "mm/memmap.h"
 
 void base_init(const struct memmap *map, uint32_t *bitmap_storage, uint32_t bitmap_words,
-               uint32_t reserve_start, uint32_t reserve_end);
+	       uint32_t reserve_start, uint32_t reserve_end);
 uint32_t base_alloc_frame(void);
 uint32_t base_alloc_frames(uint32_t n, uint32_t align, uint32_t limit);
 void base_free_frame(uint32_t pa);

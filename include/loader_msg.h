@@ -12,6 +12,9 @@
 #ifndef INCLUDE_LOADER_MSG_H
 #define INCLUDE_LOADER_MSG_H
 
+/* One line per message, whatever its length: tools/mbcheck.py reads them line by line. */
+/* clang-format off */
+
 /* The kernel file and its Multiboot v1 header (Multiboot 0.6.96 3.1.1, 3.1.2). */
 #define MSG_NO_KERNEL      "no kernel on the disk (the image was built without one)"
 #define MSG_MBH_NONE       "no Multiboot header in the kernel's first 8 KiB"
@@ -64,5 +67,7 @@
 #define MSG_MB2L_NONE          "Multiboot2 relocatable tag: no room for the image in [min_addr, max_addr]"
 #define MSG_MB2I_FULL          "Multiboot2 boot information outgrows its 32 KiB"
 #define MSG_MB2I_SHDR_FILE     "ELF section headers lie beyond the kernel file's end"
+
+/* clang-format on */
 
 #endif

@@ -23,66 +23,66 @@
 #define MB_HFLAG_REQUIRED_MASK 0x0000FFFF
 
 /* 3.1.1: header field offsets. */
-#define MB_HDR_MAGIC           0
-#define MB_HDR_FLAGS           4
-#define MB_HDR_CHECKSUM        8
-#define MB_HDR_HEADER_ADDR     12
-#define MB_HDR_LOAD_ADDR       16
-#define MB_HDR_LOAD_END_ADDR   20
-#define MB_HDR_BSS_END_ADDR    24
-#define MB_HDR_ENTRY_ADDR      28
-#define MB_HDR_MODE_TYPE       32
-#define MB_HDR_WIDTH           36
-#define MB_HDR_HEIGHT          40
-#define MB_HDR_DEPTH           44
+#define MB_HDR_MAGIC         0
+#define MB_HDR_FLAGS         4
+#define MB_HDR_CHECKSUM      8
+#define MB_HDR_HEADER_ADDR   12
+#define MB_HDR_LOAD_ADDR     16
+#define MB_HDR_LOAD_END_ADDR 20
+#define MB_HDR_BSS_END_ADDR  24
+#define MB_HDR_ENTRY_ADDR    28
+#define MB_HDR_MODE_TYPE     32
+#define MB_HDR_WIDTH         36
+#define MB_HDR_HEIGHT        40
+#define MB_HDR_DEPTH         44
 
 /* 3.2: EAX at kernel entry. */
-#define MB_BOOTLOADER_MAGIC    0x2BADB002
+#define MB_BOOTLOADER_MAGIC 0x2BADB002
 
 /* 3.3: information structure flags. */
-#define MB_INFO_MEMORY         0x00000001 /* bit 0: mem_lower, mem_upper */
-#define MB_INFO_BOOTDEV        0x00000002 /* bit 1: boot_device */
-#define MB_INFO_CMDLINE        0x00000004 /* bit 2: cmdline */
-#define MB_INFO_MODS           0x00000008 /* bit 3: mods_count, mods_addr */
-#define MB_INFO_AOUT_SYMS      0x00000010 /* bit 4 */
-#define MB_INFO_ELF_SHDR       0x00000020 /* bit 5 */
-#define MB_INFO_MEM_MAP        0x00000040 /* bit 6: mmap_length, mmap_addr */
-#define MB_INFO_DRIVE_INFO     0x00000080 /* bit 7 */
-#define MB_INFO_CONFIG_TABLE   0x00000100 /* bit 8 */
-#define MB_INFO_LOADER_NAME    0x00000200 /* bit 9: boot_loader_name */
-#define MB_INFO_APM_TABLE      0x00000400 /* bit 10 */
-#define MB_INFO_VBE            0x00000800 /* bit 11 */
-#define MB_INFO_FRAMEBUFFER    0x00001000 /* bit 12 */
+#define MB_INFO_MEMORY       0x00000001 /* bit 0: mem_lower, mem_upper */
+#define MB_INFO_BOOTDEV      0x00000002 /* bit 1: boot_device */
+#define MB_INFO_CMDLINE      0x00000004 /* bit 2: cmdline */
+#define MB_INFO_MODS         0x00000008 /* bit 3: mods_count, mods_addr */
+#define MB_INFO_AOUT_SYMS    0x00000010 /* bit 4 */
+#define MB_INFO_ELF_SHDR     0x00000020 /* bit 5 */
+#define MB_INFO_MEM_MAP      0x00000040 /* bit 6: mmap_length, mmap_addr */
+#define MB_INFO_DRIVE_INFO   0x00000080 /* bit 7 */
+#define MB_INFO_CONFIG_TABLE 0x00000100 /* bit 8 */
+#define MB_INFO_LOADER_NAME  0x00000200 /* bit 9: boot_loader_name */
+#define MB_INFO_APM_TABLE    0x00000400 /* bit 10 */
+#define MB_INFO_VBE          0x00000800 /* bit 11 */
+#define MB_INFO_FRAMEBUFFER  0x00001000 /* bit 12 */
 
 /* 3.3: information structure field offsets (checked against the C struct below). */
-#define MBI_FLAGS              0
-#define MBI_MEM_LOWER          4
-#define MBI_MEM_UPPER          8
-#define MBI_BOOT_DEVICE        12
-#define MBI_CMDLINE            16
-#define MBI_MODS_COUNT         20
-#define MBI_MODS_ADDR          24
-#define MBI_SYMS               28
-#define MBI_MMAP_LENGTH        44
-#define MBI_MMAP_ADDR          48
-#define MBI_DRIVES_LENGTH      52
-#define MBI_DRIVES_ADDR        56
-#define MBI_CONFIG_TABLE       60
-#define MBI_BOOT_LOADER_NAME   64
-#define MBI_APM_TABLE          68
-#define MBI_VBE_CONTROL_INFO   72
-#define MBI_FRAMEBUFFER_ADDR   88
-#define MBI_SIZE               116
+#define MBI_FLAGS            0
+#define MBI_MEM_LOWER        4
+#define MBI_MEM_UPPER        8
+#define MBI_BOOT_DEVICE      12
+#define MBI_CMDLINE          16
+#define MBI_MODS_COUNT       20
+#define MBI_MODS_ADDR        24
+#define MBI_SYMS             28
+#define MBI_MMAP_LENGTH      44
+#define MBI_MMAP_ADDR        48
+#define MBI_DRIVES_LENGTH    52
+#define MBI_DRIVES_ADDR      56
+#define MBI_CONFIG_TABLE     60
+#define MBI_BOOT_LOADER_NAME 64
+#define MBI_APM_TABLE        68
+#define MBI_VBE_CONTROL_INFO 72
+#define MBI_FRAMEBUFFER_ADDR 88
+#define MBI_SIZE             116
 
 /* 3.3: boot_device holds the BIOS drive in its top byte; an unused partition byte is 0xFF. */
-#define MB_BOOTDEV_NO_PART     0xFF
+#define MB_BOOTDEV_NO_PART 0xFF
 
 /* 3.3: memory map entries: size (not counting itself), base_addr, length, type. */
-#define MB_MMAP_SIZE           0
-#define MB_MMAP_BASE           4
-#define MB_MMAP_LENGTH         12
-#define MB_MMAP_TYPE           20
-#define MB_MMAP_ENTRY_SIZE     24 /* 4-byte size field + a 20-byte E820 entry */
+#define MB_MMAP_SIZE       0
+#define MB_MMAP_BASE       4
+#define MB_MMAP_LENGTH     12
+#define MB_MMAP_TYPE       20
+#define MB_MMAP_ENTRY_SIZE 24 /* 4-byte size field + a 20-byte E820 entry */
 
 /* Memory types (3.3, the same numbers as ACPI's E820 types). Anything else is reserved. */
 #define MB_MEMORY_AVAILABLE    1

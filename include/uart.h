@@ -12,27 +12,27 @@
 #define INCLUDE_UART_H
 
 /* Register offsets. */
-#define UART_DATA              0    /* RBR (read) / THR (write) with DLAB=0; divisor low with DLAB=1 */
-#define UART_IER               1    /* interrupt enable with DLAB=0; divisor high with DLAB=1 */
-#define UART_FCR               2    /* FIFO control (write) */
-#define UART_LCR               3    /* line control */
-#define UART_MCR               4    /* modem control */
-#define UART_LSR               5    /* line status */
-#define UART_SCR               7    /* scratch: a plain read/write byte on every 16450/16550 */
+#define UART_DATA 0 /* RBR (read) / THR (write) with DLAB=0; divisor low with DLAB=1 */
+#define UART_IER  1 /* interrupt enable with DLAB=0; divisor high with DLAB=1 */
+#define UART_FCR  2 /* FIFO control (write) */
+#define UART_LCR  3 /* line control */
+#define UART_MCR  4 /* modem control */
+#define UART_LSR  5 /* line status */
+#define UART_SCR  7 /* scratch: a plain read/write byte on every 16450/16550 */
 
 /* Register bits. */
-#define UART_IER_RDA           0x01 /* interrupt on received data available (and FIFO timeout) */
-#define UART_FCR_ENABLE_CLEAR  0xC7 /* FIFOs on, both cleared, receive trigger at 14 bytes */
-#define UART_LCR_8N1           0x03 /* 8 data bits, no parity, 1 stop bit */
-#define UART_LCR_DLAB          0x80 /* divisor latch access */
-#define UART_MCR_DTR_RTS       0x03 /* data terminal ready, request to send */
-#define UART_MCR_OUT2          0x08 /* PC/AT: connects the UART's interrupt to its IRQ line */
-#define UART_LSR_DR            0x01 /* data ready: RBR (or the receive FIFO) holds a byte */
-#define UART_LSR_THRE          0x20 /* transmit holding register empty */
+#define UART_IER_RDA          0x01 /* interrupt on received data available (and FIFO timeout) */
+#define UART_FCR_ENABLE_CLEAR 0xC7 /* FIFOs on, both cleared, receive trigger at 14 bytes */
+#define UART_LCR_8N1          0x03 /* 8 data bits, no parity, 1 stop bit */
+#define UART_LCR_DLAB         0x80 /* divisor latch access */
+#define UART_MCR_DTR_RTS      0x03 /* data terminal ready, request to send */
+#define UART_MCR_OUT2         0x08 /* PC/AT: connects the UART's interrupt to its IRQ line */
+#define UART_LSR_DR           0x01 /* data ready: RBR (or the receive FIFO) holds a byte */
+#define UART_LSR_THRE         0x20 /* transmit holding register empty */
 
 /* The rate: divisor = UART_BAUD_BASE / baud. */
-#define UART_BAUD_BASE         115200
-#define UART_DIVISOR_115200    1
+#define UART_BAUD_BASE      115200
+#define UART_DIVISOR_115200 1
 
 #ifndef __ASSEMBLER__
 _Static_assert(UART_BAUD_BASE / 115200 == UART_DIVISOR_115200, "divisor for 115200 baud");

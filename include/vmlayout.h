@@ -57,66 +57,68 @@
 #ifndef INCLUDE_VMLAYOUT_H
 #define INCLUDE_VMLAYOUT_H
 
-#define KERNEL_VIRT_BASE    0xC0000000  /* the kernel's gigabyte: virtual = KERNEL_VIRT_BASE + pa */
-#define KERNEL_LOAD_ADDR    0x00100000  /* where the loaders put the kernel (1 MiB, BIOS_LOW_END) */
-#define NULL_PAGE_END       0x00001000  /* page 0 is never mapped: NULL dereferences fault */
-#define USER_START          0x00000000  /* the range private to each address space */
+#define KERNEL_VIRT_BASE    0xC0000000 /* the kernel's gigabyte: virtual = KERNEL_VIRT_BASE + pa */
+#define KERNEL_LOAD_ADDR    0x00100000 /* where the loaders put the kernel (1 MiB, BIOS_LOW_END) */
+#define NULL_PAGE_END       0x00001000 /* page 0 is never mapped: NULL dereferences fault */
+#define USER_START          0x00000000 /* the range private to each address space */
 #define USER_END            0xC0000000
-#define DIRECT_MAP_START    0xC0000000  /* direct map of physical [0, DIRECT_MAP_PHYS_END) */
+#define DIRECT_MAP_START    0xC0000000 /* direct map of physical [0, DIRECT_MAP_PHYS_END) */
 #define DIRECT_MAP_END      0xF0000000
-#define DIRECT_MAP_PHYS_END 0x30000000  /* 768 MiB: frames at or above are reached through kmap */
-#define KHEAP_START         0xF0400000  /* kernel heap range [KHEAP_START, KHEAP_END) */
-#define KHEAP_END           0xF4400000  /* 64 MiB: 16 page tables preallocated */
-#define KMAP_START          0xF4400000  /* temporary windows: one page table */
+#define DIRECT_MAP_PHYS_END 0x30000000 /* 768 MiB: frames at or above are reached through kmap */
+#define KHEAP_START         0xF0400000 /* kernel heap range [KHEAP_START, KHEAP_END) */
+#define KHEAP_END           0xF4400000 /* 64 MiB: 16 page tables preallocated */
+#define KMAP_START          0xF4400000 /* temporary windows: one page table */
 #define KMAP_END            0xF4800000
-#define KWIN_START          0xF4800000  /* kernel window: one page table for experiments */
+#define KWIN_START          0xF4800000 /* kernel window: one page table for experiments */
 #define KWIN_END            0xF4C00000
-#define KSTACK_START        0xF5000000  /* process kernel stacks: one page table */
+#define KSTACK_START        0xF5000000 /* process kernel stacks: one page table */
 #define KSTACK_END          0xF5400000
-#define KSTACK_SLOT         0x4000      /* per process: a guard page, then a 12 KiB stack */
-#define KGROWTH_START       0xF5400000  /* reserved kernel growth: nothing mapped yet */
+#define KSTACK_SLOT         0x4000     /* per process: a guard page, then a 12 KiB stack */
+#define KGROWTH_START       0xF5400000 /* reserved kernel growth: nothing mapped yet */
 #define KGROWTH_END         0xFFC00000
-#define RECURSIVE_SLOT      1023        /* PDE 1023 points at the directory itself */
-#define RECURSIVE_BASE      0xFFC00000  /* page table of PDE i at RECURSIVE_BASE + i * 4096 */
-#define RECURSIVE_PD        0xFFFFF000  /* the current page directory */
+#define RECURSIVE_SLOT      1023       /* PDE 1023 points at the directory itself */
+#define RECURSIVE_BASE      0xFFC00000 /* page table of PDE i at RECURSIVE_BASE + i * 4096 */
+#define RECURSIVE_PD        0xFFFFF000 /* the current page directory */
 
 /* The boot page tables kernel/core/entry.asm builds before paging (in the kernel's .bss): they map
  * physical [0, BOOT_MAP_PHYS_END) at KERNEL_VIRT_BASE (page 0 left out), and the kernel image
  * also at its physical address until the jump to the higher half. Enough for the kernel, the
  * Multiboot data the loaders leave low, the PMM bitmap and the page tables paging_init builds;
  * paging_init then switches to the full direct map. */
-#define BOOT_MAP_PHYS_END   0x01000000  /* 16 MiB */
-#define BOOT_MAP_TABLES     4           /* BOOT_MAP_PHYS_END / 4 MiB */
+#define BOOT_MAP_PHYS_END 0x01000000 /* 16 MiB */
+#define BOOT_MAP_TABLES   4          /* BOOT_MAP_PHYS_END / 4 MiB */
 
 #ifndef __ASSEMBLER__
 #include "mmu.h"
 
 /* va lies in the user range [USER_START, USER_END). One unsigned comparison, so it stays correct
  * (and free of always-true halves) whatever USER_START is, 0 included. */
-#define VM_IS_USER(va) ((uint32_t)(va) - USER_START < (uint32_t)(USER_END - USER_START))
+#define VM_IS_USER(va) ((uint32_t)(va)-USER_START < (uint32_t)(USER_END - USER_START))
 _Static_assert(KERNEL_VIRT_BASE % LG_SIZE == 0 && USER_END == KERNEL_VIRT_BASE,
-               "the kernel's gigabyte starts on a PDE where the user range ends");
+	       "the kernel's gigabyte starts on a PDE where the user range ends");
 _Static_assert(USER_START == 0 && NULL_PAGE_END == PG_SIZE, "user range from 0, page 0 unmapped");
 _Static_assert(DIRECT_MAP_START == KERNEL_VIRT_BASE &&
-               DIRECT_MAP_END - DIRECT_MAP_START == DIRECT_MAP_PHYS_END &&
-               DIRECT_MAP_END % LG_SIZE == 0, "direct map: va = KERNEL_VIRT_BASE + pa, whole PDEs");
+		       DIRECT_MAP_END - DIRECT_MAP_START == DIRECT_MAP_PHYS_END &&
+		       DIRECT_MAP_END % LG_SIZE == 0,
+	       "direct map: va = KERNEL_VIRT_BASE + pa, whole PDEs");
 _Static_assert(KHEAP_START >= DIRECT_MAP_END + LG_SIZE, "a guard PDE after the direct map");
 _Static_assert(KHEAP_START % LG_SIZE == 0 && KHEAP_END % LG_SIZE == 0, "heap is whole PDEs");
 _Static_assert(KMAP_START == KHEAP_END && KMAP_END - KMAP_START == LG_SIZE,
-               "the temporary windows are one page table after the heap");
+	       "the temporary windows are one page table after the heap");
 _Static_assert(KWIN_START == KMAP_END && KWIN_END - KWIN_START == LG_SIZE,
-               "the kernel window is one page table after the temporary windows");
+	       "the kernel window is one page table after the temporary windows");
 _Static_assert(KSTACK_START >= KWIN_END + LG_SIZE, "a guard PDE after the kernel window");
 _Static_assert(KSTACK_END - KSTACK_START == LG_SIZE && KSTACK_START % LG_SIZE == 0 &&
-               KSTACK_SLOT % PG_SIZE == 0 && KSTACK_SLOT > PG_SIZE, "kernel stacks: one table");
+		       KSTACK_SLOT % PG_SIZE == 0 && KSTACK_SLOT > PG_SIZE,
+	       "kernel stacks: one table");
 _Static_assert(KGROWTH_START == KSTACK_END, "the growth range follows the kernel stacks");
 _Static_assert(KGROWTH_END == RECURSIVE_BASE && KGROWTH_START % LG_SIZE == 0, "growth range PDEs");
 _Static_assert(RECURSIVE_BASE == (uint32_t)RECURSIVE_SLOT << PDX_SHIFT,
-               "the recursive slot is the last PDE");
+	       "the recursive slot is the last PDE");
 _Static_assert(RECURSIVE_PD == RECURSIVE_BASE + RECURSIVE_SLOT * PG_SIZE, "directory view");
-_Static_assert(BOOT_MAP_TABLES * LG_SIZE == BOOT_MAP_PHYS_END &&
-               BOOT_MAP_PHYS_END <= DIRECT_MAP_PHYS_END,
-               "the boot map is a prefix of the direct map");
+_Static_assert(BOOT_MAP_TABLES *LG_SIZE == BOOT_MAP_PHYS_END &&
+		       BOOT_MAP_PHYS_END <= DIRECT_MAP_PHYS_END,
+	       "the boot map is a prefix of the direct map");
 _Static_assert(KERNEL_LOAD_ADDR < BOOT_MAP_PHYS_END, "the kernel is loaded inside the boot map");
 #endif
 

@@ -15,7 +15,7 @@
 # --- make format / make format-check ----------------------------------------------------------
 # The directories whose C sources are held to .clang-format; tests/t/02-clang-format.t runs
 # format-check on them. Extend the list as more of the tree is formatted.
-FORMAT_DIRS  := kernel tests/kernel
+FORMAT_DIRS  := kernel mm include tests bench user
 CLANG_FORMAT := clang-format-14
 FORMAT_FILES  = $(sort $(shell find $(FORMAT_DIRS) -name '*.[ch]'))
 format: deps-format

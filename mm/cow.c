@@ -15,10 +15,10 @@
 
 static struct {
 	uint16_t *count;
-	uint32_t nframes;     /* frames the table covers */
+	uint32_t nframes; /* frames the table covers */
 	uint32_t table_pa;
 	size_t table_frames;
-	size_t counted;       /* frames with a count above zero */
+	size_t counted; /* frames with a count above zero */
 } cow;
 
 /* Panic for misuse: "<fn>: <what> 0x<pa> (count <n>) (caller 0x<addr> <symbol>+0x<off>)". */
@@ -28,9 +28,10 @@ cow_misuse(const char *fn, void *caller, const char *what, uint32_t pa)
 	uintptr_t off = 0;
 	const char *sym = mm_symbol_name((uintptr_t)caller, &off);
 	unsigned n = cow.count && PG_ALIGNED(pa) && (pa >> PG_SHIFT) < cow.nframes ?
-	             cow.count[pa >> PG_SHIFT] : 0;
+			     cow.count[pa >> PG_SHIFT] :
+			     0;
 	mm_panic("%s: %s 0x%08x (count %u) (caller 0x%08llx %s+0x%llx)", fn, what, (unsigned)pa, n,
-	         (unsigned long long)(uintptr_t)caller, sym ? sym : "?", (unsigned long long)off);
+		 (unsigned long long)(uintptr_t)caller, sym ? sym : "?", (unsigned long long)off);
 }
 
 bool cow_init(uint32_t reach_limit)
@@ -120,6 +121,15 @@ unsigned cow_ref_count(uint32_t pa)
 	return *cow_slot("cow_ref_count", __builtin_return_address(0), pa);
 }
 
-size_t cow_counted_frames(void) { return cow.counted; }
-uint32_t cow_table_phys(void) { return cow.table_pa; }
-size_t cow_table_frames(void) { return cow.table_frames; }
+size_t cow_counted_frames(void)
+{
+	return cow.counted;
+}
+uint32_t cow_table_phys(void)
+{
+	return cow.table_pa;
+}
+size_t cow_table_frames(void)
+{
+	return cow.table_frames;
+}

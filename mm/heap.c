@@ -9,7 +9,10 @@
  */
 #include "mm/heap_tlsf.h"
 
-bool heap_debug_enabled(void) { return HEAP_DEBUG != 0; }
+bool heap_debug_enabled(void)
+{
+	return HEAP_DEBUG != 0;
+}
 
 static void cache_gc_step(struct heap *h);
 
@@ -71,7 +74,8 @@ static inline __attribute__((always_inline)) void *alloc(struct heap *h, size_t 
 		 * split for a small request, which lowers the peak footprint (docs/heap.md). */
 		if (size < HEAP_CACHE_MAX_BLOCK && (c = h->cache[size / HEAP_ALIGN + 1]))
 			return cache_take(h, c, size + HEAP_ALIGN, n, caller);
-		if (size + HEAP_ALIGN < HEAP_CACHE_MAX_BLOCK && (c = h->cache[size / HEAP_ALIGN + 2]))
+		if (size + HEAP_ALIGN < HEAP_CACHE_MAX_BLOCK &&
+		    (c = h->cache[size / HEAP_ALIGN + 2]))
 			return cache_take(h, c, size + 2 * HEAP_ALIGN, n, caller);
 	}
 	return alloc_tlsf(h, size, n, caller);
@@ -184,7 +188,8 @@ static __attribute__((noinline)) void free_tlsf(struct heap *h, uintptr_t b)
 	cache_gc_step(h);
 }
 
-static inline __attribute__((always_inline)) void free_block(struct heap *h, void *ptr, uintptr_t caller)
+static inline __attribute__((always_inline)) void free_block(struct heap *h, void *ptr,
+							     uintptr_t caller)
 {
 	if (!ptr)
 		return;

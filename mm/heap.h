@@ -36,19 +36,19 @@
 #define HEAP_DEBUG 1
 #endif
 
-#define HEAP_ALIGN          16u          /* every block's payload */
-#define HEAP_MAX_ALIGN      4096u        /* largest alignment heap_alloc_aligned accepts */
-#define HEAP_MAX_SPAN       0x80000000u  /* 2 GiB: keeps every block size below 2^31 (FL index) */
-#define HEAP_POISON_FREE    0x6bu        /* Linux's POISON_FREE (include/linux/poison.h) */
-#define HEAP_POISON_REDZONE 0xccu        /* red zone after each live block */
+#define HEAP_ALIGN          16u         /* every block's payload */
+#define HEAP_MAX_ALIGN      4096u       /* largest alignment heap_alloc_aligned accepts */
+#define HEAP_MAX_SPAN       0x80000000u /* 2 GiB: keeps every block size below 2^31 (FL index) */
+#define HEAP_POISON_FREE    0x6bu       /* Linux's POISON_FREE (include/linux/poison.h) */
+#define HEAP_POISON_REDZONE 0xccu       /* red zone after each live block */
 
 /* TLSF parameters (paper section 3): SL_LOG2 = 5 gives 32 second-level lists per power of two,
  * so a block found by the rounded-up search wastes at most 1/32 of its size. Sizes below
  * 2^(SL_LOG2 + 4) = 512 bytes are in first-level list 0, split linearly in steps of 16. */
-#define HEAP_SL_LOG2   5
-#define HEAP_SL_COUNT  (1 << HEAP_SL_LOG2)
-#define HEAP_FL_SHIFT  (HEAP_SL_LOG2 + 4)
-#define HEAP_FL_COUNT  (31 - HEAP_FL_SHIFT + 2)  /* sizes up to 2^32 - 1 */
+#define HEAP_SL_LOG2  5
+#define HEAP_SL_COUNT (1 << HEAP_SL_LOG2)
+#define HEAP_FL_SHIFT (HEAP_SL_LOG2 + 4)
+#define HEAP_FL_COUNT (31 - HEAP_FL_SHIFT + 2) /* sizes up to 2^32 - 1 */
 
 /* Small-block cache in front of TLSF (like a slab or glibc's tcache): freed blocks of up to
  * HEAP_CACHE_MAX_BLOCK bytes go onto a LIFO list per exact block size, up to cache_limit
@@ -66,26 +66,26 @@
 #define HEAP_CACHE_MAX_BLOCK 1024u
 #define HEAP_CACHE_CLASSES   (HEAP_CACHE_MAX_BLOCK / HEAP_ALIGN + 1)
 #define HEAP_CACHE_SHARE     8u
-#define HEAP_CACHE_GC_EVERY  4u   /* TLSF calls per step of the cache's GC (heap.c) */
+#define HEAP_CACHE_GC_EVERY  4u /* TLSF calls per step of the cache's GC (heap.c) */
 
 /* Backend: grow makes [va, va + bytes) readable and writable (returns 0, or -1 when out of
  * memory); shrink gives [va, va + bytes) back. Both get page-aligned va and bytes. Neither may
  * call into this heap. */
 struct heap_backend {
-	int  (*grow)(void *ctx, uintptr_t va, size_t bytes);
+	int (*grow)(void *ctx, uintptr_t va, size_t bytes);
 	void (*shrink)(void *ctx, uintptr_t va, size_t bytes);
 	void *ctx;
 };
 
 struct heap_stats {
-	size_t in_use;        /* bytes of live blocks, headers and red zones included */
-	size_t requested;     /* bytes asked for by live blocks (HEAP_DEBUG only, else 0) */
-	size_t peak_in_use;   /* highest in_use seen */
-	size_t free;          /* bytes in free blocks and the wilderness (one free block) */
-	size_t cached;        /* bytes in freed blocks held by the small-block cache */
-	size_t largest_free;  /* largest free block (bytes, header included) */
-	size_t pages_held;    /* pages currently obtained from the backend */
-	size_t peak_pages;    /* highest pages_held seen */
+	size_t in_use;       /* bytes of live blocks, headers and red zones included */
+	size_t requested;    /* bytes asked for by live blocks (HEAP_DEBUG only, else 0) */
+	size_t peak_in_use;  /* highest in_use seen */
+	size_t free;         /* bytes in free blocks and the wilderness (one free block) */
+	size_t cached;       /* bytes in freed blocks held by the small-block cache */
+	size_t largest_free; /* largest free block (bytes, header included) */
+	size_t pages_held;   /* pages currently obtained from the backend */
+	size_t peak_pages;   /* highest pages_held seen */
 	size_t live_blocks, free_blocks, cached_blocks;
 	uint64_t allocs, frees, grows, shrinks;
 };
@@ -99,21 +99,21 @@ struct heap {
 					     * block header, not in the lists; the block below it
 					     * is never free (heap_tlsf.h, carve) */
 	struct heap_backend backend;
-	size_t grow_min;                    /* smallest growth in bytes (page multiple) */
-	size_t shrink_threshold;            /* give pages back when the free tail is at least this
+	size_t grow_min;         /* smallest growth in bytes (page multiple) */
+	size_t shrink_threshold; /* give pages back when the free tail is at least this
 					     * and at least the bytes below it, */
-	size_t shrink_keep;                 /* ... keeping max(this, half the bytes below it)
+	size_t shrink_keep;      /* ... keeping max(this, half the bytes below it)
 					     * mapped as a spare (hysteresis), */
-	uint64_t shrink_delay;              /* ... once that has held for this many operations
+	uint64_t shrink_delay;   /* ... once that has held for this many operations
 					     * (decay; 0: at once) */
-	uint64_t shrink_armed;              /* allocs + frees when it began to hold, or 0 */
-	size_t cache_limit;                 /* most bytes the small-block cache may hold (and
+	uint64_t shrink_armed;   /* allocs + frees when it began to hold, or 0 */
+	size_t cache_limit;      /* most bytes the small-block cache may hold (and
 					     * cache_limit / HEAP_CACHE_SHARE per list) */
-	size_t cache_bytes;                 /* the sum of cache_class_bytes (the admission test) */
+	size_t cache_bytes;      /* the sum of cache_class_bytes (the admission test) */
 	uintptr_t cache[HEAP_CACHE_CLASSES];
 	size_t cache_class_bytes[HEAP_CACHE_CLASSES];
-	uint8_t cache_taken[HEAP_CACHE_CLASSES];  /* taken from since the GC's last visit */
-	unsigned cache_gc_next, cache_gc_tick;    /* the size the GC visits next; TLSF calls */
+	uint8_t cache_taken[HEAP_CACHE_CLASSES]; /* taken from since the GC's last visit */
+	unsigned cache_gc_next, cache_gc_tick;   /* the size the GC visits next; TLSF calls */
 	uint32_t fl_bitmap;
 	uint32_t sl_bitmap[HEAP_FL_COUNT];
 	uintptr_t lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
@@ -136,7 +136,7 @@ void *heap_alloc(struct heap *h, size_t size, uintptr_t caller);
 void *heap_alloc_aligned(struct heap *h, size_t size, size_t align, uintptr_t caller);
 void *heap_calloc(struct heap *h, size_t n, size_t size, uintptr_t caller);
 void *heap_realloc(struct heap *h, void *p, size_t size, uintptr_t caller);
-void  heap_free(struct heap *h, void *p, uintptr_t caller);
+void heap_free(struct heap *h, void *p, uintptr_t caller);
 
 /* Bytes the caller may use at p (the requested size with HEAP_DEBUG, else the capacity). */
 size_t heap_usable_size(struct heap *h, void *p);

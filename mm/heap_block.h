@@ -25,50 +25,101 @@
 
 #include "mm/heap.h"
 
-#define BLK_W        ((uintptr_t)sizeof(uintptr_t))
-#define BLK_HDR      ((HEAP_DEBUG ? 4 : 1) * BLK_W)
-#define BLK_FREE     ((uintptr_t)1)
+#define BLK_W         ((uintptr_t)sizeof(uintptr_t))
+#define BLK_HDR       ((HEAP_DEBUG ? 4 : 1) * BLK_W)
+#define BLK_FREE      ((uintptr_t)1)
 #define BLK_PREV_FREE ((uintptr_t)2)
-#define BLK_CACHED   ((uintptr_t)4)  /* freed, held by the small-block cache (used for TLSF) */
-#define BLK_FLAGS    ((uintptr_t)(HEAP_ALIGN - 1))
+#define BLK_CACHED    ((uintptr_t)4) /* freed, held by the small-block cache (used for TLSF) */
+#define BLK_FLAGS     ((uintptr_t)(HEAP_ALIGN - 1))
 /* A free block must hold its header, two links and a footer. */
-#define BLK_MIN      ((BLK_HDR + 3 * BLK_W + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1))
+#define BLK_MIN       ((BLK_HDR + 3 * BLK_W + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1))
 /* Bytes of red zone every debug block has at least. */
-#define BLK_REDZONE  (HEAP_DEBUG ? BLK_W : 0)
+#define BLK_REDZONE   (HEAP_DEBUG ? BLK_W : 0)
 
 #define HEAP_MAGIC_LIVE ((uintptr_t)0x4c1fe7a5u)
 #define HEAP_MAGIC_FREE ((uintptr_t)0xf4eeb10cu)
 #define HEAP_MAGIC_END  ((uintptr_t)0xe9d5e971u)
 
 /* Header fields of the block at b. */
-static inline uintptr_t *blk_sizew(uintptr_t b) { return (uintptr_t *)(b + BLK_HDR - BLK_W); }
-static inline uintptr_t *blk_caller(uintptr_t b) { return (uintptr_t *)b; }
-static inline uintptr_t *blk_req(uintptr_t b) { return (uintptr_t *)(b + BLK_W); }
-static inline uintptr_t *blk_magic(uintptr_t b) { return (uintptr_t *)(b + 2 * BLK_W); }
+static inline uintptr_t *blk_sizew(uintptr_t b)
+{
+	return (uintptr_t *)(b + BLK_HDR - BLK_W);
+}
+static inline uintptr_t *blk_caller(uintptr_t b)
+{
+	return (uintptr_t *)b;
+}
+static inline uintptr_t *blk_req(uintptr_t b)
+{
+	return (uintptr_t *)(b + BLK_W);
+}
+static inline uintptr_t *blk_magic(uintptr_t b)
+{
+	return (uintptr_t *)(b + 2 * BLK_W);
+}
 
-static inline uintptr_t blk_size(uintptr_t b) { return *blk_sizew(b) & ~BLK_FLAGS; }
-static inline bool blk_is_free(uintptr_t b) { return (*blk_sizew(b) & BLK_FREE) != 0; }
-static inline bool blk_is_cached(uintptr_t b) { return (*blk_sizew(b) & BLK_CACHED) != 0; }
-static inline bool blk_prev_is_free(uintptr_t b) { return (*blk_sizew(b) & BLK_PREV_FREE) != 0; }
-static inline uintptr_t blk_payload(uintptr_t b) { return b + BLK_HDR; }
-static inline uintptr_t blk_from_payload(uintptr_t p) { return p - BLK_HDR; }
+static inline uintptr_t blk_size(uintptr_t b)
+{
+	return *blk_sizew(b) & ~BLK_FLAGS;
+}
+static inline bool blk_is_free(uintptr_t b)
+{
+	return (*blk_sizew(b) & BLK_FREE) != 0;
+}
+static inline bool blk_is_cached(uintptr_t b)
+{
+	return (*blk_sizew(b) & BLK_CACHED) != 0;
+}
+static inline bool blk_prev_is_free(uintptr_t b)
+{
+	return (*blk_sizew(b) & BLK_PREV_FREE) != 0;
+}
+static inline uintptr_t blk_payload(uintptr_t b)
+{
+	return b + BLK_HDR;
+}
+static inline uintptr_t blk_from_payload(uintptr_t p)
+{
+	return p - BLK_HDR;
+}
 /* Valid only when blk_prev_is_free(b): the predecessor's footer is the word before b. */
-static inline uintptr_t blk_prev(uintptr_t b) { return b - ((uintptr_t *)b)[-1]; }
+static inline uintptr_t blk_prev(uintptr_t b)
+{
+	return b - ((uintptr_t *)b)[-1];
+}
 
 /* Free-list links, in the first two payload words of a free block. */
-static inline uintptr_t *blk_next_free(uintptr_t b) { return (uintptr_t *)(b + BLK_HDR); }
-static inline uintptr_t *blk_prev_free(uintptr_t b) { return (uintptr_t *)(b + BLK_HDR + BLK_W); }
+static inline uintptr_t *blk_next_free(uintptr_t b)
+{
+	return (uintptr_t *)(b + BLK_HDR);
+}
+static inline uintptr_t *blk_prev_free(uintptr_t b)
+{
+	return (uintptr_t *)(b + BLK_HDR + BLK_W);
+}
 static inline uintptr_t *blk_footer(uintptr_t b, uintptr_t size)
 {
 	return (uintptr_t *)(b + size - BLK_W);
 }
 
 /* The poisoned part of a free block: after the links, before the footer. */
-static inline uintptr_t blk_poison_start(uintptr_t b) { return b + BLK_HDR + 2 * BLK_W; }
-static inline uintptr_t blk_poison_end(uintptr_t b) { return b + blk_size(b) - BLK_W; }
+static inline uintptr_t blk_poison_start(uintptr_t b)
+{
+	return b + BLK_HDR + 2 * BLK_W;
+}
+static inline uintptr_t blk_poison_end(uintptr_t b)
+{
+	return b + blk_size(b) - BLK_W;
+}
 
-static inline int heap_fls32(uint32_t x) { return 31 - __builtin_clz(x); }
-static inline int heap_ffs32(uint32_t x) { return __builtin_ctz(x); }
+static inline int heap_fls32(uint32_t x)
+{
+	return 31 - __builtin_clz(x);
+}
+static inline int heap_ffs32(uint32_t x)
+{
+	return __builtin_ctz(x);
+}
 static inline int heap_fls_size(size_t x)
 {
 	return (int)(sizeof(unsigned long) * 8 - 1) - __builtin_clzl((unsigned long)x);

@@ -38,8 +38,9 @@ void heap_check_poison(uintptr_t b, size_t size, uintptr_t from, uintptr_t to)
 	uintptr_t bad = heap_find_not(from, HEAP_POISON_FREE, to - from);
 	if (bad)
 		mm_panic("heap: use after free: freed block 0x%lx (%lu bytes) modified at 0x%lx; "
-			 "last freed at 0x%lx", (unsigned long)blk_payload(b), (unsigned long)size,
-			 (unsigned long)bad, (unsigned long)*blk_req(b));
+			 "last freed at 0x%lx",
+			 (unsigned long)blk_payload(b), (unsigned long)size, (unsigned long)bad,
+			 (unsigned long)*blk_req(b));
 }
 
 const char *heap_site_name(uintptr_t addr, uintptr_t *off)
@@ -71,8 +72,8 @@ void heap_panic_block(const char *what, uintptr_t p, uintptr_t b, uintptr_t call
 		mm_panic("heap: %s: pointer 0x%lx, allocated at 0x%lx <%s+0x%lx>, "
 			 "freed at 0x%lx <%s+0x%lx>, %s 0x%lx <%s+0x%lx>",
 			 what, (unsigned long)p, (unsigned long)site, aname, (unsigned long)aoff,
-			 (unsigned long)freer, fname, (unsigned long)foff, by, (unsigned long)caller,
-			 cname, (unsigned long)coff);
+			 (unsigned long)freer, fname, (unsigned long)foff, by,
+			 (unsigned long)caller, cname, (unsigned long)coff);
 	}
 	mm_panic("heap: %s: pointer 0x%lx, %lu bytes, allocated at 0x%lx <%s+0x%lx>, "
 		 "%s 0x%lx <%s+0x%lx>",
@@ -98,9 +99,10 @@ void heap_panic_pointer(const struct heap *h, uintptr_t p, uintptr_t caller)
 		const char *cname = heap_site_name(caller, &coff);
 		mm_panic("heap: invalid free (interior pointer): pointer 0x%lx is %lu bytes into live "
 			 "block 0x%lx allocated at 0x%lx <%s+0x%lx>, detected in a call from 0x%lx "
-			 "<%s+0x%lx>", (unsigned long)p, (unsigned long)(p - blk_payload(b)),
-			 (unsigned long)blk_payload(b), (unsigned long)site, name, (unsigned long)off,
-			 (unsigned long)caller, cname, (unsigned long)coff);
+			 "<%s+0x%lx>",
+			 (unsigned long)p, (unsigned long)(p - blk_payload(b)),
+			 (unsigned long)blk_payload(b), (unsigned long)site, name,
+			 (unsigned long)off, (unsigned long)caller, cname, (unsigned long)coff);
 	}
 	heap_panic_block("invalid free (not the start of a live block)", p, 0, caller);
 }
@@ -116,16 +118,19 @@ static void check_lists(struct heap *h, size_t walked_free, size_t walked_bytes)
 	size_t count = 0, bytes = 0;
 	for (int fl = 0; fl < HEAP_FL_COUNT; fl++) {
 		if (!(h->fl_bitmap & (1u << fl)) != !h->sl_bitmap[fl])
-			mm_panic("heap: check: first-level bitmap bit %d disagrees with its lists", fl);
+			mm_panic("heap: check: first-level bitmap bit %d disagrees with its lists",
+				 fl);
 		for (int sl = 0; sl < HEAP_SL_COUNT; sl++) {
 			uintptr_t b = h->lists[fl][sl], prev = 0;
 			if (!(h->sl_bitmap[fl] & (1u << sl)) != !b)
-				mm_panic("heap: check: bitmap bit (%d,%d) disagrees with its list", fl,
-					 sl);
+				mm_panic("heap: check: bitmap bit (%d,%d) disagrees with its list",
+					 fl, sl);
 			for (; b; prev = b, b = *blk_next_free(b)) {
-				if (b < h->first || b >= h->top || (blk_payload(b) & (HEAP_ALIGN - 1)))
+				if (b < h->first || b >= h->top ||
+				    (blk_payload(b) & (HEAP_ALIGN - 1)))
 					mm_panic("heap: check: free list (%d,%d) links to 0x%lx, outside "
-						 "the heap", fl, sl, (unsigned long)b);
+						 "the heap",
+						 fl, sl, (unsigned long)b);
 				int f, s;
 				heap_mapping(blk_size(b), &f, &s);
 				if (!blk_is_free(b) || f != fl || s != sl)
@@ -135,15 +140,16 @@ static void check_lists(struct heap *h, size_t walked_free, size_t walked_bytes)
 				bytes += blk_size(b);
 				if (++count > walked_free)
 					mm_panic("heap: check: free lists hold more blocks than the heap "
-						 "(%lu), a cycle?", (unsigned long)walked_free);
+						 "(%lu), a cycle?",
+						 (unsigned long)walked_free);
 			}
 		}
 	}
 	if (count != walked_free || bytes != walked_bytes || count != h->free_blocks ||
 	    bytes != h->free_bytes)
 		mm_panic("heap: check: free lists hold %lu blocks / %lu bytes, the walk found %lu / "
-			 "%lu, the counters say %lu / %lu", (unsigned long)count,
-			 (unsigned long)bytes, (unsigned long)walked_free,
+			 "%lu, the counters say %lu / %lu",
+			 (unsigned long)count, (unsigned long)bytes, (unsigned long)walked_free,
 			 (unsigned long)walked_bytes, (unsigned long)h->free_blocks,
 			 (unsigned long)h->free_bytes);
 }
@@ -154,7 +160,8 @@ static void check(struct heap *h)
 		mm_panic("heap: check: end sentinel at 0x%lx corrupt", (unsigned long)h->sentinel);
 	if (h->top < h->first || h->top > h->sentinel)
 		mm_panic("heap: check: wilderness start 0x%lx outside [0x%lx, 0x%lx]",
-			 (unsigned long)h->top, (unsigned long)h->first, (unsigned long)h->sentinel);
+			 (unsigned long)h->top, (unsigned long)h->first,
+			 (unsigned long)h->sentinel);
 	if (HEAP_DEBUG && (*blk_magic(h->sentinel) ^ blk_payload(h->sentinel)) != HEAP_MAGIC_END)
 		mm_panic("heap: check: end sentinel at 0x%lx overwritten",
 			 (unsigned long)h->sentinel);
@@ -170,7 +177,8 @@ static void check(struct heap *h)
 		uintptr_t p = blk_payload(b);
 		if (blk_is_free(b)) {
 			if (prev_free)
-				check_fail("two adjacent free blocks (missed coalescing)", b, false);
+				check_fail("two adjacent free blocks (missed coalescing)", b,
+					   false);
 			if (*blk_footer(b, size) != size)
 				check_fail("free block footer does not match its header", b, false);
 			if (HEAP_DEBUG) {
@@ -197,7 +205,8 @@ static void check(struct heap *h)
 				size_t req = *blk_req(b);
 				if (req > size - BLK_HDR)
 					check_fail("corrupt block header", b, false);
-				if (heap_find_not(p + req, HEAP_POISON_REDZONE, b + size - (p + req)))
+				if (heap_find_not(p + req, HEAP_POISON_REDZONE,
+						  b + size - (p + req)))
 					check_fail("red zone overwritten", b, true);
 			}
 			nlive++;
@@ -213,19 +222,20 @@ static void check(struct heap *h)
 		uintptr_t bad = heap_find_not(h->top, HEAP_POISON_FREE, h->sentinel - h->top);
 		if (bad)
 			mm_panic("heap: use after free: the wilderness [0x%lx-0x%lx) modified at 0x%lx",
-				 (unsigned long)h->top, (unsigned long)h->sentinel, (unsigned long)bad);
+				 (unsigned long)h->top, (unsigned long)h->sentinel,
+				 (unsigned long)bad);
 	}
 	if (nlive != h->allocs - h->frees || live_bytes != h->in_use)
 		mm_panic("heap: check: the walk found %lu live blocks / %lu bytes, the counters say "
-			 "%lu / %lu", (unsigned long)nlive, (unsigned long)live_bytes,
+			 "%lu / %lu",
+			 (unsigned long)nlive, (unsigned long)live_bytes,
 			 (unsigned long)(h->allocs - h->frees), (unsigned long)h->in_use);
 	check_lists(h, nfree, free_bytes);
 	size_t count = 0, bytes = 0;
 	for (int c = 0; c < (int)HEAP_CACHE_CLASSES; c++) {
 		size_t class_bytes = bytes;
 		for (uintptr_t cb = h->cache[c]; cb; cb = *blk_next_free(cb)) {
-			if (cb < h->first || cb >= h->top ||
-			    (blk_payload(cb) & (HEAP_ALIGN - 1)))
+			if (cb < h->first || cb >= h->top || (blk_payload(cb) & (HEAP_ALIGN - 1)))
 				mm_panic("heap: check: cache list %d links to 0x%lx, outside the heap",
 					 c, (unsigned long)cb);
 			if (!blk_is_cached(cb) || blk_size(cb) != (size_t)c * HEAP_ALIGN)
@@ -241,8 +251,9 @@ static void check(struct heap *h)
 	}
 	if (count != ncached || bytes != cached_bytes || bytes != h->cache_bytes)
 		mm_panic("heap: check: cache lists hold %lu blocks / %lu bytes, the walk found "
-			 "%lu / %lu", (unsigned long)count, (unsigned long)bytes,
-			 (unsigned long)ncached, (unsigned long)cached_bytes);
+			 "%lu / %lu",
+			 (unsigned long)count, (unsigned long)bytes, (unsigned long)ncached,
+			 (unsigned long)cached_bytes);
 }
 
 void heap_check(struct heap *h)
@@ -298,13 +309,13 @@ void heap_print_stats(const struct heap *h)
 	       "blocks\n",
 	       (unsigned long)h->start, (unsigned long)(h->end - 1), (unsigned long)st.pages_held,
 	       (unsigned long)st.peak_pages, (unsigned long)st.in_use,
-	       (unsigned long)st.live_blocks, (unsigned long)st.peak_in_use,
-	       (unsigned long)st.free, (unsigned long)st.free_blocks,
-	       (unsigned long)st.largest_free, (unsigned long)st.cached,
-	       (unsigned long)st.cached_blocks);
+	       (unsigned long)st.live_blocks, (unsigned long)st.peak_in_use, (unsigned long)st.free,
+	       (unsigned long)st.free_blocks, (unsigned long)st.largest_free,
+	       (unsigned long)st.cached, (unsigned long)st.cached_blocks);
 	if (HEAP_DEBUG)
 		mm_log("heap: %lu bytes requested by live blocks; %lu allocs, %lu frees, %lu grows, "
-		       "%lu shrinks\n", (unsigned long)st.requested, (unsigned long)st.allocs,
+		       "%lu shrinks\n",
+		       (unsigned long)st.requested, (unsigned long)st.allocs,
 		       (unsigned long)st.frees, (unsigned long)st.grows, (unsigned long)st.shrinks);
 }
 

@@ -7,15 +7,27 @@
 
 struct heap kernel_heap;
 
-void *kmalloc(size_t size) { return heap_alloc(&kernel_heap, size, HEAP_CALLER); }
+void *kmalloc(size_t size)
+{
+	return heap_alloc(&kernel_heap, size, HEAP_CALLER);
+}
 
 void *kmalloc_aligned(size_t size, size_t align)
 {
 	return heap_alloc_aligned(&kernel_heap, size, align, HEAP_CALLER);
 }
 
-void *kcalloc(size_t n, size_t size) { return heap_calloc(&kernel_heap, n, size, HEAP_CALLER); }
+void *kcalloc(size_t n, size_t size)
+{
+	return heap_calloc(&kernel_heap, n, size, HEAP_CALLER);
+}
 
-void *krealloc(void *p, size_t size) { return heap_realloc(&kernel_heap, p, size, HEAP_CALLER); }
+void *krealloc(void *p, size_t size)
+{
+	return heap_realloc(&kernel_heap, p, size, HEAP_CALLER);
+}
 
-void kfree(void *p) { heap_free(&kernel_heap, p, HEAP_CALLER); }
+void kfree(void *p)
+{
+	heap_free(&kernel_heap, p, HEAP_CALLER);
+}

@@ -24,6 +24,6 @@ void *kmalloc(size_t size) __attribute__((malloc));
 void *kmalloc_aligned(size_t size, size_t align) __attribute__((malloc));
 void *kcalloc(size_t n, size_t size) __attribute__((malloc));
 void *krealloc(void *p, size_t size);
-void  kfree(void *p);
+void kfree(void *p);
 
 #endif

@@ -25,7 +25,7 @@ void *kmap_window(uint32_t pa)
 		int err = paging_map(va, pa, PTE_W);
 		if (err)
 			mm_panic("kmap: window 0x%08x for frame 0x%08x: %s", (unsigned)va,
-			         (unsigned)pa, paging_strerror(err));
+				 (unsigned)pa, paging_strerror(err));
 		kmap_used[w] |= 1u << b;
 		kmap_count++;
 		mm_irq_restore(fl);

@@ -24,13 +24,13 @@
 
 #include "mm/mm_env.h"
 
-#define MEMMAP_USABLE     1 /* Multiboot "available RAM" (MB_MEMORY_AVAILABLE) */
-#define MEMMAP_RESERVED   2
-#define MEMMAP_ACPI_DATA  3 /* ACPI reclaimable */
-#define MEMMAP_ACPI_NVS   4
-#define MEMMAP_UNUSABLE   5 /* ACPI 3.0: bad memory */
+#define MEMMAP_USABLE    1 /* Multiboot "available RAM" (MB_MEMORY_AVAILABLE) */
+#define MEMMAP_RESERVED  2
+#define MEMMAP_ACPI_DATA 3 /* ACPI reclaimable */
+#define MEMMAP_ACPI_NVS  4
+#define MEMMAP_UNUSABLE  5 /* ACPI 3.0: bad memory */
 
-#define MEMMAP_LIMIT      0x100000000ull /* 4 GiB: what 32-bit paging can address */
+#define MEMMAP_LIMIT 0x100000000ull /* 4 GiB: what 32-bit paging can address */
 
 /* Capacities: the sanitiser needs no heap, so its buffers are fixed. Real E820 maps have a few
  * dozen entries (Linux's E820_MAX_ENTRIES_ZEROPAGE is 128); a longer raw map is still handled
@@ -45,18 +45,22 @@ struct memmap_range {
 };
 
 struct memmap {
-	size_t count;                       /* ranges in range[], sorted, disjoint */
+	size_t count; /* ranges in range[], sorted, disjoint */
 	struct memmap_range range[MEMMAP_MAX_RANGES];
-	phys_addr_t usable_above_4g;        /* usable bytes cut off at 4 GiB (after overlap rules) */
-	phys_addr_t usable_trimmed;         /* usable bytes lost rounding inward to whole frames */
-	size_t raw_count;                   /* entries offered to the sanitiser */
-	size_t raw_dropped;                 /* entries ignored over MEMMAP_MAX_RAW (usable ones first) */
+	phys_addr_t usable_above_4g; /* usable bytes cut off at 4 GiB (after overlap rules) */
+	phys_addr_t usable_trimmed;  /* usable bytes lost rounding inward to whole frames */
+	size_t raw_count;            /* entries offered to the sanitiser */
+	size_t raw_dropped;          /* entries ignored over MEMMAP_MAX_RAW (usable ones first) */
 };
 
 /* Scratch space for the sweep; the kernel keeps one static instance, tests one on the heap. */
 struct memmap_scratch {
 	struct memmap_range raw[MEMMAP_MAX_RAW];
-	struct memmap_point { phys_addr_t addr; uint32_t idx; uint32_t is_end; } point[2 * MEMMAP_MAX_RAW];
+	struct memmap_point {
+		phys_addr_t addr;
+		uint32_t idx;
+		uint32_t is_end;
+	} point[2 * MEMMAP_MAX_RAW];
 	uint32_t active[MEMMAP_MAX_RAW];
 };
 
@@ -67,7 +71,7 @@ struct memmap_scratch {
  * result holds no usable RAM at all. Both cases are counted in out->raw_dropped.
  */
 void memmap_sanitise(struct memmap *out, const struct memmap_range *raw, size_t n,
-                     struct memmap_scratch *scratch);
+		     struct memmap_scratch *scratch);
 
 /*
  * Parse a Multiboot memory map buffer (spec 3.3: each entry starts with a 4-byte size that does not
@@ -75,8 +79,8 @@ void memmap_sanitise(struct memmap *out, const struct memmap_range *raw, size_t 
  * number of entries found (which may exceed max: the caller decides what to do). Stops at an entry
  * whose size field is smaller than 20 bytes or that runs past the buffer (counted in *bad if given).
  */
-size_t memmap_parse_multiboot(const void *buf, uint32_t length, struct memmap_range *out, size_t max,
-                              size_t *bad);
+size_t memmap_parse_multiboot(const void *buf, uint32_t length, struct memmap_range *out,
+			      size_t max, size_t *bad);
 
 /* The name the boot log uses: usable, reserved, ACPI data, ACPI NVS, unusable, or "type N"
  * (written into buf, which must hold 16 bytes). */

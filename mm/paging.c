@@ -19,15 +19,24 @@ vmspace_t paging_current_pd;
 const char *paging_strerror(int err)
 {
 	switch (err) {
-	case PAGING_OK:      return "success";
-	case PAGING_ENOMEM:  return "out of physical frames";
-	case PAGING_EEXIST:  return "page already mapped";
-	case PAGING_ENOENT:  return "page not mapped";
-	case PAGING_EINVAL:  return "invalid argument (alignment, flags, page 0 or recursive slot)";
-	case PAGING_ELARGE:  return "address inside a 4 MiB page";
-	case PAGING_ESHARED: return "new kernel page table while other address spaces exist";
-	case PAGING_ERANGE:  return "address outside the range this address space owns";
-	default:             return "unknown paging error";
+	case PAGING_OK:
+		return "success";
+	case PAGING_ENOMEM:
+		return "out of physical frames";
+	case PAGING_EEXIST:
+		return "page already mapped";
+	case PAGING_ENOENT:
+		return "page not mapped";
+	case PAGING_EINVAL:
+		return "invalid argument (alignment, flags, page 0 or recursive slot)";
+	case PAGING_ELARGE:
+		return "address inside a 4 MiB page";
+	case PAGING_ESHARED:
+		return "new kernel page table while other address spaces exist";
+	case PAGING_ERANGE:
+		return "address outside the range this address space owns";
+	default:
+		return "unknown paging error";
 	}
 }
 

@@ -42,15 +42,15 @@
 typedef uint32_t vmspace_t;
 
 enum {
-	PAGING_OK      = 0,
-	PAGING_ENOMEM  = -1,  /* the PMM had no frame for a page table or a page */
-	PAGING_EEXIST  = -2,  /* map: the page is already mapped */
-	PAGING_ENOENT  = -3,  /* unmap/translate/protect: the page is not mapped */
-	PAGING_EINVAL  = -4,  /* unaligned address, unknown flag, PTE_U outside the user range,
+	PAGING_OK = 0,
+	PAGING_ENOMEM = -1,  /* the PMM had no frame for a page table or a page */
+	PAGING_EEXIST = -2,  /* map: the page is already mapped */
+	PAGING_ENOENT = -3,  /* unmap/translate/protect: the page is not mapped */
+	PAGING_EINVAL = -4,  /* unaligned address, unknown flag, PTE_U outside the user range,
 	                         page 0, an address in the recursive slot */
-	PAGING_ELARGE  = -5,  /* the address lies in a 4 MiB page (only translate handles those) */
-	PAGING_ESHARED = -6,  /* would create a kernel page table while other spaces exist */
-	PAGING_ERANGE  = -7,  /* vmspace_*: a kernel-range address given to a non-kernel space, or
+	PAGING_ELARGE = -5,  /* the address lies in a 4 MiB page (only translate handles those) */
+	PAGING_ESHARED = -6, /* would create a kernel page table while other spaces exist */
+	PAGING_ERANGE = -7,  /* vmspace_*: a kernel-range address given to a non-kernel space, or
 	                         a user-range address given to the kernel space */
 };
 const char *paging_strerror(int err);
@@ -66,7 +66,7 @@ const char *paging_strerror(int err);
  * and the first ident_pdes of those 4 MiB chunks also at va == pa; PDE 1023 -> pd. Runs with
  * paging off at physical addresses (see mm/paging_boot.c for what that forbids). */
 void paging_boot_build(pde_t *pd, uint32_t pd_pa, pte_t *tables, uint32_t tables_pa,
-                       unsigned ntables, unsigned ident_pdes);
+		       unsigned ntables, unsigned ident_pdes);
 /* Clear every PDE of pd below KERNEL_VIRT_BASE (the identity entries); returns how many were
  * present. The caller flushes the TLB (a CR3 reload: the entries covered many pages). */
 unsigned paging_boot_drop_identity(pde_t *pd);
@@ -91,16 +91,16 @@ int paging_prealloc_tables(uint32_t start, uint32_t end);
 
 /* --- 4 KiB pages in the current space (kernel addresses: shared by every space) ------------- */
 int paging_map(uint32_t va, uint32_t pa, uint32_t flags);
-int paging_unmap(uint32_t va);                 /* invlpg; frees the frame if PTE_OWNED */
+int paging_unmap(uint32_t va); /* invlpg; frees the frame if PTE_OWNED */
 /* *pa = the physical address va translates to (offset included); *flags = the leaf entry's flags
  * (PTE_PS set for a 4 MiB page). Either pointer may be NULL. */
 int paging_translate(uint32_t va, uint32_t *pa, uint32_t *flags);
-int paging_protect(uint32_t va, uint32_t flags);  /* new flags for a mapped page; invlpg */
+int paging_protect(uint32_t va, uint32_t flags); /* new flags for a mapped page; invlpg */
 
 /* --- address spaces ------------------------------------------------------------------------ */
 /* A new directory: kernel PDEs copied from the kernel space, user range empty, recursive PDE. */
 int vmspace_create(vmspace_t *out);
-void vmspace_switch(vmspace_t space);          /* CR3 := space (mm_load_cr3) */
+void vmspace_switch(vmspace_t space); /* CR3 := space (mm_load_cr3) */
 /* Return every frame of the space to the PMM: its page tables of the user range, every frame
  * mapped there with PTE_OWNED, and its directory. Panics for the kernel or the current space. */
 void vmspace_destroy(vmspace_t space);

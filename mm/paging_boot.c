@@ -14,7 +14,7 @@
 #include "mm/paging.h"
 
 void paging_boot_build(pde_t *pd, uint32_t pd_pa, pte_t *tables, uint32_t tables_pa,
-                       unsigned ntables, unsigned ident_pdes)
+		       unsigned ntables, unsigned ident_pdes)
 {
 	/* volatile: no memset call may replace the loops (it would be linked high). */
 	volatile pde_t *d = pd;

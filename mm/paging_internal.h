@@ -11,9 +11,9 @@
 
 /* First PDE of the kernel's gigabyte: PDEs below it are private to each space, PDEs from it up
  * to the recursive slot are the kernel's and shared. */
-#define PAGING_KERNEL_PDX (KERNEL_VIRT_BASE >> PDX_SHIFT)
+#define PAGING_KERNEL_PDX          (KERNEL_VIRT_BASE >> PDX_SHIFT)
 /* Kernel addresses live in the kernel's shared tables whatever space is current. */
-#define PAGING_IS_KERNEL_VA(va) ((uint32_t)(va) >= KERNEL_VIRT_BASE)
+#define PAGING_IS_KERNEL_VA(va)    ((uint32_t)(va) >= KERNEL_VIRT_BASE)
 /* PDE flags of a page table: present and writable, so the PTE alone decides (SDM 3A 4.6: the
  * effective right is the most restrictive of PDE and PTE); user only in the user range. */
 #define PAGING_TABLE_PDE_FLAGS(va) (PTE_P | PTE_W | (PAGING_IS_KERNEL_VA(va) ? 0 : PTE_U))

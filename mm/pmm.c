@@ -20,7 +20,7 @@
  */
 #include "mm/pmm_internal.h"
 
-#define NONE 0xFFFFFFFFu
+#define NONE     0xFFFFFFFFu
 #define TOUCH(n) (pmm.touched += (n))
 
 struct pmm_state pmm;
@@ -37,14 +37,19 @@ static void __attribute__((noinline)) summary_fix(unsigned k, uint32_t i)
 		TOUCH(1);
 		uint32_t old = pmm.lvl[k][pw];
 		uint32_t now = child_free ? (old | bit) : (old & ~bit);
-		if (now == old) return;
+		if (now == old)
+			return;
 		pmm.lvl[k][pw] = now;
-		if ((old != 0) == (now != 0)) return;
+		if ((old != 0) == (now != 0))
+			return;
 		i = pw;
 	}
 }
 
-static void summary_update(uint32_t w) { summary_fix(1, w); }
+static void summary_update(uint32_t w)
+{
+	summary_fix(1, w);
+}
 
 /* Level-0 word w is now empty (nonempty false) or not: write its level-1 bit and the level-2 bit
  * above that unconditionally, then carry a change of the level-2 word's emptiness up (rare: it
@@ -55,17 +60,20 @@ static void summary_update(uint32_t w) { summary_fix(1, w); }
  * per summary level up to level 2 (test_single_frame_fixed_cost). */
 static inline void summary_write_low(uint32_t w, bool nonempty)
 {
-	if (pmm.nlevels < 2) return;
+	if (pmm.nlevels < 2)
+		return;
 	uint32_t *p = &pmm.lvl[1][w >> 5], sh = w & 31;
 	TOUCH(1);
 	uint32_t old = *p, now = (old & ~(1u << sh)) | ((uint32_t)nonempty << sh);
 	*p = now;
-	if (pmm.nlevels < 3) return;
+	if (pmm.nlevels < 3)
+		return;
 	uint32_t *p2 = &pmm.lvl[2][w >> 10], sh2 = (w >> 5) & 31;
 	TOUCH(1);
 	uint32_t old2 = *p2, now2 = (old2 & ~(1u << sh2)) | ((uint32_t)(now != 0) << sh2);
 	*p2 = now2;
-	if (__builtin_expect((old2 != 0) != (now2 != 0), 0)) summary_fix(3, w >> 10);
+	if (__builtin_expect((old2 != 0) != (now2 != 0), 0))
+		summary_fix(3, w >> 10);
 }
 
 /* ---- searching --------------------------------------------------------------------------- */
@@ -76,16 +84,27 @@ static inline void summary_write_low(uint32_t w, bool nonempty)
 static inline __attribute__((always_inline)) uint32_t find_next_set(unsigned k, uint32_t p)
 {
 	uint32_t idx = p, t = 0;
-	if (p == NONE) return NONE;
+	if (p == NONE)
+		return NONE;
 	for (;;) {
 		uint32_t w = idx >> 5;
-		if (w >= pmm.nwords[k]) { pmm.touched += t; return NONE; }
+		if (w >= pmm.nwords[k]) {
+			pmm.touched += t;
+			return NONE;
+		}
 		t++;
 		uint32_t word = pmm.lvl[k][w] & (~0u << (idx & 31));
-		if (word) { idx = (w << 5) | ctz32(word); break; }
+		if (word) {
+			idx = (w << 5) | ctz32(word);
+			break;
+		}
 		if (k + 1 == pmm.nlevels) { /* the top level is one word (or a few): scan it */
-			for (w++; w < pmm.nwords[k] && (t++, !pmm.lvl[k][w]); w++) {}
-			if (w >= pmm.nwords[k]) { pmm.touched += t; return NONE; }
+			for (w++; w < pmm.nwords[k] && (t++, !pmm.lvl[k][w]); w++) {
+			}
+			if (w >= pmm.nwords[k]) {
+				pmm.touched += t;
+				return NONE;
+			}
 			idx = (w << 5) | ctz32(pmm.lvl[k][w]);
 			break;
 		}
@@ -107,21 +126,25 @@ static inline __attribute__((always_inline)) uint32_t find_next_set(unsigned k, 
 static inline __attribute__((always_inline)) uint32_t find_free(uint32_t p)
 {
 	bool from_hint = p <= (pmm.low_hint << 5);
-	if (from_hint) p = pmm.low_hint << 5;
+	if (from_hint)
+		p = pmm.low_hint << 5;
 	uint32_t f = find_next_set(0, p);
-	if (from_hint) pmm.low_hint = f == NONE ? pmm.nwords[0] : f >> 5;
+	if (from_hint)
+		pmm.low_hint = f == NONE ? pmm.nwords[0] : f >> 5;
 	return f;
 }
 
 /* First frame in [from, to) whose bit is clear (not free), or to if all are free. */
 static uint32_t find_first_used(uint32_t from, uint32_t to)
 {
-	if (from >= to) return to;
+	if (from >= to)
+		return to;
 	const uint32_t *bm = pmm.lvl[0];
 	uint32_t w = from >> 5, last = (to - 1) >> 5, t = 1, used;
 	used = ~bm[w] & range_mask(w, from, to);
 	if (!used && w < last) {
-		for (w++; w < last && bm[w] == ~0u; w++) t++;  /* whole words in the middle */
+		for (w++; w < last && bm[w] == ~0u; w++)
+			t++; /* whole words in the middle */
 		t++;
 		used = ~bm[w] & range_mask(w, from, to);
 	}
@@ -135,19 +158,22 @@ static uint32_t find_first_used(uint32_t from, uint32_t to)
 static uint32_t search_in_words(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
 {
 	uint32_t at_a = 0;
-	for (uint32_t i = 0; i < 32; i += a) at_a |= 1u << i;
+	for (uint32_t i = 0; i < 32; i += a)
+		at_a |= 1u << i;
 	const uint32_t *bm = pmm.lvl[0];
 	uint32_t p = lo;
 	for (;;) {
 		uint32_t f = find_free(p);
-		if (f == NONE || f >= hi) return NONE;
+		if (f == NONE || f >= hi)
+			return NONE;
 		uint32_t w = f >> 5, t = 0;
 		uint32_t word = bm[w] & (~0u << (f & 31));
 		/* Test this word, then walk on while the following words have free frames; an empty
 		 * word sends us back to the summary (find_free) to skip the empty stretch. */
 		for (;;) {
 			uint32_t base = w << 5;
-			if (hi - base < 32) word &= (1u << (hi - base)) - 1;
+			if (hi - base < 32)
+				word &= (1u << (hi - base)) - 1;
 			uint32_t ones = word;
 			for (uint32_t len = 1; len < n;) {
 				uint32_t step = len < n - len ? len : n - len;
@@ -155,11 +181,18 @@ static uint32_t search_in_words(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi
 				len += step;
 			}
 			ones &= at_a;
-			if (ones) { pmm.touched += t; return base | ctz32(ones); }
-			if (++w >= pmm.nwords[0] || (w << 5) >= hi) { pmm.touched += t; return NONE; }
+			if (ones) {
+				pmm.touched += t;
+				return base | ctz32(ones);
+			}
+			if (++w >= pmm.nwords[0] || (w << 5) >= hi) {
+				pmm.touched += t;
+				return NONE;
+			}
 			t++;
 			word = bm[w];
-			if (!word) break;
+			if (!word)
+				break;
 		}
 		pmm.touched += t;
 		p = (w + 1) << 5;
@@ -172,17 +205,23 @@ static uint32_t search_in_words(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi
  * and <= (hi - lo) / a. */
 static uint32_t search_run(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
 {
-	if (n <= a && a <= 32) return search_in_words(n, a, lo, hi);
+	if (n <= a && a <= 32)
+		return search_in_words(n, a, lo, hi);
 	uint32_t p = lo;
 	for (;;) {
 		uint32_t f = find_free(p);
-		if (f == NONE || f >= hi) return NONE;
+		if (f == NONE || f >= hi)
+			return NONE;
 		uint64_t s = ((uint64_t)f + a - 1) & ~(uint64_t)(a - 1);
-		if (s + n > hi) return NONE;
+		if (s + n > hi)
+			return NONE;
 		uint32_t z = find_first_used((uint32_t)s, (uint32_t)s + n);
-		if (z == (uint32_t)s + n) return (uint32_t)s;
-		uint64_t next = ((uint64_t)z + a) & ~(uint64_t)(a - 1); /* next aligned start after z */
-		if (next >= hi) return NONE;
+		if (z == (uint32_t)s + n)
+			return (uint32_t)s;
+		uint64_t next = ((uint64_t)z + a) &
+				~(uint64_t)(a - 1); /* next aligned start after z */
+		if (next >= hi)
+			return NONE;
 		p = (uint32_t)next;
 	}
 }
@@ -193,14 +232,17 @@ static uint32_t search_run(uint32_t n, uint32_t a, uint32_t lo, uint32_t hi)
  * one read-modify-write per level-1 word, and carry emptiness changes further up. */
 static void summary_mark(uint32_t c0, uint32_t c1, bool nonempty)
 {
-	if (pmm.nlevels < 2 || c0 > c1) return;
+	if (pmm.nlevels < 2 || c0 > c1)
+		return;
 	for (uint32_t pw = c0 >> 5, last = c1 >> 5; pw <= last; pw++) {
 		uint32_t m = range_mask(pw, c0, c1 + 1);
 		TOUCH(1);
 		uint32_t old = pmm.lvl[1][pw], now = nonempty ? (old | m) : (old & ~m);
-		if (now == old) continue;
+		if (now == old)
+			continue;
 		pmm.lvl[1][pw] = now;
-		if ((old != 0) != (now != 0)) summary_fix(2, pw);
+		if ((old != 0) != (now != 0))
+			summary_fix(2, pw);
 	}
 }
 
@@ -209,23 +251,28 @@ static void mark_word(uint32_t w, uint32_t m, bool free)
 {
 	uint32_t old = pmm.lvl[0][w], now = free ? (old | m) : (old & ~m);
 	pmm.lvl[0][w] = now;
-	if ((old != 0) != (now != 0)) summary_update(w);
+	if ((old != 0) != (now != 0))
+		summary_update(w);
 }
 
 /* Clear (used) or set (free) the bits of frames [from, to): the edge words bit by mask, the whole
  * words between them by plain stores, with their level-1 bits set or cleared in bulk. */
 void pmm_mark_range(uint32_t from, uint32_t to, bool free)
 {
-	if (from >= to) return;
+	if (from >= to)
+		return;
 	uint32_t w0 = from >> 5, w1 = (to - 1) >> 5;
 	mark_word(w0, range_mask(w0, from, to), free);
 	if (w1 > w0 + 1) {
 		uint32_t *bm = pmm.lvl[0], v = free ? ~0u : 0;
-		for (uint32_t w = w0 + 1; w < w1; w++) bm[w] = v;
+		for (uint32_t w = w0 + 1; w < w1; w++)
+			bm[w] = v;
 		summary_mark(w0 + 1, w1 - 1, free);
 	}
-	if (w1 > w0) mark_word(w1, range_mask(w1, from, to), free);
-	if (free && w0 < pmm.low_hint) pmm.low_hint = w0;
+	if (w1 > w0)
+		mark_word(w1, range_mask(w1, from, to), free);
+	if (free && w0 < pmm.low_hint)
+		pmm.low_hint = w0;
 }
 
 /* ---- allocation ---------------------------------------------------------------------------- */
@@ -236,21 +283,25 @@ void pmm_mark_range(uint32_t from, uint32_t to, bool free)
 static uint32_t __attribute__((noinline)) alloc_move_hint(void)
 {
 	uint32_t f = pmm.normal_start ? find_free(pmm.normal_start) : NONE;
-	if (f == NONE) f = find_free(0);
-	if (f == NONE) return NONE; /* unreachable while the counter is right; pmm_check says so */
+	if (f == NONE)
+		f = find_free(0);
+	if (f == NONE)
+		return NONE; /* unreachable while the counter is right; pmm_check says so */
 	pmm.hint = f >> 5;
 	return f >> 5;
 }
 
 static inline __attribute__((always_inline)) uint32_t alloc_frame(void)
 {
-	if (!pmm.free) return 0;
+	if (!pmm.free)
+		return 0;
 	uint32_t w = pmm.hint;
 	TOUCH(1);
 	uint32_t word = pmm.lvl[0][w];
 	if (__builtin_expect(!word, 0)) {
 		w = alloc_move_hint();
-		if (w == NONE) return 0;
+		if (w == NONE)
+			return 0;
 		word = pmm.lvl[0][w];
 	}
 	uint32_t f = (w << 5) | ctz32(word);
@@ -269,25 +320,34 @@ uint32_t pmm_alloc_frame(void)
 	return pa;
 }
 
-static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uint32_t align, uint32_t limit)
+static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uint32_t align,
+								   uint32_t limit)
 {
-	if (align == 0) align = PG_SIZE;
+	if (align == 0)
+		align = PG_SIZE;
 	if (align < PG_SIZE || (align & (align - 1)))
 		pmm_misuse("pmm_alloc_frames", __builtin_return_address(0),
-		           "alignment is not a power of two >= 4096:", align, NULL);
-	if (n == 0 || n > pmm.free) return 0;
+			   "alignment is not a power of two >= 4096:", align, NULL);
+	if (n == 0 || n > pmm.free)
+		return 0;
 	uint32_t a = align >> PG_SHIFT, nn = (uint32_t)n;
 	uint32_t hi = pmm.nframes;
-	if (limit && (limit >> PG_SHIFT) < hi) hi = limit >> PG_SHIFT;
+	if (limit && (limit >> PG_SHIFT) < hi)
+		hi = limit >> PG_SHIFT;
 	if (nn == 1 && a == 1) {
 		/* One frame (below a limit: ISA DMA): above 16 MiB if allowed and possible, else the
 		 * lowest free frame, if it is below the limit. */
-		uint32_t f = pmm.normal_start && hi > pmm.normal_start ? find_free(pmm.normal_start) : NONE;
-		if (f == NONE || f >= hi) f = find_free(0);
-		if (f == NONE || f >= hi) return 0;
+		uint32_t f = pmm.normal_start && hi > pmm.normal_start ?
+				     find_free(pmm.normal_start) :
+				     NONE;
+		if (f == NONE || f >= hi)
+			f = find_free(0);
+		if (f == NONE || f >= hi)
+			return 0;
 		uint32_t w = f >> 5, word = pmm.lvl[0][w] & ~(1u << (f & 31));
 		pmm.lvl[0][w] = word;
-		if (!word) summary_update(w);
+		if (!word)
+			summary_update(w);
 		pmm.free--;
 		return f << PG_SHIFT;
 	}
@@ -299,10 +359,13 @@ static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uin
 		uint32_t h = pmm.run_hint & ~(a - 1), upto = hi;
 		if (h > pmm.normal_start && h < hi) {
 			s = search_run(nn, a, h, hi);
-			if ((uint64_t)h + nn - 1 < hi) upto = h + nn - 1; /* windows starting below h */
+			if ((uint64_t)h + nn - 1 < hi)
+				upto = h + nn - 1; /* windows starting below h */
 		}
-		if (s == NONE) s = search_run(nn, a, pmm.normal_start, upto);
-		if (s != NONE) pmm.run_hint = s;
+		if (s == NONE)
+			s = search_run(nn, a, pmm.normal_start, upto);
+		if (s != NONE)
+			pmm.run_hint = s;
 		if (s == NONE) {
 			uint64_t lowhi = (uint64_t)pmm.normal_start + nn - 1;
 			s = search_run(nn, a, 0, lowhi < hi ? (uint32_t)lowhi : hi);
@@ -310,7 +373,8 @@ static inline __attribute__((always_inline)) uint32_t alloc_frames(size_t n, uin
 	} else {
 		s = search_run(nn, a, 0, hi);
 	}
-	if (s == NONE) return 0;
+	if (s == NONE)
+		return 0;
 	pmm_mark_range(s, s + nn, false);
 	pmm.free -= nn;
 	return s << PG_SHIFT;
@@ -329,35 +393,44 @@ uint32_t __attribute__((noinline)) pmm_alloc_frames(size_t n, uint32_t align, ui
 
 static void free_run(const char *fn, void *caller, uint32_t pa, size_t n)
 {
-	if (pa & (PG_SIZE - 1)) pmm_misuse(fn, caller, "unaligned frame address", pa, NULL);
-	if (n == 0) return;
+	if (pa & (PG_SIZE - 1))
+		pmm_misuse(fn, caller, "unaligned frame address", pa, NULL);
+	if (n == 0)
+		return;
 	uint32_t f = pa >> PG_SHIFT;
 	const struct frame_range *r = ram_find(f);
-	if (!r) pmm_misuse(fn, caller, "frame is not usable RAM:", pa, NULL);
-	if (n > r->end - f) pmm_misuse(fn, caller, "frame is not usable RAM:", r->end << PG_SHIFT, NULL);
+	if (!r)
+		pmm_misuse(fn, caller, "frame is not usable RAM:", pa, NULL);
+	if (n > r->end - f)
+		pmm_misuse(fn, caller, "frame is not usable RAM:", r->end << PG_SHIFT, NULL);
 	uint32_t to = f + (uint32_t)n;
 	for (size_t i = 0; i < pmm.nres; i++) {
 		uint32_t vs = pmm.res_frames[i].start, ve = pmm.res_frames[i].end;
 		if (vs < to && f < ve)
-			pmm_misuse(fn, caller, "frame belongs to a reservation:",
-			           (vs > f ? vs : f) << PG_SHIFT, pmm.res[i].name);
+			pmm_misuse(fn, caller,
+				   "frame belongs to a reservation:", (vs > f ? vs : f) << PG_SHIFT,
+				   pmm.res[i].name);
 	}
 	const uint32_t *bm = pmm.lvl[0];
 	uint32_t any = 0, w0 = f >> 5, w1 = (to - 1) >> 5;
-	for (uint32_t w = w0 + 1; w < w1; w++) any |= bm[w]; /* middle words: one OR, then look */
+	for (uint32_t w = w0 + 1; w < w1; w++)
+		any |= bm[w]; /* middle words: one OR, then look */
 	any |= bm[w0] & range_mask(w0, f, to);
-	if (w1 > w0) any |= bm[w1] & range_mask(w1, f, to);
+	if (w1 > w0)
+		any |= bm[w1] & range_mask(w1, f, to);
 	for (uint32_t w = w0; any && w <= w1; w++) {
 		uint32_t already = bm[w] & range_mask(w, f, to);
 		if (already) {
 			TOUCH(w - (f >> 5) + 1);
-			pmm_misuse(fn, caller, "double free of frame", ((w << 5) | ctz32(already)) << PG_SHIFT, NULL);
+			pmm_misuse(fn, caller, "double free of frame",
+				   ((w << 5) | ctz32(already)) << PG_SHIFT, NULL);
 		}
 	}
 	TOUCH(((to - 1) >> 5) - (f >> 5) + 1);
 	pmm_mark_range(f, to, true);
 	pmm.free += (uint32_t)n;
-	if (f >= pmm.normal_start) pmm.hint = f >> 5;
+	if (f >= pmm.normal_start)
+		pmm.hint = f >> 5;
 }
 
 static inline __attribute__((always_inline)) void free_frame(uint32_t pa)
@@ -372,8 +445,10 @@ static inline __attribute__((always_inline)) void free_frame(uint32_t pa)
 			pmm.lvl[0][w] = old | bit;
 			summary_write_low(w, true);
 			pmm.free++;
-			if (f >= pmm.normal_start) pmm.hint = w;
-			if (w < pmm.low_hint) pmm.low_hint = w;
+			if (f >= pmm.normal_start)
+				pmm.hint = w;
+			if (w < pmm.low_hint)
+				pmm.low_hint = w;
 			return;
 		}
 	}

@@ -29,7 +29,7 @@
 
 #define PMM_DMA_LIMIT        0x1000000u /* 16 MiB: ISA DMA reach; single frames come from above it first */
 #define PMM_MAX_RESERVATIONS 64
-#define PMM_MAX_LEVELS       5          /* 2^20 frames -> 32768 words -> 1024 -> 32 -> 1 */
+#define PMM_MAX_LEVELS       5 /* 2^20 frames -> 32768 words -> 1024 -> 32 -> 1 */
 
 /* A region to reserve at init: name (a single word, kept by pointer: use a string literal or
  * static storage), [start, end) in bytes; rounded outward to whole frames. */
@@ -50,8 +50,8 @@ enum pmm_frame_state {
 	PMM_FRAME_FREE,
 	PMM_FRAME_ALLOCATED,
 	PMM_FRAME_RESERVED,
-	PMM_FRAME_NOT_RAM,    /* outside every usable range (hole, firmware, above the top of RAM) */
-	PMM_FRAME_UNALIGNED,  /* the address is not the start of a frame */
+	PMM_FRAME_NOT_RAM,   /* outside every usable range (hole, firmware, above the top of RAM) */
+	PMM_FRAME_UNALIGNED, /* the address is not the start of a frame */
 };
 
 /*
@@ -86,7 +86,7 @@ size_t pmm_allocated_count(void);
 /* Non-panicking queries (for a monitor or tests). */
 enum pmm_frame_state pmm_frame_state(uint32_t pa);
 const char *pmm_frame_state_name(enum pmm_frame_state s);
-const char *pmm_frame_owner(uint32_t pa);      /* name of the reservation holding pa, or NULL */
+const char *pmm_frame_owner(uint32_t pa); /* name of the reservation holding pa, or NULL */
 
 /* Reservations in the order made: fills *out and returns true while i < count. */
 bool pmm_reservation_get(size_t i, struct pmm_reservation *out);
@@ -95,7 +95,7 @@ size_t pmm_reservation_count(void);
 /* Where the bitmap lives (physical) and how big it is (bytes, all levels). */
 uint32_t pmm_bitmap_phys(void);
 uint32_t pmm_bitmap_bytes(void);
-uint32_t pmm_frames_covered(void);             /* bits in level 0: highest usable frame + 1 */
+uint32_t pmm_frames_covered(void); /* bits in level 0: highest usable frame + 1 */
 
 /* Print the `pmm: usable=<n> free=<n> reserved=<n>` line (plus allocated when non-zero). */
 void pmm_print_summary(void);

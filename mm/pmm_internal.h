@@ -8,32 +8,37 @@
 
 #include "mm/pmm.h"
 
-struct frame_range { uint32_t start, end; }; /* frame numbers, [start, end) */
+struct frame_range {
+	uint32_t start, end;
+}; /* frame numbers, [start, end) */
 
 struct pmm_state {
 	uint32_t *lvl[PMM_MAX_LEVELS];
 	uint32_t nwords[PMM_MAX_LEVELS];
 	unsigned nlevels;
-	uint32_t nframes;                 /* bits in level 0 */
+	uint32_t nframes; /* bits in level 0 */
 	uint32_t usable, free, reserved;
-	uint32_t hint;                    /* a level-0 word index: where the last alloc/free happened */
-	uint32_t low_hint;                /* every level-0 word below this one is empty */
-	uint32_t run_hint;                /* frame where the last run above 16 MiB was found */
-	uint32_t normal_start;            /* first frame above the ISA DMA limit, or 0 if none */
+	uint32_t hint;         /* a level-0 word index: where the last alloc/free happened */
+	uint32_t low_hint;     /* every level-0 word below this one is empty */
+	uint32_t run_hint;     /* frame where the last run above 16 MiB was found */
+	uint32_t normal_start; /* first frame above the ISA DMA limit, or 0 if none */
 	struct frame_range ram[MEMMAP_MAX_RANGES];
 	size_t nram;
 	struct pmm_reservation res[PMM_MAX_RESERVATIONS];
 	struct frame_range res_frames[PMM_MAX_RESERVATIONS]; /* the same ranges in frame numbers */
-	struct frame_range res_span;      /* all reservations lie inside it: most frees skip the list */
+	struct frame_range res_span; /* all reservations lie inside it: most frees skip the list */
 	size_t nres;
-	size_t ram_last;                  /* the usable range the last lookup found (frees cluster) */
+	size_t ram_last; /* the usable range the last lookup found (frees cluster) */
 	uint32_t bitmap_pa, bitmap_bytes;
 	uint64_t touched;
 };
 
 extern struct pmm_state pmm;
 
-static inline unsigned ctz32(uint32_t x) { return (unsigned)__builtin_ctz(x); }
+static inline unsigned ctz32(uint32_t x)
+{
+	return (unsigned)__builtin_ctz(x);
+}
 
 /* Mask of bits [lo, hi) within one word, 0 <= lo < hi <= 32. */
 static inline uint32_t bits_mask(unsigned lo, unsigned hi)
@@ -56,13 +61,16 @@ static inline uint32_t range_mask(uint32_t w, uint32_t from, uint32_t to)
 /* The usable range holding frame f, or NULL (binary search: ranges are sorted and disjoint). */
 static const struct frame_range *ram_find(uint32_t f)
 {
-	if (pmm.ram_last < pmm.nram && f >= pmm.ram[pmm.ram_last].start && f < pmm.ram[pmm.ram_last].end)
+	if (pmm.ram_last < pmm.nram && f >= pmm.ram[pmm.ram_last].start &&
+	    f < pmm.ram[pmm.ram_last].end)
 		return &pmm.ram[pmm.ram_last];
 	size_t lo = 0, hi = pmm.nram;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (f < pmm.ram[mid].start) hi = mid;
-		else if (f >= pmm.ram[mid].end) lo = mid + 1;
+		if (f < pmm.ram[mid].start)
+			hi = mid;
+		else if (f >= pmm.ram[mid].end)
+			lo = mid + 1;
 		else {
 			pmm.ram_last = mid;
 			return &pmm.ram[mid];
@@ -74,9 +82,11 @@ static const struct frame_range *ram_find(uint32_t f)
 /* The first reservation whose range holds frame f, or NULL. */
 static const struct pmm_reservation *res_find(uint32_t f)
 {
-	if (f < pmm.res_span.start || f >= pmm.res_span.end) return NULL;
+	if (f < pmm.res_span.start || f >= pmm.res_span.end)
+		return NULL;
 	for (size_t i = 0; i < pmm.nres; i++)
-		if (f >= pmm.res_frames[i].start && f < pmm.res_frames[i].end) return &pmm.res[i];
+		if (f >= pmm.res_frames[i].start && f < pmm.res_frames[i].end)
+			return &pmm.res[i];
 	return NULL;
 }
 

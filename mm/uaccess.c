@@ -56,9 +56,12 @@ int uaccess_fault_in(struct uvm_space *as, uint32_t ptr, uint32_t len, bool writ
 			struct uvm_fault f;
 			uint32_t code = (pte & PTE_P ? PFE_P : 0) | (write ? PFE_W : 0);
 			switch (uvm_fault_handle(as, page, code, &f)) {
-			case UVM_FAULT_RESOLVED: break;
-			case UVM_FAULT_SEGV:     return UVM_EFAULT;
-			case UVM_FAULT_OOM:      return UVM_ENOMEM;
+			case UVM_FAULT_RESOLVED:
+				break;
+			case UVM_FAULT_SEGV:
+				return UVM_EFAULT;
+			case UVM_FAULT_OOM:
+				return UVM_ENOMEM;
 			}
 		}
 		if (page <= PG_ROUND_DOWN(ptr))
@@ -76,13 +79,13 @@ static uint8_t *uaccess_map_page(const struct uvm_space *as, uint32_t va)
 	int err = vmspace_translate(as->pd, va, &pa, NULL);
 	if (err)
 		mm_panic("uaccess: 0x%08x in space 0x%08x not present after fault-in: %s",
-		         (unsigned)va, (unsigned)as->pd, paging_strerror(err));
+			 (unsigned)va, (unsigned)as->pd, paging_strerror(err));
 	return kmap(PG_ROUND_DOWN(pa));
 }
 
 /* Copy len bytes between the process's uaddr and kbuf, page by page; to_user picks the way. */
 static int uaccess_copy(struct uvm_space *as, uint32_t uaddr, uint8_t *kbuf, uint32_t len,
-                        bool to_user)
+			bool to_user)
 {
 	int err = uaccess_fault_in(as, uaddr, len, to_user);
 	if (err)

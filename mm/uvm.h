@@ -48,18 +48,18 @@
 #include "vmlayout.h"
 
 /* Errors (Linux errno numbers, negated). */
-#define UVM_EPERM   (-1)
-#define UVM_EAGAIN  (-11)
-#define UVM_ENOMEM  (-12)
-#define UVM_EFAULT  (-14)
-#define UVM_EEXIST  (-17)
-#define UVM_EINVAL  (-22)
+#define UVM_EPERM  (-1)
+#define UVM_EAGAIN (-11)
+#define UVM_ENOMEM (-12)
+#define UVM_EFAULT (-14)
+#define UVM_EEXIST (-17)
+#define UVM_EINVAL (-22)
 
 /* The layout of a process inside the user range (see the picture above). */
-#define UVM_MIN_ADDR        NULL_PAGE_END            /* Linux's mmap_min_addr: page 0 stays out */
-#define UVM_STACK_TOP       USER_END                 /* Linux i386: STACK_TOP = TASK_SIZE */
-#define UVM_STACK_MAX       (8u << 20)               /* Linux's default RLIMIT_STACK, 8 MiB */
-#define UVM_STACK_GUARD_GAP (256u * PG_SIZE)         /* Linux's stack_guard_gap, 256 pages */
+#define UVM_MIN_ADDR        NULL_PAGE_END    /* Linux's mmap_min_addr: page 0 stays out */
+#define UVM_STACK_TOP       USER_END         /* Linux i386: STACK_TOP = TASK_SIZE */
+#define UVM_STACK_MAX       (8u << 20)       /* Linux's default RLIMIT_STACK, 8 MiB */
+#define UVM_STACK_GUARD_GAP (256u * PG_SIZE) /* Linux's stack_guard_gap, 256 pages */
 #define UVM_MMAP_TOP        (UVM_STACK_TOP - UVM_STACK_MAX - UVM_STACK_GUARD_GAP)
 #define UVM_MAX_REGIONS     64
 
@@ -68,38 +68,38 @@ _Static_assert(UVM_MMAP_TOP > UVM_MIN_ADDR, "room for mappings below the stack")
 
 /* Protections: Linux's PROT_* values (include/uapi/asm-generic/mman-common.h). Without NX an
  * i386 page that can be read can be executed, so EXEC only matters for the bookkeeping. */
-#define UVM_PROT_NONE   0x0
-#define UVM_PROT_READ   0x1
-#define UVM_PROT_WRITE  0x2
-#define UVM_PROT_EXEC   0x4
-#define UVM_PROT_MASK   0x7
+#define UVM_PROT_NONE  0x0
+#define UVM_PROT_READ  0x1
+#define UVM_PROT_WRITE 0x2
+#define UVM_PROT_EXEC  0x4
+#define UVM_PROT_MASK  0x7
 
 /* mmap flags: Linux's MAP_* values (asm-generic/mman-common.h, mman.h). */
-#define UVM_MAP_SHARED     0x01
-#define UVM_MAP_PRIVATE    0x02
-#define UVM_MAP_FIXED      0x10
-#define UVM_MAP_ANONYMOUS  0x20
+#define UVM_MAP_SHARED    0x01
+#define UVM_MAP_PRIVATE   0x02
+#define UVM_MAP_FIXED     0x10
+#define UVM_MAP_ANONYMOUS 0x20
 
 enum uvm_kind {
-	UVM_KIND_TEXT,   /* an ELF PT_LOAD segment without write permission */
-	UVM_KIND_DATA,   /* an ELF PT_LOAD segment with write permission (.data, .bss) */
-	UVM_KIND_BRK,    /* the program break's heap */
-	UVM_KIND_ANON,   /* anonymous private mmap */
-	UVM_KIND_STACK,  /* the stack: grows down on faults, at most UVM_STACK_MAX */
+	UVM_KIND_TEXT,  /* an ELF PT_LOAD segment without write permission */
+	UVM_KIND_DATA,  /* an ELF PT_LOAD segment with write permission (.data, .bss) */
+	UVM_KIND_BRK,   /* the program break's heap */
+	UVM_KIND_ANON,  /* anonymous private mmap */
+	UVM_KIND_STACK, /* the stack: grows down on faults, at most UVM_STACK_MAX */
 };
 
 struct uvm_region {
-	uint32_t start, end;  /* [start, end), page aligned */
-	uint8_t prot;         /* UVM_PROT_* */
-	uint8_t kind;         /* enum uvm_kind */
+	uint32_t start, end; /* [start, end), page aligned */
+	uint8_t prot;        /* UVM_PROT_* */
+	uint8_t kind;        /* enum uvm_kind */
 };
 
 struct uvm_space {
-	vmspace_t pd;                 /* the page directory (mm/paging.h) */
-	uint32_t brk_start;           /* the break's lowest value (end of the ELF's data, aligned) */
-	uint32_t brk;                 /* the current break; the heap region is up to PG_ROUND_UP */
+	vmspace_t pd;       /* the page directory (mm/paging.h) */
+	uint32_t brk_start; /* the break's lowest value (end of the ELF's data, aligned) */
+	uint32_t brk;       /* the current break; the heap region is up to PG_ROUND_UP */
 	unsigned nregions;
-	struct uvm_region regions[UVM_MAX_REGIONS];  /* sorted by start, never overlapping */
+	struct uvm_region regions[UVM_MAX_REGIONS]; /* sorted by start, never overlapping */
 };
 
 const char *uvm_kind_name(enum uvm_kind kind);
@@ -113,7 +113,7 @@ const struct uvm_region *uvm_region_next(const struct uvm_space *as, uint32_t ad
 /* Add [start, end) with prot and kind: UVM_EINVAL for an unaligned, empty or out-of-range
  * span or a bad prot, UVM_EEXIST when it overlaps a region, UVM_ENOMEM when the list is full. */
 int uvm_region_insert(struct uvm_space *as, uint32_t start, uint32_t end, unsigned prot,
-                      enum uvm_kind kind);
+		      enum uvm_kind kind);
 /* Forget [start, end) in every region it touches, splitting those it cuts: UVM_ENOMEM (and
  * nothing changed) when a split would overflow the list. Unmapped parts are fine (munmap). */
 int uvm_region_remove(struct uvm_space *as, uint32_t start, uint32_t end);
@@ -122,12 +122,12 @@ int uvm_region_remove(struct uvm_space *as, uint32_t start, uint32_t end);
 int uvm_region_protect(struct uvm_space *as, uint32_t start, uint32_t end, unsigned prot);
 /* Move the stack region's start down to new_start (page aligned). */
 void uvm_region_grow_stack(struct uvm_space *as, const struct uvm_region *stack,
-                           uint32_t new_start);
+			   uint32_t new_start);
 /* A free span of len bytes (page multiple) in [lo, hi): at hint when [hint, hint+len) is free
  * and inside, else the highest one (Linux's top-down allocator); keeps UVM_STACK_GUARD_GAP free
  * below the stack. Returns its start, or 0 when there is none. */
-uint32_t uvm_region_find_gap(const struct uvm_space *as, uint32_t len, uint32_t hint,
-                             uint32_t lo, uint32_t hi);
+uint32_t uvm_region_find_gap(const struct uvm_space *as, uint32_t len, uint32_t hint, uint32_t lo,
+			     uint32_t hi);
 /* Invariants (sorted, aligned, non-empty, no overlap, inside the range, prot and kind valid,
  * merged neighbours): logs the first problems and returns how many it found. */
 unsigned uvm_region_check(const struct uvm_space *as);
@@ -135,35 +135,35 @@ unsigned uvm_region_check(const struct uvm_space *as);
 /* --- page faults (mm/uvm_fault.c) ---------------------------------------------------------- */
 
 enum uvm_fault_action {
-	UVM_FAULT_ZERO_FILL,   /* no page yet in a region: map a zeroed frame (demand zero) */
-	UVM_FAULT_COW_COPY,    /* write to a shared page: copy it into a frame of our own */
-	UVM_FAULT_REUSE,       /* write to a page we are the last sharer of: make it writable */
-	UVM_FAULT_GROW_STACK,  /* below the stack, within its limit: extend it, then zero fill */
-	UVM_FAULT_SPURIOUS,    /* the page already allows the access: nothing to do */
-	UVM_FAULT_SIGSEGV,     /* the access is not allowed: reason says why */
+	UVM_FAULT_ZERO_FILL,  /* no page yet in a region: map a zeroed frame (demand zero) */
+	UVM_FAULT_COW_COPY,   /* write to a shared page: copy it into a frame of our own */
+	UVM_FAULT_REUSE,      /* write to a page we are the last sharer of: make it writable */
+	UVM_FAULT_GROW_STACK, /* below the stack, within its limit: extend it, then zero fill */
+	UVM_FAULT_SPURIOUS,   /* the page already allows the access: nothing to do */
+	UVM_FAULT_SIGSEGV,    /* the access is not allowed: reason says why */
 };
 
 enum uvm_segv_reason {
 	UVM_SEGV_NONE,
-	UVM_SEGV_NULL,          /* the first page of the user range */
-	UVM_SEGV_KERNEL,        /* an address outside the user range */
-	UVM_SEGV_UNMAPPED,      /* in no region */
-	UVM_SEGV_WRITE,         /* a write to a region without PROT_WRITE */
-	UVM_SEGV_PROT_NONE,     /* any access to a PROT_NONE region */
-	UVM_SEGV_STACK_LIMIT,   /* stack growth beyond UVM_STACK_MAX */
-	UVM_SEGV_GUARD_GAP,     /* stack growth into the guard gap above another region */
-	UVM_SEGV_RESERVED_BIT,  /* PFE_RSVD: a corrupt page table, never the program's doing */
+	UVM_SEGV_NULL,         /* the first page of the user range */
+	UVM_SEGV_KERNEL,       /* an address outside the user range */
+	UVM_SEGV_UNMAPPED,     /* in no region */
+	UVM_SEGV_WRITE,        /* a write to a region without PROT_WRITE */
+	UVM_SEGV_PROT_NONE,    /* any access to a PROT_NONE region */
+	UVM_SEGV_STACK_LIMIT,  /* stack growth beyond UVM_STACK_MAX */
+	UVM_SEGV_GUARD_GAP,    /* stack growth into the guard gap above another region */
+	UVM_SEGV_RESERVED_BIT, /* PFE_RSVD: a corrupt page table, never the program's doing */
 };
 
 /* Linux's si_code for SIGSEGV (include/uapi/asm-generic/siginfo.h). */
-#define UVM_SEGV_MAPERR 1   /* address not mapped to an object */
-#define UVM_SEGV_ACCERR 2   /* invalid permissions for a mapped object */
+#define UVM_SEGV_MAPERR 1 /* address not mapped to an object */
+#define UVM_SEGV_ACCERR 2 /* invalid permissions for a mapped object */
 
 struct uvm_fault {
 	enum uvm_fault_action action;
-	enum uvm_segv_reason reason;   /* UVM_SEGV_NONE unless action is UVM_FAULT_SIGSEGV */
-	int si_code;                   /* UVM_SEGV_MAPERR or UVM_SEGV_ACCERR for a SIGSEGV */
-	uint32_t page;                 /* the faulting address rounded down to its page */
+	enum uvm_segv_reason reason; /* UVM_SEGV_NONE unless action is UVM_FAULT_SIGSEGV */
+	int si_code;                 /* UVM_SEGV_MAPERR or UVM_SEGV_ACCERR for a SIGSEGV */
+	uint32_t page;               /* the faulting address rounded down to its page */
 };
 
 const char *uvm_segv_reason_name(enum uvm_segv_reason reason);
@@ -171,23 +171,23 @@ const char *uvm_segv_reason_name(enum uvm_segv_reason reason);
 /* The decision alone, from the regions, the error code (PFE_* of include/mmu.h), the page's
  * current PTE (0 when there is none) and its frame's reference count (0 when not present). */
 void uvm_fault_decide(const struct uvm_space *as, uint32_t addr, uint32_t err, pte_t pte,
-                      unsigned refs, struct uvm_fault *out);
+		      unsigned refs, struct uvm_fault *out);
 
 /* Whether the stack region may grow down to page (below its start, no region in between):
  * UVM_SEGV_NONE when it may, else UVM_SEGV_STACK_LIMIT, UVM_SEGV_GUARD_GAP or
  * UVM_SEGV_UNMAPPED (far below the limit). Linux mm/mmap.c expand_downwards. */
 enum uvm_segv_reason uvm_stack_growth_check(const struct uvm_space *as,
-                                            const struct uvm_region *stack, uint32_t page);
+					    const struct uvm_region *stack, uint32_t page);
 
 enum uvm_fault_result {
-	UVM_FAULT_RESOLVED,    /* retry the instruction */
-	UVM_FAULT_SEGV,        /* deliver SIGSEGV (out->reason, out->si_code) */
-	UVM_FAULT_OOM,         /* no frame or page table: kill the process, out of memory */
+	UVM_FAULT_RESOLVED, /* retry the instruction */
+	UVM_FAULT_SEGV,     /* deliver SIGSEGV (out->reason, out->si_code) */
+	UVM_FAULT_OOM,      /* no frame or page table: kill the process, out of memory */
 };
 
 /* Decide and carry it out on as->pd (which need not be the current space). */
 enum uvm_fault_result uvm_fault_handle(struct uvm_space *as, uint32_t addr, uint32_t err,
-                                       struct uvm_fault *out);
+				       struct uvm_fault *out);
 
 /* --- the address space's life and its system calls (mm/uvm_space.c) --------------------- */
 
@@ -213,8 +213,8 @@ void uvm_brk_setup(struct uvm_space *as, uint32_t start);
 uint32_t uvm_brk(struct uvm_space *as, uint32_t new_brk);
 /* Linux mmap2 for anonymous private mappings: returns the address in *out. UVM_EINVAL (length 0,
  * unaligned fixed address, not private anonymous, prot), UVM_ENOMEM (no room, list full). */
-int uvm_mmap_anon(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned prot,
-                  unsigned flags, uint32_t *out);
+int uvm_mmap_anon(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned prot, unsigned flags,
+		  uint32_t *out);
 /* Linux munmap: addr page aligned, len > 0; pages freed with their last sharer, emptied page
  * tables freed. */
 int uvm_munmap(struct uvm_space *as, uint32_t addr, uint32_t len);

@@ -24,25 +24,35 @@
 const char *uvm_segv_reason_name(enum uvm_segv_reason reason)
 {
 	switch (reason) {
-	case UVM_SEGV_NONE:         return "none";
-	case UVM_SEGV_NULL:         return "NULL page";
-	case UVM_SEGV_KERNEL:       return "kernel address";
-	case UVM_SEGV_UNMAPPED:     return "not mapped";
-	case UVM_SEGV_WRITE:        return "write to a read-only region";
-	case UVM_SEGV_PROT_NONE:    return "access to a PROT_NONE region";
-	case UVM_SEGV_STACK_LIMIT:  return "stack limit reached";
-	case UVM_SEGV_GUARD_GAP:    return "stack guard gap";
-	case UVM_SEGV_RESERVED_BIT: return "reserved bit in a paging entry";
+	case UVM_SEGV_NONE:
+		return "none";
+	case UVM_SEGV_NULL:
+		return "NULL page";
+	case UVM_SEGV_KERNEL:
+		return "kernel address";
+	case UVM_SEGV_UNMAPPED:
+		return "not mapped";
+	case UVM_SEGV_WRITE:
+		return "write to a read-only region";
+	case UVM_SEGV_PROT_NONE:
+		return "access to a PROT_NONE region";
+	case UVM_SEGV_STACK_LIMIT:
+		return "stack limit reached";
+	case UVM_SEGV_GUARD_GAP:
+		return "stack guard gap";
+	case UVM_SEGV_RESERVED_BIT:
+		return "reserved bit in a paging entry";
 	}
 	return "?";
 }
 
 enum uvm_segv_reason uvm_stack_growth_check(const struct uvm_space *as,
-                                            const struct uvm_region *stack, uint32_t page)
+					    const struct uvm_region *stack, uint32_t page)
 {
 	if (stack->end - page > UVM_STACK_MAX)
-		return stack->end - page > UVM_STACK_MAX + UVM_STACK_GUARD_GAP ? UVM_SEGV_UNMAPPED
-		                                                               : UVM_SEGV_STACK_LIMIT;
+		return stack->end - page > UVM_STACK_MAX + UVM_STACK_GUARD_GAP ?
+			       UVM_SEGV_UNMAPPED :
+			       UVM_SEGV_STACK_LIMIT;
 	unsigned i = (unsigned)(stack - as->regions);
 	if (i > 0 && as->regions[i - 1].end + UVM_STACK_GUARD_GAP > page)
 		return UVM_SEGV_GUARD_GAP;
@@ -59,7 +69,7 @@ static void fault_segv(struct uvm_fault *out, enum uvm_segv_reason reason, int s
 }
 
 void uvm_fault_decide(const struct uvm_space *as, uint32_t addr, uint32_t err, pte_t pte,
-                      unsigned refs, struct uvm_fault *out)
+		      unsigned refs, struct uvm_fault *out)
 {
 	out->page = PG_ROUND_DOWN(addr);
 	out->reason = UVM_SEGV_NONE;
@@ -89,7 +99,7 @@ void uvm_fault_decide(const struct uvm_space *as, uint32_t addr, uint32_t err, p
 	if (!(pte & PTE_P))
 		out->action = UVM_FAULT_ZERO_FILL;
 	else if ((pte & PTE_U) && (!write || (pte & PTE_W)))
-		out->action = UVM_FAULT_SPURIOUS;   /* e.g. a stale TLB entry already refreshed */
+		out->action = UVM_FAULT_SPURIOUS; /* e.g. a stale TLB entry already refreshed */
 	else if (write && refs > 1)
 		out->action = UVM_FAULT_COW_COPY;
 	else
@@ -146,7 +156,7 @@ static int fault_map_zeroed(struct uvm_space *as, uint32_t page, unsigned prot, 
 	cow_ref_new(frame);
 	int err = vmspace_map(as->pd, page, frame, fault_pte_flags(prot, true));
 	if (err) {
-		cow_ref_put(frame);   /* frees it */
+		cow_ref_put(frame); /* frees it */
 		return err == PAGING_ENOMEM ? UVM_ENOMEM : UVM_EEXIST;
 	}
 	if (pa)
@@ -176,19 +186,18 @@ static int fault_copy(struct uvm_space *as, uint32_t page, pte_t pte, unsigned p
 		err = vmspace_map(as->pd, page, frame, fault_pte_flags(prot, true));
 	if (err)
 		mm_panic("uvm: copy-on-write of 0x%08x in space 0x%08x: %s", (unsigned)page,
-		         (unsigned)as->pd, paging_strerror(err));
+			 (unsigned)as->pd, paging_strerror(err));
 	cow_ref_put(old);
 	return 0;
 }
 
 enum uvm_fault_result uvm_fault_handle(struct uvm_space *as, uint32_t addr, uint32_t err,
-                                       struct uvm_fault *out)
+				       struct uvm_fault *out)
 {
 	pte_t pte = 0;
 	unsigned refs = 0;
 	uint32_t page = PG_ROUND_DOWN(addr);
-	if (VM_IS_USER(addr) && paging_get_pte(as->pd, page, &pte) &&
-	    (pte & PTE_P))
+	if (VM_IS_USER(addr) && paging_get_pte(as->pd, page, &pte) && (pte & PTE_P))
 		refs = cow_ref_count(PTE_ADDR(pte));
 	else
 		pte = 0;
@@ -218,7 +227,7 @@ enum uvm_fault_result uvm_fault_handle(struct uvm_space *as, uint32_t addr, uint
 	if (rc == UVM_ENOMEM)
 		return UVM_FAULT_OOM;
 	if (rc)
-		mm_panic("uvm: fault at 0x%08x in space 0x%08x: action %d failed (%d)", (unsigned)addr,
-		         (unsigned)as->pd, (int)out->action, rc);
+		mm_panic("uvm: fault at 0x%08x in space 0x%08x: action %d failed (%d)",
+			 (unsigned)addr, (unsigned)as->pd, (int)out->action, rc);
 	return UVM_FAULT_RESOLVED;
 }

@@ -15,11 +15,16 @@
 const char *uvm_kind_name(enum uvm_kind kind)
 {
 	switch (kind) {
-	case UVM_KIND_TEXT:  return "text";
-	case UVM_KIND_DATA:  return "data";
-	case UVM_KIND_BRK:   return "brk";
-	case UVM_KIND_ANON:  return "anon";
-	case UVM_KIND_STACK: return "stack";
+	case UVM_KIND_TEXT:
+		return "text";
+	case UVM_KIND_DATA:
+		return "data";
+	case UVM_KIND_BRK:
+		return "brk";
+	case UVM_KIND_ANON:
+		return "anon";
+	case UVM_KIND_STACK:
+		return "stack";
 	}
 	return "?";
 }
@@ -100,7 +105,7 @@ static bool region_span_valid(uint32_t start, uint32_t end)
 }
 
 int uvm_region_insert(struct uvm_space *as, uint32_t start, uint32_t end, unsigned prot,
-                      enum uvm_kind kind)
+		      enum uvm_kind kind)
 {
 	if (!region_span_valid(start, end) || (prot & ~UVM_PROT_MASK) || kind > UVM_KIND_STACK)
 		return UVM_EINVAL;
@@ -109,16 +114,16 @@ int uvm_region_insert(struct uvm_space *as, uint32_t start, uint32_t end, unsign
 		return UVM_EEXIST;
 	struct uvm_region r = { start, end, (uint8_t)prot, (uint8_t)kind };
 	bool merges = (i > 0 && region_mergeable(&as->regions[i - 1], &r)) ||
-	              (i < as->nregions && region_mergeable(&r, &as->regions[i]));
+		      (i < as->nregions && region_mergeable(&r, &as->regions[i]));
 	if (!merges && as->nregions == UVM_MAX_REGIONS)
 		return UVM_ENOMEM;
 	if (i > 0 && region_mergeable(&as->regions[i - 1], &r)) {
-		as->regions[i - 1].end = end;   /* grows into the neighbour below, */
+		as->regions[i - 1].end = end; /* grows into the neighbour below, */
 	} else {
 		region_open_slot(as, i);
 		as->regions[i] = r;
 	}
-	region_coalesce(as);                    /* and may now touch the one above */
+	region_coalesce(as); /* and may now touch the one above */
 	return 0;
 }
 
@@ -185,27 +190,27 @@ int uvm_region_protect(struct uvm_space *as, uint32_t start, uint32_t end, unsig
 	}
 	if (covered < end)
 		return UVM_ENOMEM;
-	if (as->nregions + region_splits_at(as, start) + region_splits_at(as, end) > UVM_MAX_REGIONS)
+	if (as->nregions + region_splits_at(as, start) + region_splits_at(as, end) >
+	    UVM_MAX_REGIONS)
 		return UVM_ENOMEM;
 	region_split_at(as, start);
 	region_split_at(as, end);
-	for (unsigned i = region_index_after(as, start); i < as->nregions &&
-	     as->regions[i].start < end; i++)
+	for (unsigned i = region_index_after(as, start);
+	     i < as->nregions && as->regions[i].start < end; i++)
 		as->regions[i].prot = (uint8_t)prot;
 	region_coalesce(as);
 	return 0;
 }
 
-void uvm_region_grow_stack(struct uvm_space *as, const struct uvm_region *stack,
-                           uint32_t new_start)
+void uvm_region_grow_stack(struct uvm_space *as, const struct uvm_region *stack, uint32_t new_start)
 {
 	unsigned i = (unsigned)(stack - as->regions);
 	if (i >= as->nregions || stack->kind != UVM_KIND_STACK || !PG_ALIGNED(new_start) ||
 	    new_start > stack->start || new_start < UVM_MIN_ADDR ||
 	    (i > 0 && as->regions[i - 1].end > new_start))
 		mm_panic("uvm_region_grow_stack: cannot move region %u [0x%08x-0x%08x) down to "
-		         "0x%08x", i, (unsigned)stack->start, (unsigned)stack->end,
-		         (unsigned)new_start);
+			 "0x%08x",
+			 i, (unsigned)stack->start, (unsigned)stack->end, (unsigned)new_start);
 	as->regions[i].start = new_start;
 }
 
@@ -221,8 +226,8 @@ static bool region_span_free(const struct uvm_space *as, uint32_t start, uint32_
 	return true;
 }
 
-uint32_t uvm_region_find_gap(const struct uvm_space *as, uint32_t len, uint32_t hint,
-                             uint32_t lo, uint32_t hi)
+uint32_t uvm_region_find_gap(const struct uvm_space *as, uint32_t len, uint32_t hint, uint32_t lo,
+			     uint32_t hi)
 {
 	if (len == 0 || !PG_ALIGNED(len) || lo >= hi || hi - lo < len)
 		return 0;
@@ -240,7 +245,7 @@ uint32_t uvm_region_find_gap(const struct uvm_space *as, uint32_t len, uint32_t 
 		if (ceil > floor && ceil - floor >= len)
 			return ceil - len;
 		if (floor == lo && i > 0 && as->regions[i - 1].end <= lo)
-			break;  /* everything further down is below lo */
+			break; /* everything further down is below lo */
 	}
 	return 0;
 }
@@ -267,7 +272,8 @@ unsigned uvm_region_check(const struct uvm_space *as)
 			why = "not merged with the one before";
 		if (why && bad++ < 4)
 			mm_log("uvm: region %u [0x%08x-0x%08x) %s prot %u: %s\n", i,
-			       (unsigned)r->start, (unsigned)r->end, uvm_kind_name(r->kind), r->prot, why);
+			       (unsigned)r->start, (unsigned)r->end, uvm_kind_name(r->kind),
+			       r->prot, why);
 	}
 	return bad;
 }

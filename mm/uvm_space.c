@@ -30,17 +30,18 @@ static void space_drop_pages(struct uvm_space *as, uint32_t start, uint32_t end)
 {
 	for (uint64_t va = start; va < end;) {
 		if (!(paging_get_pde(as->pd, (uint32_t)va) & PTE_P)) {
-			va = LG_ROUND_DOWN(va) + LG_SIZE;   /* no table: skip its 4 MiB */
+			va = LG_ROUND_DOWN(va) + LG_SIZE; /* no table: skip its 4 MiB */
 			continue;
 		}
 		pte_t pte;
 		if (paging_get_pte(as->pd, (uint32_t)va, &pte) && (pte & PTE_P)) {
 			if (pte & PTE_OWNED)
 				mm_panic("uvm: page 0x%08x of space 0x%08x is PTE_OWNED, not counted",
-				         (unsigned)va, (unsigned)as->pd);
+					 (unsigned)va, (unsigned)as->pd);
 			int err = vmspace_unmap(as->pd, (uint32_t)va);
 			if (err)
-				mm_panic("uvm: unmap 0x%08x: %s", (unsigned)va, paging_strerror(err));
+				mm_panic("uvm: unmap 0x%08x: %s", (unsigned)va,
+					 paging_strerror(err));
 			cow_ref_put(PTE_ADDR(pte));
 		}
 		va += PG_SIZE;
@@ -59,7 +60,7 @@ void uvm_space_release(struct uvm_space *as)
 
 /* Share the present pages of [start, end) of parent with child, read-only in both. */
 static int space_share_pages(struct uvm_space *parent, struct uvm_space *child, uint32_t start,
-                             uint32_t end)
+			     uint32_t end)
 {
 	for (uint64_t va = start; va < end;) {
 		if (!(paging_get_pde(parent->pd, (uint32_t)va) & PTE_P)) {
@@ -80,7 +81,7 @@ static int space_share_pages(struct uvm_space *parent, struct uvm_space *child, 
 				err = vmspace_protect(parent->pd, (uint32_t)va, flags);
 				if (err)
 					mm_panic("uvm: write-protect 0x%08x: %s", (unsigned)va,
-					         paging_strerror(err));
+						 paging_strerror(err));
 			}
 		}
 		va += PG_SIZE;
@@ -99,7 +100,8 @@ int uvm_space_fork(struct uvm_space *parent, struct uvm_space *child)
 	for (unsigned i = 0; i < parent->nregions; i++)
 		child->regions[i] = parent->regions[i];
 	for (unsigned i = 0; i < parent->nregions && !err; i++)
-		err = space_share_pages(parent, child, parent->regions[i].start, parent->regions[i].end);
+		err = space_share_pages(parent, child, parent->regions[i].start,
+					parent->regions[i].end);
 	if (err)
 		uvm_space_release(child);
 	return err;
@@ -110,7 +112,7 @@ int uvm_stack_setup(struct uvm_space *as, uint32_t size)
 	if (!PG_ALIGNED(size) || size == 0 || size > UVM_STACK_MAX)
 		return UVM_EINVAL;
 	return uvm_region_insert(as, UVM_STACK_TOP - size, UVM_STACK_TOP,
-	                         UVM_PROT_READ | UVM_PROT_WRITE, UVM_KIND_STACK);
+				 UVM_PROT_READ | UVM_PROT_WRITE, UVM_KIND_STACK);
 }
 
 void uvm_brk_setup(struct uvm_space *as, uint32_t start)
@@ -122,8 +124,7 @@ void uvm_brk_setup(struct uvm_space *as, uint32_t start)
 static uint32_t space_span_end(uint32_t addr, uint32_t len)
 {
 	uint32_t rlen = (uint32_t)PG_ROUND_UP((uint64_t)len);
-	if (len == 0 || rlen < len || !VM_IS_USER(addr) ||
-	    rlen > USER_END - addr)
+	if (len == 0 || rlen < len || !VM_IS_USER(addr) || rlen > USER_END - addr)
 		return 0;
 	return addr + rlen;
 }
@@ -170,9 +171,10 @@ uint32_t uvm_brk(struct uvm_space *as, uint32_t new_brk)
 	uint32_t old_end = PG_ROUND_UP(as->brk), new_end = PG_ROUND_UP(new_brk);
 	if (new_end > old_end) {
 		/* Linux sys_brk: the new pages must not touch another mapping (nor the stack's gap). */
-		if (uvm_region_find_gap(as, new_end - old_end, old_end, old_end, new_end) != old_end ||
+		if (uvm_region_find_gap(as, new_end - old_end, old_end, old_end, new_end) !=
+			    old_end ||
 		    uvm_region_insert(as, old_end, new_end, UVM_PROT_READ | UVM_PROT_WRITE,
-		                      UVM_KIND_BRK) != 0)
+				      UVM_KIND_BRK) != 0)
 			return as->brk;
 	} else if (new_end < old_end) {
 		if (uvm_munmap(as, new_end, old_end - new_end) != 0)
@@ -182,8 +184,8 @@ uint32_t uvm_brk(struct uvm_space *as, uint32_t new_brk)
 	return as->brk;
 }
 
-int uvm_mmap_anon(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned prot,
-                  unsigned flags, uint32_t *out)
+int uvm_mmap_anon(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned prot, unsigned flags,
+		  uint32_t *out)
 {
 	if (len == 0 || (prot & ~UVM_PROT_MASK) || !(flags & UVM_MAP_ANONYMOUS) ||
 	    (flags & UVM_MAP_SHARED) || !(flags & UVM_MAP_PRIVATE))
@@ -195,7 +197,7 @@ int uvm_mmap_anon(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned pr
 		if (!PG_ALIGNED(addr))
 			return UVM_EINVAL;
 		if (addr < UVM_MIN_ADDR)
-			return UVM_EPERM;      /* Linux: below mmap_min_addr */
+			return UVM_EPERM; /* Linux: below mmap_min_addr */
 		if (addr >= USER_END || rlen > USER_END - addr)
 			return UVM_ENOMEM;
 		/* The old mappings go first (Linux replaces them); room for the worst case of a
@@ -210,7 +212,8 @@ int uvm_mmap_anon(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned pr
 		*out = addr;
 		return 0;
 	}
-	uint32_t at = uvm_region_find_gap(as, rlen, PG_ROUND_DOWN(addr), UVM_MIN_ADDR, UVM_MMAP_TOP);
+	uint32_t at =
+		uvm_region_find_gap(as, rlen, PG_ROUND_DOWN(addr), UVM_MIN_ADDR, UVM_MMAP_TOP);
 	if (at == 0)
 		return UVM_ENOMEM;
 	int err = uvm_region_insert(as, at, at + rlen, prot, UVM_KIND_ANON);

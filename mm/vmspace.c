@@ -21,8 +21,9 @@ static void check_directory(vmspace_t space, const char *what)
 	if (space == 0 || !PG_ALIGNED(space) ||
 	    PTE_ADDR(paging_dir(space)[RECURSIVE_SLOT]) != space)
 		mm_panic("%s: 0x%08x is not a page directory (PDE 1023 = 0x%08x)", what,
-		         (unsigned)space, space && PG_ALIGNED(space) ?
-		         (unsigned)paging_dir(space)[RECURSIVE_SLOT] : 0u);
+			 (unsigned)space,
+			 space && PG_ALIGNED(space) ? (unsigned)paging_dir(space)[RECURSIVE_SLOT] :
+						      0u);
 }
 
 int vmspace_create(vmspace_t *out)
@@ -56,7 +57,7 @@ void vmspace_destroy(vmspace_t space)
 		mm_panic("vmspace_destroy: 0x%08x is the kernel space", (unsigned)space);
 	if (space == paging_current_pd)
 		mm_panic("vmspace_destroy: 0x%08x is the current space (switch away first)",
-		         (unsigned)space);
+			 (unsigned)space);
 	pde_t *pd = paging_dir(space);
 	for (unsigned i = 0; i < PAGING_KERNEL_PDX; i++) {
 		pde_t pde = pd[i];
@@ -64,7 +65,7 @@ void vmspace_destroy(vmspace_t space)
 			continue;
 		if (pde & PTE_PS)
 			mm_panic("vmspace_destroy: 4 MiB PDE %u (0x%08x) in the user range of 0x%08x",
-			         i, (unsigned)pde, (unsigned)space);
+				 i, (unsigned)pde, (unsigned)space);
 		pte_t *pt = paging_table(PTE_ADDR(pde));
 		for (unsigned j = 0; j < PT_ENTRIES; j++)
 			if ((pt[j] & PTE_P) && (pt[j] & PTE_OWNED))

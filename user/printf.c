@@ -6,7 +6,7 @@
 
 struct out {
 	char *buf;
-	size_t size, len;   /* len counts every byte, even those that did not fit */
+	size_t size, len; /* len counts every byte, even those that did not fit */
 };
 
 static void out_char(struct out *o, char c)
@@ -18,7 +18,7 @@ static void out_char(struct out *o, char c)
 
 /* One converted field: digits or text s of n bytes, padded to width. */
 static void out_field(struct out *o, const char *s, size_t n, int width, bool left, char pad,
-                      bool negative)
+		      bool negative)
 {
 	int fill = width - (int)n - (negative ? 1 : 0);
 	if (negative && pad == '0')
@@ -78,23 +78,28 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'i': {
 			long v = va_arg(ap, long);
 			unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-			out_field(&o, tmp, format_unsigned(tmp, u, 10, false), width, left, pad, v < 0);
+			out_field(&o, tmp, format_unsigned(tmp, u, 10, false), width, left, pad,
+				  v < 0);
 			break;
 		}
 		case 'u':
-			out_field(&o, tmp, format_unsigned(tmp, va_arg(ap, unsigned long), 10, false),
-			          width, left, pad, false);
+			out_field(&o, tmp,
+				  format_unsigned(tmp, va_arg(ap, unsigned long), 10, false), width,
+				  left, pad, false);
 			break;
 		case 'x':
 		case 'X':
-			out_field(&o, tmp, format_unsigned(tmp, va_arg(ap, unsigned long), 16, *fmt == 'X'),
-			          width, left, pad, false);
+			out_field(&o, tmp,
+				  format_unsigned(tmp, va_arg(ap, unsigned long), 16, *fmt == 'X'),
+				  width, left, pad, false);
 			break;
 		case 'p':
 			out_char(&o, '0');
 			out_char(&o, 'x');
-			out_field(&o, tmp, format_unsigned(tmp, (unsigned long)va_arg(ap, void *), 16, false),
-			          8, false, '0', false);
+			out_field(&o, tmp,
+				  format_unsigned(tmp, (unsigned long)va_arg(ap, void *), 16,
+						  false),
+				  8, false, '0', false);
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);
@@ -110,7 +115,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case '%':
 			out_char(&o, '%');
 			break;
-		default:      /* an unknown conversion is printed as it stands */
+		default: /* an unknown conversion is printed as it stands */
 			out_char(&o, '%');
 			if (!*fmt)
 				fmt--;

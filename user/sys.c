@@ -10,7 +10,10 @@ void exit(int status)
 		syscall6(SYS_exit_group, status, 0, 0, 0, 0, 0);
 }
 
-int fork(void) { return (int)syscall6(SYS_fork, 0, 0, 0, 0, 0, 0); }
+int fork(void)
+{
+	return (int)syscall6(SYS_fork, 0, 0, 0, 0, 0, 0);
+}
 
 long read(int fd, void *buf, unsigned long len)
 {
@@ -32,9 +35,18 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	return (int)syscall6(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
 }
 
-int getpid(void) { return (int)syscall6(SYS_getpid, 0, 0, 0, 0, 0, 0); }
-int getppid(void) { return (int)syscall6(SYS_getppid, 0, 0, 0, 0, 0, 0); }
-int kill(int pid, int sig) { return (int)syscall6(SYS_kill, pid, sig, 0, 0, 0, 0); }
+int getpid(void)
+{
+	return (int)syscall6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+int getppid(void)
+{
+	return (int)syscall6(SYS_getppid, 0, 0, 0, 0, 0, 0);
+}
+int kill(int pid, int sig)
+{
+	return (int)syscall6(SYS_kill, pid, sig, 0, 0, 0, 0);
+}
 
 unsigned long sys_brk(unsigned long addr)
 {
@@ -51,7 +63,10 @@ int mprotect(void *addr, unsigned long len, int prot)
 	return (int)syscall6(SYS_mprotect, (long)addr, (long)len, prot, 0, 0, 0);
 }
 
-int sched_yield(void) { return (int)syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0); }
+int sched_yield(void)
+{
+	return (int)syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+}
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {

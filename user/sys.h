@@ -9,52 +9,52 @@
 #ifndef USER_SYS_H
 #define USER_SYS_H
 
-#define SYS_exit         1
-#define SYS_fork         2
-#define SYS_read         3
-#define SYS_write        4
-#define SYS_waitpid      7
-#define SYS_execve       11
-#define SYS_getpid       20
-#define SYS_kill         37
-#define SYS_brk          45
-#define SYS_getppid      64
-#define SYS_munmap       91
-#define SYS_mprotect     125
-#define SYS_sched_yield  158
-#define SYS_nanosleep    162
-#define SYS_mmap2        192
-#define SYS_exit_group   252
+#define SYS_exit        1
+#define SYS_fork        2
+#define SYS_read        3
+#define SYS_write       4
+#define SYS_waitpid     7
+#define SYS_execve      11
+#define SYS_getpid      20
+#define SYS_kill        37
+#define SYS_brk         45
+#define SYS_getppid     64
+#define SYS_munmap      91
+#define SYS_mprotect    125
+#define SYS_sched_yield 158
+#define SYS_nanosleep   162
+#define SYS_mmap2       192
+#define SYS_exit_group  252
 
-#define PROT_NONE        0x0
-#define PROT_READ        0x1
-#define PROT_WRITE       0x2
-#define PROT_EXEC        0x4
-#define MAP_SHARED       0x01
-#define MAP_PRIVATE      0x02
-#define MAP_FIXED        0x10
-#define MAP_ANONYMOUS    0x20
+#define PROT_NONE     0x0
+#define PROT_READ     0x1
+#define PROT_WRITE    0x2
+#define PROT_EXEC     0x4
+#define MAP_SHARED    0x01
+#define MAP_PRIVATE   0x02
+#define MAP_FIXED     0x10
+#define MAP_ANONYMOUS 0x20
 
-#define SIGILL   4
-#define SIGFPE   8
-#define SIGKILL  9
-#define SIGSEGV  11
-#define SIGTERM  15
+#define SIGILL  4
+#define SIGFPE  8
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGTERM 15
 
-#define EPERM    1
-#define ENOENT   2
-#define ECHILD   10
-#define EAGAIN   11
-#define ENOMEM   12
-#define EFAULT   14
-#define EINVAL   22
-#define ENOSYS   38
+#define EPERM  1
+#define ENOENT 2
+#define ECHILD 10
+#define EAGAIN 11
+#define ENOMEM 12
+#define EFAULT 14
+#define EINVAL 22
+#define ENOSYS 38
 
 /* waitpid's status word (Linux include/uapi/linux/wait.h, the bits glibc's macros read). */
-#define WIFEXITED(s)    (((s) & 0x7f) == 0)
-#define WEXITSTATUS(s)  (((s) >> 8) & 0xff)
-#define WIFSIGNALED(s)  (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
-#define WTERMSIG(s)     ((s) & 0x7f)
+#define WIFEXITED(s)   (((s)&0x7f) == 0)
+#define WEXITSTATUS(s) (((s) >> 8) & 0xff)
+#define WIFSIGNALED(s) (((s)&0x7f) != 0 && ((s)&0x7f) != 0x7f)
+#define WTERMSIG(s)    ((s)&0x7f)
 
 struct timespec {
 	long tv_sec;
@@ -81,7 +81,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem);
 long mmap2(void *addr, unsigned long len, int prot, int flags, int fd, unsigned long pgoff);
 
 /* True when a wrapper's result is an error (-4095..-1). */
-#define SYS_FAILED(r)   ((unsigned long)(r) > -4096UL)
+#define SYS_FAILED(r) ((unsigned long)(r) > -4096UL)
 
 extern char **environ;
 

@@ -12,11 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kernel/lib/string.h"   /* the kernel's string functions, built for user programs too */
+#include "kernel/lib/string.h" /* the kernel's string functions, built for user programs too */
 #include "sys.h"
 
 #define ULIB_PRINTF_MAX 512
-
 
 /* Conversions: %d %i %u %x %X %p %s %c %%, flags '-' and '0', a field width, 'l' (ignored:
  * long is int here). Returns the number of bytes formatted. */
@@ -24,8 +23,6 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int puts(const char *s);
-
-
 
 /* --- for test programs (check.c) ------------------------------------------------------------- */
 

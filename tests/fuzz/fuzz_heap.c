@@ -61,10 +61,14 @@ static size_t decode_size(uint8_t a, uint8_t b)
 {
 	size_t v = (size_t)a << 8 | b;
 	switch (v >> 14) {
-	case 0: return v & 0x1ff;
-	case 1: return v & 0xfff;
-	case 2: return (v & 0x3fff) * 4;
-	default: return (v & 0x3fff) * 128;
+	case 0:
+		return v & 0x1ff;
+	case 1:
+		return v & 0xfff;
+	case 2:
+		return (v & 0x3fff) * 4;
+	default:
+		return (v & 0x3fff) * 128;
 	}
 }
 
@@ -88,7 +92,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		struct slot *s = &slot[data[i + 1] % SLOTS];
 		size_t n = decode_size(data[i + 2], data[i + 3]);
 		switch (data[i] % 8) {
-		case 0: case 1: case 2: /* alloc, aligned or zeroed */
+		case 0:
+		case 1:
+		case 2: /* alloc, aligned or zeroed */
 			if (s->p)
 				break;
 			if (data[i] % 8 == 1) {
@@ -111,14 +117,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 				fill(s);
 			}
 			break;
-		case 3: case 4: /* free */
+		case 3:
+		case 4: /* free */
 			if (s->p) {
 				verify(s, s->n);
 				heap_free(&heap, s->p, 4);
 				s->p = NULL;
 			}
 			break;
-		case 5: case 6: { /* realloc (also from NULL and to 0) */
+		case 5:
+		case 6: { /* realloc (also from NULL and to 0) */
 			uint8_t *q = heap_realloc(&heap, s->p, n, 5);
 			if (n == 0 && s->p) { /* realloc(p, 0) frees */
 				if (q)
@@ -126,7 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 				s->p = NULL;
 			} else if (q) {
 				if (s->p)
-					verify(&(struct slot){ q, s->n, s->tag }, s->n < n ? s->n : n);
+					verify(&(struct slot){ q, s->n, s->tag },
+					       s->n < n ? s->n : n);
 				s->p = q;
 				s->n = n;
 				s->tag = data[i + 2];

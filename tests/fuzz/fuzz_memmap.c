@@ -25,14 +25,22 @@ static struct memmap_scratch scratch;
 static struct memmap_range raw[MEMMAP_MAX_RAW + 64];
 static phys_addr_t pts[2 * (MEMMAP_MAX_RAW + 64)];
 
-#define CHECK(c) do { if (!(c)) { fprintf(stderr, "fuzz_memmap: check failed: %s (line %d)\n", #c, __LINE__); abort(); } } while (0)
+#define CHECK(c)                                                                         \
+	do {                                                                             \
+		if (!(c)) {                                                              \
+			fprintf(stderr, "fuzz_memmap: check failed: %s (line %d)\n", #c, \
+				__LINE__);                                               \
+			abort();                                                         \
+		}                                                                        \
+	} while (0)
 
 static uint32_t ref_type_at(size_t n, phys_addr_t a, bool *covered)
 {
 	uint32_t best = 0;
 	*covered = false;
 	for (size_t i = 0; i < n; i++) {
-		if (a < raw[i].start || a >= raw[i].end) continue;
+		if (a < raw[i].start || a >= raw[i].end)
+			continue;
 		uint32_t t = raw[i].type;
 		if (!*covered || memmap_type_rank(t) > memmap_type_rank(best) ||
 		    (memmap_type_rank(t) == memmap_type_rank(best) && t > best))
@@ -45,7 +53,10 @@ static uint32_t ref_type_at(size_t n, phys_addr_t a, bool *covered)
 static bool out_type_at(phys_addr_t a, uint32_t *type)
 {
 	for (size_t i = 0; i < map.count; i++)
-		if (a >= map.range[i].start && a < map.range[i].end) { *type = map.range[i].type; return true; }
+		if (a >= map.range[i].start && a < map.range[i].end) {
+			*type = map.range[i].type;
+			return true;
+		}
 	return false;
 }
 
@@ -61,10 +72,13 @@ static bool ref_usable(size_t n, phys_addr_t a)
 static bool ref_frame_wholly_usable(size_t n, phys_addr_t a)
 {
 	phys_addr_t f = a & ~(phys_addr_t)(PG_SIZE - 1);
-	if (f + PG_SIZE < f || !ref_usable(n, f)) return false;
+	if (f + PG_SIZE < f || !ref_usable(n, f))
+		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (raw[i].start > f && raw[i].start < f + PG_SIZE && !ref_usable(n, raw[i].start)) return false;
-		if (raw[i].end > f && raw[i].end < f + PG_SIZE && !ref_usable(n, raw[i].end)) return false;
+		if (raw[i].start > f && raw[i].start < f + PG_SIZE && !ref_usable(n, raw[i].start))
+			return false;
+		if (raw[i].end > f && raw[i].end < f + PG_SIZE && !ref_usable(n, raw[i].end))
+			return false;
 	}
 	return true;
 }
@@ -80,13 +94,19 @@ static void check(size_t n)
 	for (size_t i = 0; i < map.count; i++) {
 		const struct memmap_range *r = &map.range[i];
 		CHECK(r->start < r->end && r->end <= MEMMAP_LIMIT);
-		if (r->type == MEMMAP_USABLE) CHECK(r->start % PG_SIZE == 0 && r->end % PG_SIZE == 0);
-		if (i) CHECK(map.range[i - 1].end < r->start || (map.range[i - 1].end == r->start && map.range[i - 1].type != r->type));
+		if (r->type == MEMMAP_USABLE)
+			CHECK(r->start % PG_SIZE == 0 && r->end % PG_SIZE == 0);
+		if (i)
+			CHECK(map.range[i - 1].end < r->start ||
+			      (map.range[i - 1].end == r->start &&
+			       map.range[i - 1].type != r->type));
 	}
-	if (map.raw_dropped) return; /* the reference below assumes every entry was used */
+	if (map.raw_dropped)
+		return; /* the reference below assumes every entry was used */
 	size_t np = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (raw[i].end <= raw[i].start) continue;
+		if (raw[i].end <= raw[i].start)
+			continue;
 		pts[np++] = raw[i].start;
 		pts[np++] = raw[i].end;
 	}
@@ -96,9 +116,16 @@ static void check(size_t n)
 			bool covered, has;
 			uint32_t want = ref_type_at(n, a, &covered), got = 0;
 			has = out_type_at(a, &got);
-			if (a >= MEMMAP_LIMIT) { CHECK(!has); continue; }
-			if (covered && has && want == got) continue;
-			if (!covered) { CHECK(!has); continue; }
+			if (a >= MEMMAP_LIMIT) {
+				CHECK(!has);
+				continue;
+			}
+			if (covered && has && want == got)
+				continue;
+			if (!covered) {
+				CHECK(!has);
+				continue;
+			}
 			CHECK(want == MEMMAP_USABLE && !has && !ref_frame_wholly_usable(n, a));
 		}
 	}
@@ -106,9 +133,11 @@ static void check(size_t n)
 	qsort(pts, np, sizeof pts[0], cmp_addr);
 	phys_addr_t ref_total = 0, kept = 0;
 	for (size_t i = 0; i + 1 < np; i++)
-		if (pts[i] != pts[i + 1] && ref_usable(n, pts[i])) ref_total += pts[i + 1] - pts[i];
+		if (pts[i] != pts[i + 1] && ref_usable(n, pts[i]))
+			ref_total += pts[i + 1] - pts[i];
 	for (size_t i = 0; i < map.count; i++)
-		if (map.range[i].type == MEMMAP_USABLE) kept += map.range[i].end - map.range[i].start;
+		if (map.range[i].type == MEMMAP_USABLE)
+			kept += map.range[i].end - map.range[i].start;
 	CHECK(kept + map.usable_trimmed + map.usable_above_4g == ref_total);
 	CHECK((phys_addr_t)memmap_usable_frames(&map) * PG_SIZE == kept);
 }
@@ -116,12 +145,15 @@ static void check(size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	host_log_quiet = true;
-	if (size < 1) return 0;
+	if (size < 1)
+		return 0;
 	size_t n;
 	if (!(data[0] & 1)) {
 		size_t bad;
-		n = memmap_parse_multiboot(data + 1, (uint32_t)(size - 1), raw, MEMMAP_MAX_RAW + 64, &bad);
-		if (n > MEMMAP_MAX_RAW + 64) n = MEMMAP_MAX_RAW + 64;
+		n = memmap_parse_multiboot(data + 1, (uint32_t)(size - 1), raw, MEMMAP_MAX_RAW + 64,
+					   &bad);
+		if (n > MEMMAP_MAX_RAW + 64)
+			n = MEMMAP_MAX_RAW + 64;
 	} else {
 		n = 0;
 		for (size_t o = 1; o + 7 <= size && n < MEMMAP_MAX_RAW + 64; o += 7) {
@@ -129,10 +161,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			memcpy(&s, data + o, 2);
 			memcpy(&l, data + o + 2, 2);
 			uint16_t sub = (uint16_t)((data[o + 4] | data[o + 5] << 8) & 0xFFF);
-			phys_addr_t start = s == 0xFFFF ? 0x100000000ull + sub : (phys_addr_t)s * PG_SIZE * 16 + sub;
+			phys_addr_t start = s == 0xFFFF ? 0x100000000ull + sub :
+							  (phys_addr_t)s * PG_SIZE * 16 + sub;
 			phys_addr_t len = (phys_addr_t)l * PG_SIZE + ((data[o + 5] >> 4) ? sub : 0);
 			uint8_t t = data[o + 6];
-			raw[n++] = (struct memmap_range){ start, start + len, t < 8 ? t : (t < 250 ? 1 : t) };
+			raw[n++] = (struct memmap_range){ start, start + len,
+							  t < 8 ? t : (t < 250 ? 1 : t) };
 		}
 	}
 	memmap_sanitise(&map, raw, n, &scratch);

@@ -32,14 +32,17 @@ uint32_t host_invlpg_log[HOST_INVLPG_LOG];
 
 void host_ram_init(uint64_t bytes)
 {
-	if (ram) munmap(ram, ram_size);
+	if (ram)
+		munmap(ram, ram_size);
 	ram = NULL;
 	ram_size = 0;
-	if (!bytes) return;
-	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-	               -1, 0);
+	if (!bytes)
+		return;
+	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m == MAP_FAILED) {
-		fprintf(stderr, "host_env: cannot map %llu bytes of simulated RAM\n", (unsigned long long)bytes);
+		fprintf(stderr, "host_env: cannot map %llu bytes of simulated RAM\n",
+			(unsigned long long)bytes);
 		abort();
 	}
 	ram = m;
@@ -48,28 +51,32 @@ void host_ram_init(uint64_t bytes)
 
 uint8_t *host_ram_base(void)
 {
-	if (!ram) host_ram_init(HOST_RAM_DEFAULT);
+	if (!ram)
+		host_ram_init(HOST_RAM_DEFAULT);
 	return ram;
 }
 
 uint64_t host_ram_size(void)
 {
-	if (!ram) host_ram_init(HOST_RAM_DEFAULT);
+	if (!ram)
+		host_ram_init(HOST_RAM_DEFAULT);
 	return ram_size;
 }
 
 void *mm_phys_to_virt(uint32_t pa)
 {
-	if (!ram) host_ram_init(HOST_RAM_DEFAULT);
+	if (!ram)
+		host_ram_init(HOST_RAM_DEFAULT);
 	if (pa >= ram_size)
 		mm_panic("mm_phys_to_virt: 0x%08x is outside the %llu bytes of simulated RAM", pa,
-		         (unsigned long long)ram_size);
+			 (unsigned long long)ram_size);
 	return ram + pa;
 }
 
 void mm_log(const char *fmt, ...)
 {
-	if (host_log_quiet && host_log_nocapture) return;
+	if (host_log_quiet && host_log_nocapture)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	if (log_len < sizeof log_buf - 1) {
@@ -77,14 +84,20 @@ void mm_log(const char *fmt, ...)
 		va_copy(cp, ap);
 		int n = vsnprintf(log_buf + log_len, sizeof log_buf - log_len, fmt, cp);
 		va_end(cp);
-		if (n > 0) log_len += (size_t)n;
-		if (log_len > sizeof log_buf - 1) log_len = sizeof log_buf - 1;
+		if (n > 0)
+			log_len += (size_t)n;
+		if (log_len > sizeof log_buf - 1)
+			log_len = sizeof log_buf - 1;
 	}
-	if (!host_log_quiet) vfprintf(stderr, fmt, ap);
+	if (!host_log_quiet)
+		vfprintf(stderr, fmt, ap);
 	va_end(ap);
 }
 
-const char *host_log_text(void) { return log_buf; }
+const char *host_log_text(void)
+{
+	return log_buf;
+}
 
 void host_log_clear(void)
 {
@@ -104,7 +117,8 @@ void mm_panic(const char *fmt, ...)
 		host_panic_jmp = NULL;
 		longjmp(*jb, 1);
 	}
-	if (host_panic_hook) host_panic_hook(host_panic_msg);
+	if (host_panic_hook)
+		host_panic_hook(host_panic_msg);
 	fprintf(stderr, "PANIC: %s\n", host_panic_msg);
 	abort();
 }
@@ -132,7 +146,9 @@ void mm_invlpg(uint32_t va)
 const char *mm_symbol_name(uintptr_t addr, uintptr_t *offset)
 {
 	Dl_info info;
-	if (!dladdr((void *)addr, &info) || !info.dli_sname) return NULL;
-	if (offset) *offset = addr - (uintptr_t)info.dli_saddr;
+	if (!dladdr((void *)addr, &info) || !info.dli_sname)
+		return NULL;
+	if (offset)
+		*offset = addr - (uintptr_t)info.dli_saddr;
 	return info.dli_sname;
 }

@@ -67,15 +67,19 @@ extern unsigned host_cr3_count, host_invlpg_count;
 extern uint32_t host_invlpg_log[HOST_INVLPG_LOG];
 
 /* Evaluates to true when stmt called mm_panic (caught), false when it returned normally. */
-#define HOST_EXPECT_PANIC(stmt)                                                   \
-	({                                                                        \
-		jmp_buf host_jb_;                                                 \
-		jmp_buf *volatile host_old_ = host_panic_jmp;                     \
-		volatile bool host_got_ = false;                                  \
-		host_panic_jmp = &host_jb_;                                       \
-		if (setjmp(host_jb_) == 0) { stmt; } else { host_got_ = true; }   \
-		host_panic_jmp = host_old_;                                       \
-		(bool)host_got_;                                                  \
+#define HOST_EXPECT_PANIC(stmt)                               \
+	({                                                    \
+		jmp_buf host_jb_;                             \
+		jmp_buf *volatile host_old_ = host_panic_jmp; \
+		volatile bool host_got_ = false;              \
+		host_panic_jmp = &host_jb_;                   \
+		if (setjmp(host_jb_) == 0) {                  \
+			stmt;                                 \
+		} else {                                      \
+			host_got_ = true;                     \
+		}                                             \
+		host_panic_jmp = host_old_;                   \
+		(bool)host_got_;                              \
 	})
 
 #endif

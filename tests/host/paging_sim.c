@@ -30,10 +30,26 @@ void *mm_phys_to_virt(uint32_t pa)
 	return ram + pa;
 }
 
-uint32_t mm_direct_limit(void) { return direct_limit; }
-void mm_load_cr3(uint32_t pa) { last_cr3 = pa; cr3_count++; }
-void mm_invlpg(uint32_t va) { last_invlpg = va; invlpg_count++; }
-const char *mm_symbol_name(uintptr_t addr, uintptr_t *offset) { (void)addr; (void)offset; return NULL; }
+uint32_t mm_direct_limit(void)
+{
+	return direct_limit;
+}
+void mm_load_cr3(uint32_t pa)
+{
+	last_cr3 = pa;
+	cr3_count++;
+}
+void mm_invlpg(uint32_t va)
+{
+	last_invlpg = va;
+	invlpg_count++;
+}
+const char *mm_symbol_name(uintptr_t addr, uintptr_t *offset)
+{
+	(void)addr;
+	(void)offset;
+	return NULL;
+}
 
 void mm_log(const char *fmt, ...)
 {
@@ -96,7 +112,10 @@ void pmm_free_frame(uint32_t pa)
 	free_stack[free_top++] = pa;
 }
 
-size_t pmm_free_count(void) { return free_top; }
+size_t pmm_free_count(void)
+{
+	return free_top;
+}
 
 int paging_sim_setup(void **state)
 {

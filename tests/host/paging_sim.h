@@ -18,14 +18,14 @@
 #include "mm/paging.h"
 #include "mm/pmm.h"
 
-#define PHYS_SIZE   (16u << 20)            /* 16 MiB of simulated RAM */
+#define PHYS_SIZE   (16u << 20) /* 16 MiB of simulated RAM */
 #define FRAMES      (PHYS_SIZE / PG_SIZE)
-#define FIRST_FRAME (0x100000 / PG_SIZE)   /* frames handed out from 1 MiB up */
+#define FIRST_FRAME (0x100000 / PG_SIZE) /* frames handed out from 1 MiB up */
 
 extern uint8_t *ram;
 extern uint8_t frame_used[FRAMES];
-extern unsigned alloc_limit;               /* allocations left before "out of memory" */
-extern uint32_t direct_limit;              /* mm_direct_limit(): 0 = all of RAM */
+extern unsigned alloc_limit;  /* allocations left before "out of memory" */
+extern uint32_t direct_limit; /* mm_direct_limit(): 0 = all of RAM */
 extern uint32_t last_cr3, last_invlpg;
 extern unsigned invlpg_count, cr3_count;
 extern jmp_buf panic_jmp;
@@ -36,19 +36,22 @@ extern char panic_msg[256];
 int paging_sim_setup(void **state);
 int paging_sim_teardown(void **state);
 
-#define EXPECT_PANIC(stmt, needle)                                               \
-	do {                                                                         \
-		panic_armed = 1;                                                         \
-		if (setjmp(panic_jmp) == 0) {                                            \
-			stmt;                                                                \
-			fail_msg("no mm_panic from " #stmt);                                 \
-		}                                                                        \
-		assert_non_null(strstr(panic_msg, needle));                              \
+#define EXPECT_PANIC(stmt, needle)                           \
+	do {                                                 \
+		panic_armed = 1;                             \
+		if (setjmp(panic_jmp) == 0) {                \
+			stmt;                                \
+			fail_msg("no mm_panic from " #stmt); \
+		}                                            \
+		assert_non_null(strstr(panic_msg, needle));  \
 	} while (0)
 
-static inline const pde_t *dir(vmspace_t s) { return (const pde_t *)(ram + s); }
+static inline const pde_t *dir(vmspace_t s)
+{
+	return (const pde_t *)(ram + s);
+}
 
-#define UVA 0x08048000u                    /* a user address: an i386 program's text */
+#define UVA    0x08048000u                         /* a user address: an i386 program's text */
 #define DM(pa) (DIRECT_MAP_START + (uint32_t)(pa)) /* the direct-map address of pa */
 
 #endif

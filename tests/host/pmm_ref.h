@@ -20,13 +20,15 @@
 
 enum pmm_ref_state { REF_NOT_RAM, REF_FREE, REF_ALLOC, REF_RESERVED };
 
-struct pmm_ref_run { uint32_t pa, n; };
+struct pmm_ref_run {
+	uint32_t pa, n;
+};
 
 struct pmm_ref {
-	uint8_t *frame;               /* enum pmm_ref_state per frame, [0, nframes) */
-	uint32_t nframes;             /* up to the highest usable frame */
+	uint8_t *frame;   /* enum pmm_ref_state per frame, [0, nframes) */
+	uint32_t nframes; /* up to the highest usable frame */
 	uint32_t free, reserved, alloc;
-	struct pmm_ref_run *runs;     /* runs handed out and not (wholly) freed */
+	struct pmm_ref_run *runs; /* runs handed out and not (wholly) freed */
 	size_t nruns, runs_cap;
 };
 

@@ -25,7 +25,8 @@ void pmm_test_pc_map(phys_addr_t top)
 	if (top > 3 * GiB) {
 		raw[n++] = (struct memmap_range){ 0xFEC00000, 0xFEC01000, MEMMAP_RESERVED };
 		raw[n++] = (struct memmap_range){ 0xFFFC0000, 4 * GiB, MEMMAP_RESERVED };
-		raw[n++] = (struct memmap_range){ 4 * GiB, 4 * GiB + (top - 3 * GiB), MEMMAP_USABLE };
+		raw[n++] =
+			(struct memmap_range){ 4 * GiB, 4 * GiB + (top - 3 * GiB), MEMMAP_USABLE };
 	}
 	pmm_test_set_map(raw, n);
 }

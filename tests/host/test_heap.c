@@ -74,7 +74,7 @@ static void test_size_zero_and_null(void **state)
 	assert_ptr_not_equal(a, b);
 	heap_free(H, a, SITE);
 	heap_free(H, b, SITE);
-	heap_free(H, NULL, SITE);              /* no-op */
+	heap_free(H, NULL, SITE);                  /* no-op */
 	void *c = heap_realloc(H, NULL, 40, SITE); /* = alloc */
 	assert_non_null(c);
 	assert_null(heap_realloc(H, c, 0, SITE)); /* = free */
@@ -89,7 +89,7 @@ static void test_huge_sizes_fail_cleanly(void **state)
 	assert_null(heap_alloc(H, SIZE_MAX, SITE));
 	assert_null(heap_alloc(H, SIZE_MAX - 8, SITE));
 	assert_null(heap_alloc(H, HEAP_MAX_SPAN, SITE));
-	assert_null(heap_alloc(H, SPAN, SITE));              /* bigger than the range */
+	assert_null(heap_alloc(H, SPAN, SITE)); /* bigger than the range */
 	assert_null(heap_alloc_aligned(H, SIZE_MAX - HEAP_MAX_ALIGN, HEAP_MAX_ALIGN, SITE));
 	assert_null(heap_calloc(H, SIZE_MAX / 2, 3, SITE)); /* n * size overflows */
 	assert_null(heap_calloc(H, 3, SIZE_MAX / 2, SITE));
@@ -274,7 +274,8 @@ static void test_kmalloc_wrappers(void **state)
 	(void)state;
 	struct heap_arena a;
 	assert_int_equal(heap_arena_open(&a, 16 << 20), 0);
-	assert_int_equal(heap_init(&kernel_heap, a.base, a.base + (16 << 20), PG_SIZE, &a.backend), 0);
+	assert_int_equal(heap_init(&kernel_heap, a.base, a.base + (16 << 20), PG_SIZE, &a.backend),
+			 0);
 	char *p = kmalloc(10);
 	assert_non_null(p);
 	assert_int_equal((uintptr_t)p % KMALLOC_MIN_ALIGN, 0);

@@ -54,8 +54,9 @@ int heap_arena_open_premapped(struct heap_arena *a, size_t span)
 	if (m == MAP_FAILED)
 		return -1;
 	memset(m, 0, span); /* fault every page in now, not during the measurement */
-	*a = (struct heap_arena){ .base = (uintptr_t)m, .span = span, .fail_after = -1,
-				  .premapped = 1 };
+	*a = (struct heap_arena){
+		.base = (uintptr_t)m, .span = span, .fail_after = -1, .premapped = 1
+	};
 	a->backend = (struct heap_backend){ arena_grow, arena_shrink, a };
 	return 0;
 }

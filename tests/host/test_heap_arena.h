@@ -15,10 +15,10 @@
 struct heap_arena {
 	uintptr_t base;
 	size_t span;
-	size_t mapped_pages;     /* pages the heap holds now (grown minus shrunk) */
+	size_t mapped_pages; /* pages the heap holds now (grown minus shrunk) */
 	size_t grow_calls, shrink_calls;
-	long fail_after;         /* grow calls left before growth fails; -1: never fail */
-	int premapped;           /* everything mapped up front: grow/shrink only count */
+	long fail_after; /* grow calls left before growth fails; -1: never fail */
+	int premapped;   /* everything mapped up front: grow/shrink only count */
 	struct heap_backend backend;
 };
 

@@ -17,7 +17,8 @@ int heap_test_setup(void **state)
 	assert_non_null(f);
 	assert_int_equal(heap_arena_open(&f->arena, SPAN), 0);
 	assert_int_equal(heap_init(&f->heap, f->arena.base, f->arena.base + SPAN, INITIAL,
-				   &f->arena.backend), 0);
+				   &f->arena.backend),
+			 0);
 	*state = f;
 	return 0;
 }
@@ -30,4 +31,7 @@ int heap_test_teardown(void **state)
 	return 0;
 }
 
-void __attribute__((noinline)) heap_test_site(void) { __asm__ volatile(""); }
+void __attribute__((noinline)) heap_test_site(void)
+{
+	__asm__ volatile("");
+}

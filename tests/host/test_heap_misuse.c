@@ -61,13 +61,16 @@ static void expect_panic(void (*fn)(struct heap *), struct heap *h, const char *
 		fail_msg("panic does not say \"%s\": %s", cause, panic_text);
 	if (!strstr(panic_text, expect_ptr))
 		fail_msg("panic does not name pointer %s: %s", expect_ptr, panic_text);
-	if (with_site && heap_debug_enabled() && !strstr(panic_text, "allocated at 0x") )
+	if (with_site && heap_debug_enabled() && !strstr(panic_text, "allocated at 0x"))
 		fail_msg("panic does not name the allocation site: %s", panic_text);
 	if (with_site && heap_debug_enabled() && !strstr(panic_text, "misuse_site"))
 		fail_msg("panic does not name the allocating function: %s", panic_text);
 }
 
-static void set_expect(const void *p) { snprintf(expect_ptr, sizeof(expect_ptr), "0x%lx", (unsigned long)(uintptr_t)p); }
+static void set_expect(const void *p)
+{
+	snprintf(expect_ptr, sizeof(expect_ptr), "0x%lx", (unsigned long)(uintptr_t)p);
+}
 
 /* The allocation site the reports must name (not static: dladdr sees exported symbols). */
 void *misuse_site(struct heap *h, size_t n);
@@ -85,9 +88,18 @@ void *__attribute__((noinline)) misuse_site(struct heap *h, size_t n)
 
 static void *victim;
 
-static void do_free(struct heap *h) { heap_free(h, victim, SITE); }
-static void __attribute__((unused)) do_realloc(struct heap *h) { heap_realloc(h, victim, 10000, SITE); }
-static void do_check(struct heap *h) { heap_check(h); }
+static void do_free(struct heap *h)
+{
+	heap_free(h, victim, SITE);
+}
+static void __attribute__((unused)) do_realloc(struct heap *h)
+{
+	heap_realloc(h, victim, 10000, SITE);
+}
+static void do_check(struct heap *h)
+{
+	heap_check(h);
+}
 
 static void test_misuse_double_free(void **state)
 {
@@ -212,8 +224,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_misuse_write_after_free, heap_test_setup,
 						heap_test_teardown),
 #endif
-		cmocka_unit_test_setup_teardown(test_misuse_corrupt_header_found_by_check, heap_test_setup,
-						heap_test_teardown),
+		cmocka_unit_test_setup_teardown(test_misuse_corrupt_header_found_by_check,
+						heap_test_setup, heap_test_teardown),
 	};
 	return cmocka_run_group_tests_name("heap_misuse", tests, NULL, NULL);
 }

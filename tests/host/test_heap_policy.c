@@ -191,7 +191,7 @@ static void test_shrink_keeps_spare_and_regrows_once(void **state)
 {
 	enum { N = 64, BLOCK = 64 << 10 };
 	void *p[N];
-	H->cache_limit = 0; /* TLSF alone: the freed blocks coalesce into one free tail */
+	H->cache_limit = 0;  /* TLSF alone: the freed blocks coalesce into one free tail */
 	H->shrink_delay = 0; /* the decay has its own test */
 	for (int i = 0; i < N; i++)
 		assert_non_null(p[i] = heap_alloc(H, BLOCK, SITE));
@@ -262,7 +262,7 @@ static void test_small_block_cache(void **state)
 	assert_int_equal(st.cached_blocks, 1);
 	assert_true(st.cached > 0);
 	assert_int_equal(st.live_blocks, 1);
-	assert_ptr_equal(heap_alloc(H, 100, SITE), a); /* the same size comes from the cache */
+	assert_ptr_equal(heap_alloc(H, 100, SITE), a);     /* the same size comes from the cache */
 	assert_ptr_not_equal(heap_alloc(H, 200, SITE), a); /* other sizes do not */
 	heap_check(H);
 	/* Each size's list holds at most cache_limit / HEAP_CACHE_SHARE bytes; the rest goes to
@@ -374,20 +374,20 @@ int main(void)
 						heap_test_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_next_size, heap_test_setup,
 						heap_test_teardown),
-		cmocka_unit_test_setup_teardown(test_grows_and_shrinks_through_backend, heap_test_setup,
-						heap_test_teardown),
+		cmocka_unit_test_setup_teardown(test_grows_and_shrinks_through_backend,
+						heap_test_setup, heap_test_teardown),
 		cmocka_unit_test_setup_teardown(test_cache_gc_returns_stale_blocks, heap_test_setup,
 						heap_test_teardown),
-		cmocka_unit_test_setup_teardown(test_carve_writes_nothing_past_the_block, heap_test_setup,
-						heap_test_teardown),
-		cmocka_unit_test_setup_teardown(test_split_leaves_the_successor_alone, heap_test_setup,
-						heap_test_teardown),
-		cmocka_unit_test_setup_teardown(test_merge_leaves_the_next_but_one_alone, heap_test_setup,
-						heap_test_teardown),
+		cmocka_unit_test_setup_teardown(test_carve_writes_nothing_past_the_block,
+						heap_test_setup, heap_test_teardown),
+		cmocka_unit_test_setup_teardown(test_split_leaves_the_successor_alone,
+						heap_test_setup, heap_test_teardown),
+		cmocka_unit_test_setup_teardown(test_merge_leaves_the_next_but_one_alone,
+						heap_test_setup, heap_test_teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_waits_for_the_delay, heap_test_setup,
 						heap_test_teardown),
-		cmocka_unit_test_setup_teardown(test_shrink_keeps_spare_and_regrows_once, heap_test_setup,
-						heap_test_teardown),
+		cmocka_unit_test_setup_teardown(test_shrink_keeps_spare_and_regrows_once,
+						heap_test_setup, heap_test_teardown),
 	};
 	return cmocka_run_group_tests_name("heap_policy", tests, NULL, NULL);
 }

@@ -47,7 +47,8 @@ static void check_invariants(void)
 		}
 		if (i) {
 			assert_true(map.range[i - 1].end <= r->start);
-			if (map.range[i - 1].end == r->start) assert_int_not_equal(map.range[i - 1].type, r->type);
+			if (map.range[i - 1].end == r->start)
+				assert_int_not_equal(map.range[i - 1].type, r->type);
 		}
 	}
 }
@@ -58,7 +59,8 @@ static uint32_t ref_type_at(const struct memmap_range *raw, size_t n, phys_addr_
 	uint32_t best = 0;
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
-		if (a < raw[i].start || a >= raw[i].end) continue;
+		if (a < raw[i].start || a >= raw[i].end)
+			continue;
 		uint32_t t = raw[i].type;
 		if (!any || memmap_type_rank(t) > memmap_type_rank(best) ||
 		    (memmap_type_rank(t) == memmap_type_rank(best) && t > best))
@@ -71,7 +73,8 @@ static uint32_t ref_type_at(const struct memmap_range *raw, size_t n, phys_addr_
 static uint32_t out_type_at(phys_addr_t a)
 {
 	for (size_t i = 0; i < map.count; i++)
-		if (a >= map.range[i].start && a < map.range[i].end) return map.range[i].type;
+		if (a >= map.range[i].start && a < map.range[i].end)
+			return map.range[i].type;
 	return 0;
 }
 
@@ -82,12 +85,16 @@ static void check_against_reference(const struct memmap_range *raw, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		phys_addr_t pts[6] = { raw[i].start, raw[i].start - 1, raw[i].start + 1,
-		                       raw[i].end, raw[i].end - 1, raw[i].end + 1 };
+				       raw[i].end,   raw[i].end - 1,   raw[i].end + 1 };
 		for (int j = 0; j < 6; j++) {
 			phys_addr_t a = pts[j];
 			uint32_t want = ref_type_at(raw, n, a), got = out_type_at(a);
-			if (a >= MEMMAP_LIMIT) { assert_int_equal(got, 0); continue; }
-			if (want == got) continue;
+			if (a >= MEMMAP_LIMIT) {
+				assert_int_equal(got, 0);
+				continue;
+			}
+			if (want == got)
+				continue;
 			assert_int_equal(want, MEMMAP_USABLE);
 			assert_int_equal(got, 0);
 			/* Trimmed: some non-usable or uncovered byte must share a's frame. */
@@ -117,10 +124,10 @@ static void test_empty_and_zero_length(void **state)
 	sanitise(NULL, 0);
 	assert_int_equal(map.count, 0);
 	struct memmap_range raw[] = {
-		{ 1 * MiB, 1 * MiB, MEMMAP_USABLE },     /* zero length */
-		{ 5 * MiB, 2 * MiB, MEMMAP_RESERVED },   /* end before start: empty */
+		{ 1 * MiB, 1 * MiB, MEMMAP_USABLE },   /* zero length */
+		{ 5 * MiB, 2 * MiB, MEMMAP_RESERVED }, /* end before start: empty */
 		{ 2 * MiB, 3 * MiB, MEMMAP_USABLE },
-		{ 3 * MiB, 3 * MiB, MEMMAP_RESERVED },   /* zero length between: must not split */
+		{ 3 * MiB, 3 * MiB, MEMMAP_RESERVED }, /* zero length between: must not split */
 		{ 3 * MiB, 4 * MiB, MEMMAP_USABLE },
 	};
 	sanitise(raw, 5);
@@ -140,7 +147,7 @@ static void test_unsorted(void **state)
 	sanitise(raw, 4);
 	check_invariants();
 	assert_int_equal(map.count, 4);
-	expect_range(0, 0, 0x9F000, MEMMAP_USABLE);            /* rounded down from 0x9FC00 */
+	expect_range(0, 0, 0x9F000, MEMMAP_USABLE); /* rounded down from 0x9FC00 */
 	expect_range(1, 0x9FC00, 0xA0000, MEMMAP_RESERVED);
 	expect_range(2, 0xF0000, 1 * MiB, MEMMAP_RESERVED);
 	expect_range(3, 1 * MiB, 128 * MiB, MEMMAP_USABLE);
@@ -152,14 +159,15 @@ static void test_reserved_inside_usable(void **state)
 	(void)state;
 	struct memmap_range raw[] = {
 		{ 0, 64 * MiB, MEMMAP_USABLE },
-		{ 8 * MiB, 8 * MiB + 0x800, MEMMAP_RESERVED },  /* half a frame */
+		{ 8 * MiB, 8 * MiB + 0x800, MEMMAP_RESERVED }, /* half a frame */
 	};
 	sanitise(raw, 2);
 	check_invariants();
 	assert_int_equal(map.count, 3);
 	expect_range(0, 0, 8 * MiB, MEMMAP_USABLE);
 	expect_range(1, 8 * MiB, 8 * MiB + 0x800, MEMMAP_RESERVED);
-	expect_range(2, 8 * MiB + 0x1000, 64 * MiB, MEMMAP_USABLE); /* the rest of that frame is lost */
+	expect_range(2, 8 * MiB + 0x1000, 64 * MiB,
+		     MEMMAP_USABLE); /* the rest of that frame is lost */
 	assert_int_equal(memmap_usable_frames(&map), 16384 - 1);
 }
 
@@ -171,7 +179,7 @@ static void test_overlaps_most_restrictive_wins(void **state)
 		{ 4 * MiB, 12 * MiB, MEMMAP_ACPI_DATA },
 		{ 6 * MiB, 10 * MiB, MEMMAP_ACPI_NVS },
 		{ 7 * MiB, 9 * MiB, MEMMAP_RESERVED },
-		{ 8 * MiB, 20 * MiB, MEMMAP_USABLE },     /* usable over reserved loses */
+		{ 8 * MiB, 20 * MiB, MEMMAP_USABLE }, /* usable over reserved loses */
 		{ 7 * MiB + PG_SIZE, 7 * MiB + 2 * PG_SIZE, MEMMAP_UNUSABLE },
 	};
 	sanitise(raw, 6);
@@ -194,8 +202,10 @@ static void test_unknown_types(void **state)
 {
 	(void)state;
 	/* Unknown types rank with reserved; between equals the larger number wins, in any order. */
-	struct memmap_range a[] = { { 0, 2 * MiB, 7 }, { 1 * MiB, 3 * MiB, MEMMAP_RESERVED },
-	                            { 0, 4 * MiB, MEMMAP_USABLE }, { 5 * MiB, 6 * MiB, 0 } };
+	struct memmap_range a[] = { { 0, 2 * MiB, 7 },
+				    { 1 * MiB, 3 * MiB, MEMMAP_RESERVED },
+				    { 0, 4 * MiB, MEMMAP_USABLE },
+				    { 5 * MiB, 6 * MiB, 0 } };
 	struct memmap_range b[] = { a[3], a[2], a[1], a[0] };
 	sanitise(a, 4);
 	check_invariants();
@@ -221,12 +231,12 @@ static void test_adjacent_merge(void **state)
 {
 	(void)state;
 	struct memmap_range raw[] = {
-		{ 1 * MiB, 2 * MiB + 0x800, MEMMAP_USABLE },         /* meet inside a frame */
+		{ 1 * MiB, 2 * MiB + 0x800, MEMMAP_USABLE }, /* meet inside a frame */
 		{ 2 * MiB + 0x800, 3 * MiB, MEMMAP_USABLE },
 		{ 3 * MiB, 4 * MiB, MEMMAP_USABLE },
 		{ 4 * MiB, 5 * MiB, MEMMAP_RESERVED },
 		{ 5 * MiB, 6 * MiB, MEMMAP_RESERVED },
-		{ 2 * MiB, 2 * MiB + PG_SIZE, MEMMAP_USABLE },          /* duplicate piece */
+		{ 2 * MiB, 2 * MiB + PG_SIZE, MEMMAP_USABLE }, /* duplicate piece */
 	};
 	sanitise(raw, 6);
 	check_invariants();
@@ -242,8 +252,8 @@ static void test_above_4g(void **state)
 	struct memmap_range raw[] = {
 		{ 0, 640 * KiB, MEMMAP_USABLE },
 		{ 1 * MiB, 3 * GiB, MEMMAP_USABLE },
-		{ 3 * GiB, 4 * GiB, MEMMAP_RESERVED },            /* PCI hole */
-		{ 4 * GiB, 6 * GiB, MEMMAP_USABLE },              /* remapped RAM above 4 GiB */
+		{ 3 * GiB, 4 * GiB, MEMMAP_RESERVED }, /* PCI hole */
+		{ 4 * GiB, 6 * GiB, MEMMAP_USABLE },   /* remapped RAM above 4 GiB */
 		{ 6 * GiB - PG_SIZE, 6 * GiB + PG_SIZE, MEMMAP_RESERVED },
 		{ 0xFFFFFFFFFFFFF000ull, 0xFFFFFFFFFFFFFFFFull, MEMMAP_USABLE },
 	};
@@ -265,16 +275,17 @@ static void test_above_4g(void **state)
 	memmap_print(&map, "sanitised");
 	host_log_quiet = false;
 	assert_non_null(strstr(host_log_text(),
-	                       "sanitised: [mem 0x0000000000100000-0x00000000ffffffff] usable\n"));
-	assert_non_null(strstr(host_log_text(), "sanitised: 1048576 KiB of usable RAM at or above 4 GiB left out"));
+			       "sanitised: [mem 0x0000000000100000-0x00000000ffffffff] usable\n"));
+	assert_non_null(strstr(host_log_text(),
+			       "sanitised: 1048576 KiB of usable RAM at or above 4 GiB left out"));
 }
 
 static void test_rounding_drops_tiny_usable(void **state)
 {
 	(void)state;
 	struct memmap_range raw[] = {
-		{ 0x1001, 0x1FFF, MEMMAP_USABLE },   /* no whole frame */
-		{ 0x3001, 0x6FFF, MEMMAP_USABLE },   /* whole frames 0x4000-0x6000 */
+		{ 0x1001, 0x1FFF, MEMMAP_USABLE }, /* no whole frame */
+		{ 0x3001, 0x6FFF, MEMMAP_USABLE }, /* whole frames 0x4000-0x6000 */
 	};
 	sanitise(raw, 2);
 	check_invariants();
@@ -288,18 +299,23 @@ static void test_128_entries(void **state)
 {
 	(void)state;
 	struct memmap_range raw[128];
-	static const uint32_t types[] = { MEMMAP_USABLE, MEMMAP_ACPI_DATA, MEMMAP_USABLE, MEMMAP_RESERVED };
+	static const uint32_t types[] = { MEMMAP_USABLE, MEMMAP_ACPI_DATA, MEMMAP_USABLE,
+					  MEMMAP_RESERVED };
 	for (int i = 0; i < 128; i++)
-		raw[i] = (struct memmap_range){ (phys_addr_t)i * 8 * MiB, (phys_addr_t)(i + 1) * 8 * MiB, types[i % 4] };
+		raw[i] = (struct memmap_range){ (phys_addr_t)i * 8 * MiB,
+						(phys_addr_t)(i + 1) * 8 * MiB, types[i % 4] };
 	srand(3);
 	for (int i = 127; i > 0; i--) {
 		int j = rand() % (i + 1);
-		struct memmap_range t = raw[i]; raw[i] = raw[j]; raw[j] = t;
+		struct memmap_range t = raw[i];
+		raw[i] = raw[j];
+		raw[j] = t;
 	}
 	sanitise(raw, 128);
 	check_invariants();
 	assert_int_equal(map.count, 128);
-	for (size_t i = 0; i < 128; i++) expect_range(i, i * 8 * MiB, (i + 1) * 8 * MiB, types[i % 4]);
+	for (size_t i = 0; i < 128; i++)
+		expect_range(i, i * 8 * MiB, (i + 1) * 8 * MiB, types[i % 4]);
 	assert_int_equal(memmap_usable_frames(&map), 64 * 2048);
 }
 
@@ -312,8 +328,10 @@ static void test_random_maps_against_reference(void **state)
 	for (int round = 0; round < 2000; round++) {
 		size_t n = 1 + (size_t)rand() % 128;
 		for (size_t i = 0; i < n; i++) {
-			phys_addr_t s = ((phys_addr_t)rand() << 20 | (phys_addr_t)rand()) % (5 * GiB);
-			if (rand() % 3 == 0) s &= ~0xFFFull;
+			phys_addr_t s =
+				((phys_addr_t)rand() << 20 | (phys_addr_t)rand()) % (5 * GiB);
+			if (rand() % 3 == 0)
+				s &= ~0xFFFull;
 			phys_addr_t len = (phys_addr_t)rand() % (rand() % 2 ? 64 * MiB : 0x3000);
 			uint32_t t = (uint32_t)(rand() % 7);
 			raw[i] = (struct memmap_range){ s, s + len, t == 6 ? 0xABCD : (t ? t : 1) };
@@ -330,23 +348,31 @@ static void test_over_capacity(void **state)
 	static struct memmap_range raw[MEMMAP_MAX_RAW + 50];
 	size_t n = 0;
 	/* 100 reservations, then more usable entries than fit. */
-	for (int i = 0; i < 100; i++) raw[n++] = (struct memmap_range){ (phys_addr_t)i * 2 * MiB, (phys_addr_t)i * 2 * MiB + PG_SIZE, MEMMAP_RESERVED };
-	for (int i = 0; i < MEMMAP_MAX_RAW + 50 - 100; i++) raw[n++] = (struct memmap_range){ (phys_addr_t)i * MiB, (phys_addr_t)(i + 1) * MiB, MEMMAP_USABLE };
+	for (int i = 0; i < 100; i++)
+		raw[n++] = (struct memmap_range){ (phys_addr_t)i * 2 * MiB,
+						  (phys_addr_t)i * 2 * MiB + PG_SIZE,
+						  MEMMAP_RESERVED };
+	for (int i = 0; i < MEMMAP_MAX_RAW + 50 - 100; i++)
+		raw[n++] = (struct memmap_range){ (phys_addr_t)i * MiB, (phys_addr_t)(i + 1) * MiB,
+						  MEMMAP_USABLE };
 	sanitise(raw, n);
 	check_invariants();
 	assert_int_equal(map.raw_dropped, 50);
 	/* Every reservation survived: none of them is usable in the result. */
-	for (int i = 0; i < 100; i++) assert_int_equal(out_type_at((phys_addr_t)i * 2 * MiB), MEMMAP_RESERVED);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(out_type_at((phys_addr_t)i * 2 * MiB), MEMMAP_RESERVED);
 
 	/* More reservations than fit: no usable RAM at all rather than RAM over firmware. */
-	for (size_t i = 0; i < MEMMAP_MAX_RAW + 1; i++) raw[i] = (struct memmap_range){ i * PG_SIZE, i * PG_SIZE + 1, MEMMAP_RESERVED };
+	for (size_t i = 0; i < MEMMAP_MAX_RAW + 1; i++)
+		raw[i] = (struct memmap_range){ i * PG_SIZE, i * PG_SIZE + 1, MEMMAP_RESERVED };
 	raw[MEMMAP_MAX_RAW + 1] = (struct memmap_range){ 0, 64 * MiB, MEMMAP_USABLE };
 	sanitise(raw, MEMMAP_MAX_RAW + 2);
 	assert_int_equal(memmap_usable_frames(&map), 0);
 	assert_int_equal(map.raw_dropped, MEMMAP_MAX_RAW + 2);
 }
 
-static size_t put_entry(uint8_t *buf, size_t off, uint32_t size, uint64_t base, uint64_t len, uint32_t type)
+static size_t put_entry(uint8_t *buf, size_t off, uint32_t size, uint64_t base, uint64_t len,
+			uint32_t type)
 {
 	memcpy(buf + off, &size, 4);
 	memcpy(buf + off + 4, &base, 8);
@@ -361,7 +387,7 @@ static void test_parse_multiboot(void **state)
 	uint8_t buf[256] = { 0 };
 	size_t off = 0;
 	off = put_entry(buf, off, 20, 0, 0x9FC00, 1);
-	off = put_entry(buf, off, 24, 0x9FC00, 0x400, 2);        /* a longer entry: skip by its size */
+	off = put_entry(buf, off, 24, 0x9FC00, 0x400, 2); /* a longer entry: skip by its size */
 	off = put_entry(buf, off, 20, 0x100000, 0x7EE0000, 1);
 	off = put_entry(buf, off, 20, 0xFFFFFFFFFFFFF000ull, 0x2000, 2); /* wraps: clamped */
 	struct memmap_range out[8];
@@ -388,25 +414,29 @@ static void test_parse_multiboot(void **state)
 static void test_print_format(void **state)
 {
 	(void)state;
-	struct memmap_range raw[] = { { 0, 0x9FC00, 1 }, { 0x9FC00, 0xA0000, 2 }, { 0xF0000, 0x100000, 2 },
-	                              { 0x100000, 0x7FE0000, 1 }, { 0x7FE0000, 0x8000000, 3 },
-	                              { 0xFFFC0000, 0x100000000ull, 2 }, { 0xFED00000, 0xFED01000, 4 },
-	                              { 0xE0000000, 0xE0001000, 9 }, { 0xE1000000, 0xE1001000, 5 } };
+	struct memmap_range raw[] = { { 0, 0x9FC00, 1 },
+				      { 0x9FC00, 0xA0000, 2 },
+				      { 0xF0000, 0x100000, 2 },
+				      { 0x100000, 0x7FE0000, 1 },
+				      { 0x7FE0000, 0x8000000, 3 },
+				      { 0xFFFC0000, 0x100000000ull, 2 },
+				      { 0xFED00000, 0xFED01000, 4 },
+				      { 0xE0000000, 0xE0001000, 9 },
+				      { 0xE1000000, 0xE1001000, 5 } };
 	sanitise(raw, 9);
 	host_log_quiet = true;
 	host_log_clear();
 	memmap_print(&map, "sanitised");
 	host_log_quiet = false;
-	const char *want =
-		"sanitised: [mem 0x0000000000000000-0x000000000009efff] usable\n"
-		"sanitised: [mem 0x000000000009fc00-0x000000000009ffff] reserved\n"
-		"sanitised: [mem 0x00000000000f0000-0x00000000000fffff] reserved\n"
-		"sanitised: [mem 0x0000000000100000-0x0000000007fdffff] usable\n"
-		"sanitised: [mem 0x0000000007fe0000-0x0000000007ffffff] ACPI data\n"
-		"sanitised: [mem 0x00000000e0000000-0x00000000e0000fff] type 9\n"
-		"sanitised: [mem 0x00000000e1000000-0x00000000e1000fff] unusable\n"
-		"sanitised: [mem 0x00000000fed00000-0x00000000fed00fff] ACPI NVS\n"
-		"sanitised: [mem 0x00000000fffc0000-0x00000000ffffffff] reserved\n";
+	const char *want = "sanitised: [mem 0x0000000000000000-0x000000000009efff] usable\n"
+			   "sanitised: [mem 0x000000000009fc00-0x000000000009ffff] reserved\n"
+			   "sanitised: [mem 0x00000000000f0000-0x00000000000fffff] reserved\n"
+			   "sanitised: [mem 0x0000000000100000-0x0000000007fdffff] usable\n"
+			   "sanitised: [mem 0x0000000007fe0000-0x0000000007ffffff] ACPI data\n"
+			   "sanitised: [mem 0x00000000e0000000-0x00000000e0000fff] type 9\n"
+			   "sanitised: [mem 0x00000000e1000000-0x00000000e1000fff] unusable\n"
+			   "sanitised: [mem 0x00000000fed00000-0x00000000fed00fff] ACPI NVS\n"
+			   "sanitised: [mem 0x00000000fffc0000-0x00000000ffffffff] reserved\n";
 	assert_string_equal(host_log_text(), want);
 }
 

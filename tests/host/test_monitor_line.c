@@ -71,7 +71,8 @@ static void test_crlf_is_one_line_end(void **state)
 static void test_backspace_and_delete(void **state)
 {
 	(void)state;
-	feed("hepx\b\x7f" "lp");
+	feed("hepx\b\x7f"
+	     "lp");
 	assert_int_equal(feed("\r"), 1);
 	assert_string_equal(line_text(&ed), "help");
 	assert_string_equal(echoed, "hepx\b \b\b \blp\n");
@@ -89,7 +90,8 @@ static void test_backspace_on_empty_line_echoes_nothing(void **state)
 static void test_ctrl_u_and_ctrl_c(void **state)
 {
 	(void)state;
-	feed("abc\x15" "de\r");
+	feed("abc\x15"
+	     "de\r");
 	assert_string_equal(line_text(&ed), "de");
 	line_start(&ed);
 	assert_int_equal(feed("junk\x03"), 1);
@@ -142,7 +144,8 @@ static void test_history_up_down(void **state)
 	assert_string_equal(line_text(&ed), "second");
 	feed("\x1b[B");
 	assert_string_equal(line_text(&ed), "");
-	feed("\x1b[A" "!\r");
+	feed("\x1b[A"
+	     "!\r");
 	assert_string_equal(line_text(&ed), "second!");
 }
 

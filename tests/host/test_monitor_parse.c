@@ -141,7 +141,8 @@ static void test_arg_messages(void **state)
 	assert_non_null(strstr(printed, "out of range"));
 	reset(NULL);
 	assert_false(parse_arg_u32("addr", "zz", 0, 0xFFFFFFFF, &v));
-	assert_string_equal(printed,
+	assert_string_equal(
+		printed,
 		"error: addr 'zz': not a number (bad character 'z'; use decimal or 0x hex)\n");
 	reset(NULL);
 	assert_false(parse_arg_u32("addr", "0x1ffffffff", 0, 0xFFFFFFFF, &v));
@@ -181,12 +182,10 @@ static const struct mon_cmd test_cmds_a[] = {
 static const struct mon_cmd test_cmds_b[] = {
 	{ "fail", "[x]", "always fails", 0, 1, run_fail },
 };
-static const struct mon_cmd_group test_group_a = {
-	"first", test_cmds_a, MON_ARRAY_SIZE(test_cmds_a)
-};
-static const struct mon_cmd_group test_group_b = {
-	"second", test_cmds_b, MON_ARRAY_SIZE(test_cmds_b)
-};
+static const struct mon_cmd_group test_group_a = { "first", test_cmds_a,
+						   MON_ARRAY_SIZE(test_cmds_a) };
+static const struct mon_cmd_group test_group_b = { "second", test_cmds_b,
+						   MON_ARRAY_SIZE(test_cmds_b) };
 static const struct mon_cmd_group *const test_groups[] = { &test_group_a, &test_group_b };
 #define NGROUPS MON_ARRAY_SIZE(test_groups)
 
@@ -234,7 +233,8 @@ static void test_dispatch_checks_arg_count(void **state)
 	assert_string_equal(printed, "error: echo: missing argument\nusage: echo <word> [word]\n");
 	reset(NULL);
 	assert_int_equal(dispatch("echo a b c"), MON_BAD_USAGE);
-	assert_string_equal(printed, "error: echo: too many arguments\nusage: echo <word> [word]\n");
+	assert_string_equal(printed,
+			    "error: echo: too many arguments\nusage: echo <word> [word]\n");
 	reset(NULL);
 	assert_int_equal(dispatch("none x"), MON_BAD_USAGE);
 	assert_string_equal(printed, "error: none: too many arguments\nusage: none\n");

@@ -71,10 +71,11 @@ static void test_map_errors(void **state)
 	assert_int_equal(paging_map(KHEAP_START, 0x300010, PTE_W), PAGING_EINVAL);
 	assert_int_equal(paging_map(0, 0x300000, PTE_W), PAGING_EINVAL);            /* page 0 */
 	assert_int_equal(paging_map(RECURSIVE_PD, 0x300000, PTE_W), PAGING_EINVAL); /* slot */
-	assert_int_equal(paging_map(KHEAP_START, 0x300000, PTE_U), PAGING_EINVAL);  /* U in kernel */
-	assert_int_equal(paging_map(KHEAP_START, 0x300000, PTE_PS), PAGING_EINVAL); /* unknown flag */
+	assert_int_equal(paging_map(KHEAP_START, 0x300000, PTE_U), PAGING_EINVAL); /* U in kernel */
+	assert_int_equal(paging_map(KHEAP_START, 0x300000, PTE_PS),
+			 PAGING_EINVAL); /* unknown flag */
 	assert_int_equal(paging_map(KHEAP_START, 0x300000, PTE_P | PTE_A), PAGING_EINVAL);
-	assert_int_equal(vmspace_map(k, UVA, 0x300000, PTE_W), PAGING_ERANGE);    /* user range */
+	assert_int_equal(vmspace_map(k, UVA, 0x300000, PTE_W), PAGING_ERANGE); /* user range */
 	assert_int_equal(vmspace_map(k, USER_END - PG_SIZE, 0x300000, PTE_W), PAGING_ERANGE);
 	assert_int_equal(paging_map(KHEAP_START, 0x300000, PTE_W), PAGING_OK);
 	assert_int_equal(paging_map(KHEAP_START, 0x301000, PTE_W), PAGING_EEXIST);
@@ -166,11 +167,12 @@ static void test_direct_large(void **state)
 	assert_int_equal(paging_map_direct(0x2000, 0x3000, PTE_W, false), PAGING_EEXIST);
 	assert_int_equal(paging_map_direct(0, 0x3000, PTE_W, false), PAGING_EINVAL);
 	assert_int_equal(paging_map_direct(0x1000, DIRECT_MAP_PHYS_END + PG_SIZE, 0, false),
-	                 PAGING_EINVAL);
+			 PAGING_EINVAL);
 	assert_int_equal(paging_map_direct(0x1000, 0x2000, PTE_U, false), PAGING_EINVAL);
 	/* The top of the direct map: the last page before the guard PDE. */
 	assert_int_equal(paging_map_direct(DIRECT_MAP_PHYS_END - PG_SIZE, DIRECT_MAP_PHYS_END, 0,
-	                                   false), PAGING_OK);
+					   false),
+			 PAGING_OK);
 	assert_int_equal(paging_translate(DIRECT_MAP_END - PG_SIZE, &pa, NULL), PAGING_OK);
 	assert_int_equal(pa, DIRECT_MAP_PHYS_END - PG_SIZE);
 }
@@ -223,7 +225,7 @@ static void test_recursive_slot(void **state)
 	assert_int_equal(paging_translate(RECURSIVE_PD, &pa, NULL), PAGING_OK);
 	assert_int_equal(pa, k);
 	assert_int_equal(paging_translate(RECURSIVE_BASE + PDX(KHEAP_START) * PG_SIZE, &pa, NULL),
-	                 PAGING_OK);
+			 PAGING_OK);
 	assert_int_equal(pa, PTE_ADDR(dir(k)[PDX(KHEAP_START)]));
 	assert_int_equal(paging_translate(RECURSIVE_BASE, &pa, NULL), PAGING_ENOENT);
 	assert_int_equal(paging_unmap(RECURSIVE_PD), PAGING_EINVAL);
@@ -244,7 +246,8 @@ static void test_prealloc(void **state)
 	assert_int_equal(pmm_free_count(), before - n);
 	assert_int_equal(paging_prealloc_tables(KHEAP_START + 1, KHEAP_END), PAGING_EINVAL);
 	assert_int_equal(paging_prealloc_tables(USER_START, USER_START + LG_SIZE), PAGING_EINVAL);
-	assert_int_equal(paging_prealloc_tables(KHEAP_START, RECURSIVE_BASE + LG_SIZE), PAGING_EINVAL);
+	assert_int_equal(paging_prealloc_tables(KHEAP_START, RECURSIVE_BASE + LG_SIZE),
+			 PAGING_EINVAL);
 	/* A fresh table is cleared: nothing in the heap range translates. */
 	for (uint32_t va = KHEAP_START; va < KHEAP_END; va += 0x7000)
 		assert_int_equal(paging_translate(va, NULL, NULL), PAGING_ENOENT);
@@ -255,18 +258,18 @@ static void test_describe(void **state)
 	(void)state;
 	char buf[96];
 	assert_string_equal(paging_describe_flags(0, false, buf, sizeof buf), "not-present");
-	assert_string_equal(paging_describe_flags(0x1000 | PTE_P | PTE_W | PTE_A | PTE_D, false, buf,
-	                                          sizeof buf),
-	                    "present writable supervisor accessed dirty");
+	assert_string_equal(paging_describe_flags(0x1000 | PTE_P | PTE_W | PTE_A | PTE_D, false,
+						  buf, sizeof buf),
+			    "present writable supervisor accessed dirty");
 	assert_string_equal(paging_describe_flags(PTE_P | PTE_U | PTE_PS | PTE_OWNED, true, buf,
-	                                          sizeof buf),
-	                    "present read-only user 4MiB owned");
+						  sizeof buf),
+			    "present read-only user 4MiB owned");
 	/* PTE_D/PTE_PS mean nothing in a PDE that points at a table. */
 	assert_string_equal(paging_describe_flags(PTE_P | PTE_W | PTE_D, true, buf, sizeof buf),
-	                    "present writable supervisor");
+			    "present writable supervisor");
 	char small[12];
 	assert_string_equal(paging_describe_flags(PTE_P | PTE_W, false, small, sizeof small),
-	                    "present wri");
+			    "present wri");
 }
 
 int main(void)
@@ -278,8 +281,7 @@ int main(void)
 						paging_sim_teardown),
 		cmocka_unit_test_setup_teardown(test_map_errors, paging_sim_setup,
 						paging_sim_teardown),
-		cmocka_unit_test_setup_teardown(test_unmap, paging_sim_setup,
-						paging_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_unmap, paging_sim_setup, paging_sim_teardown),
 		cmocka_unit_test_setup_teardown(test_protect, paging_sim_setup,
 						paging_sim_teardown),
 		cmocka_unit_test_setup_teardown(test_direct_large, paging_sim_setup,

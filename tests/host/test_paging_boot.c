@@ -17,16 +17,16 @@
 
 /* ---- the higher-half bring-up (mm/paging_boot.c) ------------------------------------------ */
 
-#define BOOT_PD     (PHYS_SIZE - 8 * PG_SIZE)   /* fixed frames, as the kernel's .bss gives them */
+#define BOOT_PD     (PHYS_SIZE - 8 * PG_SIZE) /* fixed frames, as the kernel's .bss gives them */
 #define BOOT_TABLES (PHYS_SIZE - 4 * PG_SIZE)
-#define BOOT_NT     3                            /* 12 MiB: fits the simulated RAM's tables */
+#define BOOT_NT     3 /* 12 MiB: fits the simulated RAM's tables */
 
 static void boot_build(unsigned ident)
 {
 	memset(ram + BOOT_PD, 0xA5, PG_SIZE); /* dirty: the build must clear what it does not set */
 	memset(ram + BOOT_TABLES, 0xA5, BOOT_NT * PG_SIZE);
-	paging_boot_build((pde_t *)(ram + BOOT_PD), BOOT_PD, (pte_t *)(ram + BOOT_TABLES), BOOT_TABLES,
-	                  BOOT_NT, ident);
+	paging_boot_build((pde_t *)(ram + BOOT_PD), BOOT_PD, (pte_t *)(ram + BOOT_TABLES),
+			  BOOT_TABLES, BOOT_NT, ident);
 }
 
 static void test_boot_two_spaces(void **state)
@@ -37,7 +37,8 @@ static void test_boot_two_spaces(void **state)
 	uint32_t pa, fl;
 	/* Directory: the identity PDE and the high PDEs share the tables; the rest is empty. */
 	for (unsigned i = 0; i < BOOT_NT; i++)
-		assert_int_equal(pd[PDX(KERNEL_VIRT_BASE) + i], (BOOT_TABLES + i * PG_SIZE) | PTE_P | PTE_W);
+		assert_int_equal(pd[PDX(KERNEL_VIRT_BASE) + i],
+				 (BOOT_TABLES + i * PG_SIZE) | PTE_P | PTE_W);
 	assert_int_equal(pd[0], pd[PDX(KERNEL_VIRT_BASE)]);
 	assert_int_equal(pd[RECURSIVE_SLOT], BOOT_PD | PTE_P | PTE_W);
 	unsigned present = 0;
@@ -59,8 +60,9 @@ static void test_boot_two_spaces(void **state)
 		assert_int_equal(fl, PTE_P | PTE_W); /* supervisor: nothing is user-accessible */
 		assert_int_equal(low, p < LG_SIZE ? PAGING_OK : PAGING_ENOENT);
 	}
-	assert_int_equal(vmspace_translate(BOOT_PD, KERNEL_VIRT_BASE + BOOT_NT * LG_SIZE, NULL, NULL),
-	                 PAGING_ENOENT);
+	assert_int_equal(vmspace_translate(BOOT_PD, KERNEL_VIRT_BASE + BOOT_NT * LG_SIZE, NULL,
+					   NULL),
+			 PAGING_ENOENT);
 	/* The identity translation of the kernel's first page is the same frame as the high one. */
 	uint32_t lo_pa, hi_pa;
 	assert_int_equal(vmspace_translate(BOOT_PD, 0x100000, &lo_pa, NULL), PAGING_OK);
@@ -94,7 +96,8 @@ static void test_boot_drop_identity(void **state)
 	assert_memory_equal(ram + BOOT_TABLES, tables_before, sizeof tables_before);
 	uint32_t pa;
 	for (uint32_t p = NULL_PAGE_END; p < BOOT_NT * LG_SIZE; p += 0x1000 * 97) {
-		assert_int_equal(vmspace_translate(BOOT_PD, KERNEL_VIRT_BASE + p, &pa, NULL), PAGING_OK);
+		assert_int_equal(vmspace_translate(BOOT_PD, KERNEL_VIRT_BASE + p, &pa, NULL),
+				 PAGING_OK);
 		assert_int_equal(pa, p);
 	}
 	/* Dropping again finds nothing; the recursive slot is still the directory. */
@@ -155,8 +158,7 @@ int main(void)
 						paging_sim_teardown),
 		cmocka_unit_test_setup_teardown(test_boot_drop_identity, paging_sim_setup,
 						paging_sim_teardown),
-		cmocka_unit_test_setup_teardown(test_kmap, paging_sim_setup,
-						paging_sim_teardown),
+		cmocka_unit_test_setup_teardown(test_kmap, paging_sim_setup, paging_sim_teardown),
 	};
 	return cmocka_run_group_tests_name("paging_boot", tests, NULL, NULL);
 }

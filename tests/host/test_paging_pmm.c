@@ -27,7 +27,11 @@
 static struct memmap map;
 static struct memmap_scratch scratch;
 
-static void fail_hook(const char *msg) { fail_msg("unexpected mm_panic: %s", msg); abort(); }
+static void fail_hook(const char *msg)
+{
+	fail_msg("unexpected mm_panic: %s", msg);
+	abort();
+}
 
 /* A PC-like 64 MiB machine: low RAM, the BIOS hole, RAM from 1 MiB; a fresh kernel space. */
 static int setup(void **state)
@@ -112,13 +116,22 @@ static void test_space_life_pmm(void **state)
 /* ---- seeded random workload against a model ---------------------------------------------- */
 
 #define SPACES 4
-#define SLOTS  96     /* user pages per space the workload touches */
+#define SLOTS  96 /* user pages per space the workload touches */
 
-struct slot { uint32_t va, pa, flags; bool mapped, owned; };
+struct slot {
+	uint32_t va, pa, flags;
+	bool mapped, owned;
+};
 static struct slot model[SPACES][SLOTS];
 
 static uint32_t rng = 12345;
-static uint32_t next_rand(void) { rng ^= rng << 13; rng ^= rng >> 17; rng ^= rng << 5; return rng; }
+static uint32_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
 
 static void check_model(const vmspace_t *s)
 {
@@ -132,7 +145,8 @@ static void check_model(const vmspace_t *s)
 			}
 			assert_int_equal(err, PAGING_OK);
 			assert_int_equal(pa, model[i][j].pa);
-			assert_int_equal(fl, model[i][j].flags | PTE_P | (model[i][j].owned ? PTE_OWNED : 0));
+			assert_int_equal(fl, model[i][j].flags | PTE_P |
+						     (model[i][j].owned ? PTE_OWNED : 0));
 		}
 }
 
@@ -146,7 +160,8 @@ static void test_random_workload(void **state)
 	for (int i = 0; i < SPACES; i++) {
 		assert_int_equal(vmspace_create(&s[i]), PAGING_OK);
 		for (int j = 0; j < SLOTS; j++)
-			model[i][j] = (struct slot){ .va = UBASE + (next_rand() % 0x2F000u) * PG_SIZE };
+			model[i][j] =
+				(struct slot){ .va = UBASE + (next_rand() % 0x2F000u) * PG_SIZE };
 		/* distinct addresses per space: resolve collisions by probing upwards */
 		for (int j = 0; j < SLOTS; j++)
 			for (int k = 0; k < j; k++)
@@ -162,7 +177,8 @@ static void test_random_workload(void **state)
 		uint32_t fl = flag_choices[next_rand() % 5];
 		switch (next_rand() % 4) {
 		case 0: /* alloc an owned frame */
-			assert_int_equal(vmspace_alloc(s[i], sl->va, fl), sl->mapped ? PAGING_EEXIST : PAGING_OK);
+			assert_int_equal(vmspace_alloc(s[i], sl->va, fl),
+					 sl->mapped ? PAGING_EEXIST : PAGING_OK);
 			if (!sl->mapped) {
 				vmspace_translate(s[i], sl->va, &sl->pa, NULL);
 				*sl = (struct slot){ sl->va, sl->pa, fl, true, true };
@@ -170,17 +186,18 @@ static void test_random_workload(void **state)
 			break;
 		case 1: /* map the borrowed frame */
 			assert_int_equal(vmspace_map(s[i], sl->va, borrowed, fl),
-			                 sl->mapped ? PAGING_EEXIST : PAGING_OK);
+					 sl->mapped ? PAGING_EEXIST : PAGING_OK);
 			if (!sl->mapped)
 				*sl = (struct slot){ sl->va, borrowed, fl, true, false };
 			break;
 		case 2:
-			assert_int_equal(vmspace_unmap(s[i], sl->va), sl->mapped ? PAGING_OK : PAGING_ENOENT);
+			assert_int_equal(vmspace_unmap(s[i], sl->va),
+					 sl->mapped ? PAGING_OK : PAGING_ENOENT);
 			sl->mapped = false;
 			break;
 		case 3:
 			assert_int_equal(vmspace_protect(s[i], sl->va, fl),
-			                 sl->mapped ? PAGING_OK : PAGING_ENOENT);
+					 sl->mapped ? PAGING_OK : PAGING_ENOENT);
 			if (sl->mapped)
 				sl->flags = fl;
 			break;
@@ -193,7 +210,8 @@ static void test_random_workload(void **state)
 	for (int i = 0; i < SPACES; i++)
 		for (int j = 0; j < SLOTS; j++)
 			if (model[i][j].mapped && model[i][j].owned)
-				assert_int_equal(pmm_frame_state(model[i][j].pa), PMM_FRAME_ALLOCATED);
+				assert_int_equal(pmm_frame_state(model[i][j].pa),
+						 PMM_FRAME_ALLOCATED);
 	for (int i = 0; i < SPACES; i++)
 		vmspace_destroy(s[i]);
 	assert_int_equal(pmm_frame_state(borrowed), PMM_FRAME_ALLOCATED);

@@ -21,7 +21,7 @@
 static const struct pmm_region kernel_regions[] = {
 	{ "kernel", 0x100000, 0x100000 + 300 * KiB },
 	{ "multiboot-info", 0x9000, 0x9000 + 116 },
-	{ "cmdline", 0x120000, 0x120010 },           /* inside the kernel: counted there only */
+	{ "cmdline", 0x120000, 0x120010 }, /* inside the kernel: counted there only */
 	{ "module", 0x200000, 0x200000 + 40 * KiB + 1 },
 };
 
@@ -49,14 +49,19 @@ static void test_init_accounting(void **state)
 	assert_int_equal(pmm_allocated_count(), 0);
 	assert_int_equal(pmm_check(), 0);
 	const char *log = host_log_text();
-	assert_non_null(strstr(log, "pmm: reserved low-1mib [mem 0x00000000-0x000fffff] 159 frames\n"));
-	assert_non_null(strstr(log, "pmm: reserved kernel [mem 0x00100000-0x0014afff] 75 frames\n"));
-	assert_non_null(strstr(log, "pmm: reserved multiboot-info [mem 0x00009000-0x00009fff] 0 frames\n"));
-	assert_non_null(strstr(log, "pmm: reserved cmdline [mem 0x00120000-0x00120fff] 0 frames\n"));
-	assert_non_null(strstr(log, "pmm: reserved module [mem 0x00200000-0x0020afff] 11 frames\n"));
+	assert_non_null(
+		strstr(log, "pmm: reserved low-1mib [mem 0x00000000-0x000fffff] 159 frames\n"));
+	assert_non_null(
+		strstr(log, "pmm: reserved kernel [mem 0x00100000-0x0014afff] 75 frames\n"));
+	assert_non_null(
+		strstr(log, "pmm: reserved multiboot-info [mem 0x00009000-0x00009fff] 0 frames\n"));
+	assert_non_null(
+		strstr(log, "pmm: reserved cmdline [mem 0x00120000-0x00120fff] 0 frames\n"));
+	assert_non_null(
+		strstr(log, "pmm: reserved module [mem 0x00200000-0x0020afff] 11 frames\n"));
 	char want[128];
 	snprintf(want, sizeof want, "pmm: usable=%u free=%u reserved=%u\n", usable,
-	         (unsigned)(usable - 247), 247u);
+		 (unsigned)(usable - 247), 247u);
 	assert_non_null(strstr(log, want));
 	/* The iterator lists them in order. */
 	struct pmm_reservation r;
@@ -100,16 +105,16 @@ static void test_overlapping_reservations_count_once(void **state)
 	(void)state;
 	struct pmm_region r[] = {
 		{ "a", 16 * MiB, 17 * MiB },
-		{ "b", 16 * MiB + 512 * KiB, 18 * MiB },     /* half inside a */
-		{ "c", 16 * MiB, 18 * MiB },                 /* entirely inside a + b */
-		{ "d", 127 * MiB, 200 * MiB },               /* crosses the ACPI range and the top */
+		{ "b", 16 * MiB + 512 * KiB, 18 * MiB }, /* half inside a */
+		{ "c", 16 * MiB, 18 * MiB },             /* entirely inside a + b */
+		{ "d", 127 * MiB, 200 * MiB },           /* crosses the ACPI range and the top */
 	};
 	pmm_test_init_quiet(r, 4);
 	struct pmm_reservation v;
 	assert_true(pmm_reservation_get(1, &v));
 	assert_int_equal(v.frames, 256);
 	assert_true(pmm_reservation_get(2, &v));
-	assert_int_equal(v.frames, 256);   /* 384 in its range, 128 of them already a's */
+	assert_int_equal(v.frames, 256); /* 384 in its range, 128 of them already a's */
 	assert_true(pmm_reservation_get(3, &v));
 	assert_int_equal(v.frames, 0);
 	assert_true(pmm_reservation_get(4, &v));
@@ -160,8 +165,10 @@ static void test_exhaust_and_refill(void **state)
 		assert_int_equal(pmm_frame_state(pa), PMM_FRAME_ALLOCATED);
 		assert_false(seen[pa >> PG_SHIFT]);
 		seen[pa >> PG_SHIFT] = 1;
-		if (pa < 16 * MiB) low++;
-		else assert_int_equal(low, 0); /* DMA memory only once the rest is gone */
+		if (pa < 16 * MiB)
+			low++;
+		else
+			assert_int_equal(low, 0); /* DMA memory only once the rest is gone */
 		n++;
 	}
 	assert_int_equal(n, free0);
@@ -169,7 +176,8 @@ static void test_exhaust_and_refill(void **state)
 	assert_int_equal(pmm_alloc_frames(1, 0, 0), 0);
 	assert_int_equal(pmm_check(), 0);
 	for (uint32_t f = 0; f < 32768; f++)
-		if (seen[f]) pmm_free_frame(f << PG_SHIFT);
+		if (seen[f])
+			pmm_free_frame(f << PG_SHIFT);
 	assert_int_equal(pmm_free_count(), free0);
 	assert_int_equal(pmm_check(), 0);
 }
@@ -182,22 +190,26 @@ static void test_alloc_frames_constraints(void **state)
 	uint32_t a = pmm_alloc_frames(16, 64 * KiB, 0);
 	assert_int_not_equal(a, 0);
 	assert_int_equal(a % (64 * KiB), 0);
-	for (uint32_t i = 0; i < 16; i++) assert_int_equal(pmm_frame_state(a + i * PG_SIZE), PMM_FRAME_ALLOCATED);
+	for (uint32_t i = 0; i < 16; i++)
+		assert_int_equal(pmm_frame_state(a + i * PG_SIZE), PMM_FRAME_ALLOCATED);
 	uint32_t b = pmm_alloc_frames(1024, 4 * MiB, 0);
 	assert_int_not_equal(b, 0);
 	assert_int_equal(b % (4 * MiB), 0);
 	uint32_t d = pmm_alloc_frames(8, 0, PMM_DMA_LIMIT);
 	assert_int_not_equal(d, 0);
 	assert_true(d + 8 * PG_SIZE <= PMM_DMA_LIMIT);
-	uint32_t e = pmm_alloc_frames(3, 8192, 2 * MiB + 12 * KiB); /* just room for one run below */
+	uint32_t e =
+		pmm_alloc_frames(3, 8192, 2 * MiB + 12 * KiB); /* just room for one run below */
 	assert_int_not_equal(e, 0);
 	assert_true(e + 3 * PG_SIZE <= 2 * MiB + 12 * KiB);
 	assert_int_equal(e % 8192, 0);
-	assert_int_equal(pmm_alloc_frames(1, 0, 1 * MiB), 0);          /* nothing below 1 MiB is free */
-	assert_int_equal(pmm_alloc_frames(32768, 4096, 0), 0);         /* more than exists */
+	assert_int_equal(pmm_alloc_frames(1, 0, 1 * MiB), 0);  /* nothing below 1 MiB is free */
+	assert_int_equal(pmm_alloc_frames(32768, 4096, 0), 0); /* more than exists */
 	assert_true(pmm_free_count() > 31000);
-	assert_int_equal(pmm_alloc_frames(31000, 4096, 0), 0);         /* fewer than free, but not contiguous */
-	assert_int_equal(pmm_alloc_frames(64, 64 * MiB, 64 * MiB), 0); /* only window would end at 64 MiB+ */
+	assert_int_equal(pmm_alloc_frames(31000, 4096, 0),
+			 0); /* fewer than free, but not contiguous */
+	assert_int_equal(pmm_alloc_frames(64, 64 * MiB, 64 * MiB),
+			 0); /* only window would end at 64 MiB+ */
 	uint32_t big = pmm_alloc_frames(64, 64 * MiB, 0);
 	assert_int_equal(big, 64 * MiB);
 	assert_int_equal(pmm_free_count(), free0 - 16 - 1024 - 8 - 3 - 64);
@@ -206,9 +218,9 @@ static void test_alloc_frames_constraints(void **state)
 	pmm_free_frames(b, 1024);
 	pmm_free_frames(d, 8);
 	pmm_free_frames(e, 3);
-	pmm_free_frames(big + 4096, 63);   /* frames of a run may be returned in pieces */
+	pmm_free_frames(big + 4096, 63); /* frames of a run may be returned in pieces */
 	pmm_free_frame(big);
-	pmm_free_frames(big, 0);          /* nothing */
+	pmm_free_frames(big, 0); /* nothing */
 	assert_int_equal(pmm_free_count(), free0);
 	assert_int_equal(pmm_check(), 0);
 }
@@ -217,7 +229,8 @@ static void test_reserve_range_after_init(void **state)
 {
 	(void)state;
 	size_t free0 = pmm_free_count(), res0 = pmm_reserved_count();
-	pmm_reserve_range("acpi-copy", 32 * MiB + 100, 32 * MiB + 9000); /* rounded outward: 3 frames */
+	pmm_reserve_range("acpi-copy", 32 * MiB + 100,
+			  32 * MiB + 9000); /* rounded outward: 3 frames */
 	assert_int_equal(pmm_reserved_count(), res0 + 3);
 	assert_int_equal(pmm_free_count(), free0 - 3);
 	assert_int_equal(pmm_frame_state(32 * MiB + 8192), PMM_FRAME_RESERVED);
@@ -243,7 +256,8 @@ static void test_reservation_table_full(void **state)
 	(void)state;
 	host_log_quiet = true;
 	size_t i = pmm_reservation_count();
-	for (; i < PMM_MAX_RESERVATIONS; i++) pmm_reserve_range("r", 40 * MiB + i * PG_SIZE, 40 * MiB + i * PG_SIZE + 1);
+	for (; i < PMM_MAX_RESERVATIONS; i++)
+		pmm_reserve_range("r", 40 * MiB + i * PG_SIZE, 40 * MiB + i * PG_SIZE + 1);
 	assert_true(HOST_EXPECT_PANIC(pmm_reserve_range("one-too-many", 50 * MiB, 51 * MiB)));
 	host_log_quiet = false;
 	assert_non_null(strstr(host_panic_msg, "reservation table full"));
@@ -257,7 +271,8 @@ static void expect_misuse(bool panicked, uint32_t frame, const char *what)
 	assert_true(panicked);
 	char want[16];
 	snprintf(want, sizeof want, "0x%08x", frame);
-	if (!strstr(host_panic_msg, want) || !strstr(host_panic_msg, what) || !strstr(host_panic_msg, "caller 0x"))
+	if (!strstr(host_panic_msg, want) || !strstr(host_panic_msg, what) ||
+	    !strstr(host_panic_msg, "caller 0x"))
 		fail_msg("panic message '%s' lacks %s / %s / caller", host_panic_msg, want, what);
 	/* The caller is this test file's code: dladdr names the function when it is exported. */
 	assert_null(strstr(host_panic_msg, "caller 0x00000000 "));
@@ -285,10 +300,11 @@ static void test_misuse_not_ram(void **state)
 	(void)state;
 	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frame(0xA0000)), 0xA0000, "not usable RAM");
 	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frame(0xFEC00000)), 0xFEC00000, "not usable RAM");
-	uint32_t top = (uint32_t)(128 * MiB - 128 * KiB);  /* first frame of the ACPI range */
+	uint32_t top = (uint32_t)(128 * MiB - 128 * KiB); /* first frame of the ACPI range */
 	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frame(top)), top, "not usable RAM");
 	/* A run that starts in RAM and runs into the ACPI range names the first frame outside. */
-	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frames(top - 2 * PG_SIZE, 3)), top, "not usable RAM");
+	expect_misuse(HOST_EXPECT_PANIC(pmm_free_frames(top - 2 * PG_SIZE, 3)), top,
+		      "not usable RAM");
 }
 
 static void test_misuse_reserved(void **state)

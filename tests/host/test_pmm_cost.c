@@ -29,21 +29,30 @@ static void fill_4g(bool top_only)
 	static uint32_t frames[1u << 20];
 	size_t n = 0;
 	uint32_t pa;
-	while ((pa = pmm_alloc_frame()) != 0) frames[n++] = pa;
+	while ((pa = pmm_alloc_frame()) != 0)
+		frames[n++] = pa;
 	srand(7);
 	size_t keep = n / 100; /* 99% full */
 	if (top_only) {
 		/* free only the highest 1% */
 		uint32_t hi = 0;
-		for (size_t i = 0; i < n; i++) if (frames[i] > hi) hi = frames[i];
+		for (size_t i = 0; i < n; i++)
+			if (frames[i] > hi)
+				hi = frames[i];
 		for (size_t i = 0; i < n && keep; i++)
-			if (frames[i] > hi - (uint32_t)keep * PG_SIZE) { pmm_free_frame(frames[i]); keep--; }
+			if (frames[i] > hi - (uint32_t)keep * PG_SIZE) {
+				pmm_free_frame(frames[i]);
+				keep--;
+			}
 	} else {
 		for (size_t i = n - 1; i > 0; i--) {
 			size_t j = (size_t)rand() % (i + 1);
-			uint32_t t = frames[i]; frames[i] = frames[j]; frames[j] = t;
+			uint32_t t = frames[i];
+			frames[i] = frames[j];
+			frames[j] = t;
 		}
-		for (size_t i = 0; i < keep; i++) pmm_free_frame(frames[i]);
+		for (size_t i = 0; i < keep; i++)
+			pmm_free_frame(frames[i]);
 	}
 	assert_int_equal(pmm_check(), 0);
 }
@@ -58,11 +67,13 @@ static void check_single_alloc_cost(void)
 		uint32_t pa = pmm_alloc_frame();
 		assert_int_not_equal(pa, 0);
 		uint64_t cost = pmm_words_touched() - before;
-		if (cost > 13) fail_msg("allocation %d touched %llu words", i, (unsigned long long)cost);
+		if (cost > 13)
+			fail_msg("allocation %d touched %llu words", i, (unsigned long long)cost);
 	}
 	/* alloc+free pairs at steady state: the hint makes them one word each (plus summaries). */
 	uint64_t before = pmm_words_touched();
-	for (int i = 0; i < 1000; i++) pmm_free_frame(pmm_alloc_frame());
+	for (int i = 0; i < 1000; i++)
+		pmm_free_frame(pmm_alloc_frame());
 	assert_true(pmm_words_touched() - before <= 1000 * 8);
 }
 
@@ -105,10 +116,12 @@ static void test_run_next_fit(void **state)
 	(void)state;
 	pmm_test_pc_map(1 * GiB);
 	pmm_test_init_quiet(NULL, 0);
-	while (pmm_alloc_frame() != 0) {}
+	while (pmm_alloc_frame() != 0) {
+	}
 	/* One free frame in every word from 16 MiB to 512 MiB (no 16-frame window there: every
 	 * word looks promising to the summaries), and two free 64 KiB windows at 768 MiB. */
-	for (uint32_t pa = 16 * MiB; pa < 512 * MiB; pa += 32 * PG_SIZE) pmm_free_frame(pa);
+	for (uint32_t pa = 16 * MiB; pa < 512 * MiB; pa += 32 * PG_SIZE)
+		pmm_free_frame(pa);
 	pmm_free_frames(768 * MiB, 32);
 	uint64_t before = pmm_words_touched();
 	uint32_t r1 = pmm_alloc_frames(16, 64 * KiB, 0);
@@ -119,7 +132,7 @@ static void test_run_next_fit(void **state)
 	assert_int_equal(pmm_alloc_frames(16, 64 * KiB, 0), r1);
 	uint64_t again = pmm_words_touched() - before;
 	print_message("run of 16 behind 3968 crowded words: first search %llu words, again %llu\n",
-	              (unsigned long long)first, (unsigned long long)again);
+		      (unsigned long long)first, (unsigned long long)again);
 	assert_true(first > 1000);
 	assert_true(again <= 16);
 	/* Not freed: the next run lies above it (next fit), and the accounting still holds. */
@@ -139,7 +152,8 @@ static void test_single_frame_fixed_cost(void **state)
 	static uint32_t held[1u << 20];
 	uint32_t n = 0;
 	for (uint32_t f = (uint32_t)(16 * MiB / PG_SIZE); f < pmm_frames_covered(); f++)
-		if (pmm_frame_state(f << PG_SHIFT) == PMM_FRAME_ALLOCATED) held[n++] = f << PG_SHIFT;
+		if (pmm_frame_state(f << PG_SHIFT) == PMM_FRAME_ALLOCATED)
+			held[n++] = f << PG_SHIFT;
 	assert_true(n > 700000);
 	srand(5);
 	for (int i = 0; i < 2000; i++) {
@@ -148,11 +162,11 @@ static void test_single_frame_fixed_cost(void **state)
 		pmm_free_frame(held[k]);
 		uint64_t free_cost = pmm_words_touched() - before;
 		before = pmm_words_touched();
-		held[k] = pmm_alloc_frame();  /* the hint: the word just freed into */
+		held[k] = pmm_alloc_frame(); /* the hint: the word just freed into */
 		uint64_t alloc_cost = pmm_words_touched() - before;
 		if (free_cost != 3 || alloc_cost != 3)
 			fail_msg("op %d: free touched %llu words, alloc %llu (want 3 and 3)", i,
-			         (unsigned long long)free_cost, (unsigned long long)alloc_cost);
+				 (unsigned long long)free_cost, (unsigned long long)alloc_cost);
 	}
 	assert_int_equal(pmm_check(), 0);
 }

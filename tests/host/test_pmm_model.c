@@ -24,7 +24,6 @@
 #include "tests/host/host_env.h"
 #include "tests/host/pmm_ref.h"
 
-
 static struct memmap map;
 static struct memmap_scratch scratch;
 static uint64_t rng;
@@ -43,11 +42,14 @@ void pmm_ref_fail(const char *fmt, ...)
 
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; /* xorshift64 */
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17; /* xorshift64 */
 	return (uint32_t)(rng >> 16);
 }
 
-static void model_init(const struct memmap_range *raw, size_t n, const struct pmm_region *reg, size_t nreg)
+static void model_init(const struct memmap_range *raw, size_t n, const struct pmm_region *reg,
+		       size_t nreg)
 {
 	memmap_sanitise(&map, raw, n, &scratch);
 	host_log_quiet = true;
@@ -61,7 +63,8 @@ static void model_init(const struct memmap_range *raw, size_t n, const struct pm
 static void misuse(void)
 {
 	uint32_t f = rnd() % (pmm_ref.nframes + 16);
-	if (pmm_ref_misuse_free(f << PG_SHIFT)) st_misuse++;
+	if (pmm_ref_misuse_free(f << PG_SHIFT))
+		st_misuse++;
 }
 
 static void run_model(uint64_t seed, unsigned ops, unsigned max_run)
@@ -75,7 +78,8 @@ static void run_model(uint64_t seed, unsigned ops, unsigned max_run)
 			/* empty, the benchmark's fill levels, full (exhaustion), or anything */
 			static const double targets[] = { 0.0, 0.5, 0.9, 0.99, 0.999, 1.01, -1 };
 			target = targets[rnd() % 7];
-			if (target < 0) target = (rnd() % 1001) / 1000.0;
+			if (target < 0)
+				target = (rnd() % 1001) / 1000.0;
 		}
 		uint32_t usable = pmm_ref.free + pmm_ref.reserved + pmm_ref.alloc;
 		double fill = (double)(pmm_ref.alloc + pmm_ref.reserved) / usable;
@@ -87,30 +91,40 @@ static void run_model(uint64_t seed, unsigned ops, unsigned max_run)
 			/* reserve a small range of frames that are free or reserved (never allocated) */
 			uint32_t f = rnd() % pmm_ref.nframes, n = 1 + rnd() % 8;
 			bool ok = f + n <= pmm_ref.nframes;
-			for (uint32_t i = 0; ok && i < n; i++) ok = pmm_ref_state(f + i) != REF_ALLOC;
-			if (!ok) continue;
+			for (uint32_t i = 0; ok && i < n; i++)
+				ok = pmm_ref_state(f + i) != REF_ALLOC;
+			if (!ok)
+				continue;
 			host_log_quiet = true;
-			pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
+			pmm_reserve_range("late", (phys_addr_t)f << PG_SHIFT,
+					  (phys_addr_t)(f + n) << PG_SHIFT);
 			host_log_quiet = false;
-			pmm_ref_reserve((phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n) << PG_SHIFT);
+			pmm_ref_reserve((phys_addr_t)f << PG_SHIFT, (phys_addr_t)(f + n)
+									    << PG_SHIFT);
 			late_reservations++;
 		} else if (want_alloc) {
 			if (rnd() % 3) {
 				uint32_t pa = pmm_alloc_frame();
 				st_single++;
-				if (pa) pmm_ref_take(pa, 1, PG_SIZE, 0);
+				if (pa)
+					pmm_ref_take(pa, 1, PG_SIZE, 0);
 				else if (pmm_ref.free)
-					fail_msg("single allocation refused with %u frames free", pmm_ref.free);
+					fail_msg("single allocation refused with %u frames free",
+						 pmm_ref.free);
 			} else {
 				uint32_t n = 1 + rnd() % (rnd() % 4 ? 8 : max_run);
 				uint32_t align = (uint32_t)PG_SIZE << (rnd() % 8);
-				uint32_t limits[] = { 0, 0, PMM_DMA_LIMIT, (rnd() % pmm_ref.nframes) << PG_SHIFT };
+				uint32_t limits[] = { 0, 0, PMM_DMA_LIMIT,
+						      (rnd() % pmm_ref.nframes) << PG_SHIFT };
 				uint32_t limit = limits[rnd() % 4];
 				uint32_t pa = pmm_alloc_frames(n, align, limit);
 				st_runs++;
-				if (pa) pmm_ref_take(pa, n, align, limit);
-				else if (st_refused++, (refused_checks++ % 16) == 0 && pmm_ref_has_run(n, align, limit))
-					fail_msg("run of %u aligned 0x%x below 0x%x refused but one exists", n, align, limit);
+				if (pa)
+					pmm_ref_take(pa, n, align, limit);
+				else if (st_refused++, (refused_checks++ % 16) == 0 &&
+							       pmm_ref_has_run(n, align, limit))
+					fail_msg("run of %u aligned 0x%x below 0x%x refused but one exists",
+						 n, align, limit);
 			}
 		} else if (pmm_ref.nruns) {
 			st_frees++;
@@ -125,12 +139,14 @@ static void run_model(uint64_t seed, unsigned ops, unsigned max_run)
 		pmm_ref_check_counts();
 		st_empty += pmm_ref.alloc == 0;
 		st_full += pmm_ref.free == 0;
-		if (step % 20000 == 19999) pmm_ref_check_frames(pmm_ref.nframes + 64);
+		if (step % 20000 == 19999)
+			pmm_ref_check_frames(pmm_ref.nframes + 64);
 	}
 	pmm_ref_check_frames(pmm_ref.nframes + 64);
 	print_message("model: %u ops: %u single allocs, %u run allocs (%u refused), %u frees, %u misuse "
-	              "panics, %u late reservations; steps at empty %u, at exhaustion %u\n", ops, st_single,
-	              st_runs, st_refused, st_frees, st_misuse, late_reservations, st_empty, st_full);
+		      "panics, %u late reservations; steps at empty %u, at exhaustion %u\n",
+		      ops, st_single, st_runs, st_refused, st_frees, st_misuse, late_reservations,
+		      st_empty, st_full);
 	st_single = st_runs = st_frees = st_refused = st_misuse = st_empty = st_full = 0;
 }
 
@@ -138,9 +154,13 @@ static void run_model(uint64_t seed, unsigned ops, unsigned max_run)
 static void test_model_16m(void **state)
 {
 	(void)state;
-	struct memmap_range raw[] = { { 0, 0x9FC00, 1 }, { 0x9FC00, 0xA0000, 2 }, { 0xF0000, 0x100000, 2 },
-	                              { 0x100000, 0xFE0000, 1 }, { 0xFE0000, 0x1000000, 3 } };
-	struct pmm_region reg[] = { { "kernel", 0x100000, 0x180000 }, { "module", 0x300000, 0x312345 } };
+	struct memmap_range raw[] = { { 0, 0x9FC00, 1 },
+				      { 0x9FC00, 0xA0000, 2 },
+				      { 0xF0000, 0x100000, 2 },
+				      { 0x100000, 0xFE0000, 1 },
+				      { 0xFE0000, 0x1000000, 3 } };
+	struct pmm_region reg[] = { { "kernel", 0x100000, 0x180000 },
+				    { "module", 0x300000, 0x312345 } };
 	model_init(raw, 5, reg, 2);
 	run_model(0x9E3779B97F4A7C15ull, 500000, 64);
 }
@@ -149,11 +169,13 @@ static void test_model_16m(void **state)
 static void test_model_fragmented(void **state)
 {
 	(void)state;
-	struct memmap_range raw[] = { { 0, 0x9F000, 1 }, { 0x100000, 0x2000800, 1 }, { 0x1FFF000, 0x2001000, 2 },
-	                              { 0x2400000, 0x4000000, 1 }, { 0x3000100, 0x3000200, 4 },
-	                              { 0x4000000, 0x6000000, 1 }, { 0x5000000, 0x5001000, 5 } };
-	struct pmm_region reg[] = { { "kernel", 0x100000, 0x140000 }, { "mmap", 0x2001000, 0x2002000 },
-	                            { "initrd", 0x3ff0000, 0x4010000 } };
+	struct memmap_range raw[] = { { 0, 0x9F000, 1 },           { 0x100000, 0x2000800, 1 },
+				      { 0x1FFF000, 0x2001000, 2 }, { 0x2400000, 0x4000000, 1 },
+				      { 0x3000100, 0x3000200, 4 }, { 0x4000000, 0x6000000, 1 },
+				      { 0x5000000, 0x5001000, 5 } };
+	struct pmm_region reg[] = { { "kernel", 0x100000, 0x140000 },
+				    { "mmap", 0x2001000, 0x2002000 },
+				    { "initrd", 0x3ff0000, 0x4010000 } };
 	model_init(raw, 7, reg, 3);
 	run_model(0xD1B54A32D192ED03ull, 700000, 600);
 }

@@ -35,14 +35,14 @@ void console_write(const char *s, size_t len)
 }
 
 /* Compare ksnprintf with snprintf for one format and its arguments (a macro: varargs of any type). */
-#define CHECK_SAME(fmt, ...)                                                                     \
-	do {                                                                                     \
-		char want_[512], got_[512];                                                      \
-		int want_n_ = snprintf(want_, sizeof(want_), fmt, __VA_ARGS__);                  \
-		int got_n_ = ksnprintf(got_, sizeof(got_), fmt, __VA_ARGS__);                    \
-		if (strcmp(want_, got_) != 0 || want_n_ != got_n_)                               \
-			fail_msg("format \"%s\": libc \"%s\" (%d), kernel \"%s\" (%d)", fmt, want_, \
-				 want_n_, got_, got_n_);                                         \
+#define CHECK_SAME(fmt, ...)                                                                 \
+	do {                                                                                 \
+		char want_[512], got_[512];                                                  \
+		int want_n_ = snprintf(want_, sizeof(want_), fmt, __VA_ARGS__);              \
+		int got_n_ = ksnprintf(got_, sizeof(got_), fmt, __VA_ARGS__);                \
+		if (strcmp(want_, got_) != 0 || want_n_ != got_n_)                           \
+			fail_msg("format \"%s\": libc \"%s\" (%d), kernel \"%s\" (%d)", fmt, \
+				 want_, want_n_, got_, got_n_);                              \
 	} while (0)
 
 static void test_plain_and_percent(void **state)
@@ -66,12 +66,13 @@ static void test_integers(void **state)
 	CHECK_SAME("%u %x %X %o", UINT_MAX, UINT_MAX, 0xABCDEFu, 0777u);
 	CHECK_SAME("%5d|%-5d|%05d|%+d|% d|%+5d|%-+5d|", 42, 42, 42, 42, 42, -42, 42);
 	CHECK_SAME("%.3d|%.0d|%.0d|%5.3d|%-8.3x|%08.3d|", 7, 0, 1, -7, 0xfu, 5);
-	CHECK_SAME("%#x|%#X|%#o|%#x|%#o|%#.0o|%#.0x|%#5o|%#08x|", 255u, 255u, 8u, 0u, 0u, 0u, 0u, 8u, 1u);
+	CHECK_SAME("%#x|%#X|%#o|%#x|%#o|%#.0o|%#.0x|%#5o|%#08x|", 255u, 255u, 8u, 0u, 0u, 0u, 0u,
+		   8u, 1u);
 	/* Out-of-range values for hh and h (C11 7.21.6.1p7: converted) are in test_sweep. */
-	CHECK_SAME("%hhd %hhu %hhx %hd %hu %hx", (signed char)-5, (unsigned char)200, (unsigned char)0xab,
-		   (short)-300, (unsigned short)60000, (unsigned short)0xbeef);
-	CHECK_SAME("%ld %lu %lx %lld %llu %llx", LONG_MIN, ULONG_MAX, 0x12345678ul, LLONG_MIN, ULLONG_MAX,
-		   0x123456789abcdef0ull);
+	CHECK_SAME("%hhd %hhu %hhx %hd %hu %hx", (signed char)-5, (unsigned char)200,
+		   (unsigned char)0xab, (short)-300, (unsigned short)60000, (unsigned short)0xbeef);
+	CHECK_SAME("%ld %lu %lx %lld %llu %llx", LONG_MIN, ULONG_MAX, 0x12345678ul, LLONG_MIN,
+		   ULLONG_MAX, 0x123456789abcdef0ull);
 	CHECK_SAME("%zu %zx %zd", (size_t)SIZE_MAX, (size_t)4096, (ssize_t)-5);
 	CHECK_SAME("%jd %ju %td", (intmax_t)INTMAX_MIN, (uintmax_t)UINTMAX_MAX, (ptrdiff_t)-3);
 	CHECK_SAME("%016llx-%016llx", 0x100000ull, 0x7fdffffull);
@@ -156,14 +157,16 @@ static void test_unknown_conversion(void **state)
  * The sweep: every combination of flags, widths, precisions, length modifiers and integer
  * conversions over boundary values of each type. UB combinations are skipped ('#' with d/i/u).
  */
-static const char *const sweep_flags[] = { "", "-", "+", " ", "#", "0", "-+", "+0", " 0", "#0",
-					  "-#", "- ", "+ ", "-0", "#-+ 0" };
+static const char *const sweep_flags[] = { "",   "-",  "+",  " ",  "#",  "0",  "-+",   "+0",
+					   " 0", "#0", "-#", "- ", "+ ", "-0", "#-+ 0" };
 static const char *const sweep_widths[] = { "", "1", "5", "12", "25" };
 static const char *const sweep_precisions[] = { "", ".", ".0", ".1", ".3", ".10", ".22" };
 static const char sweep_convs[] = "diuxXo";
-static const long long sweep_values[] = { 0, 1, -1, 7, -8, 42, 127, -128, 255, 256, 32767, -32768,
-					  65535, 65536, INT_MAX, INT_MIN, UINT_MAX, 0x7fffffffffffLL,
-					  LLONG_MAX, LLONG_MIN };
+static const long long sweep_values[] = {
+	0,         1,        -1,     7,     -8,    42,      127,     -128,     255,
+	256,       32767,    -32768, 65535, 65536, INT_MAX, INT_MIN, UINT_MAX, 0x7fffffffffffLL,
+	LLONG_MAX, LLONG_MIN
+};
 
 enum { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_COUNT };
 static const char *const sweep_lengths[LEN_COUNT] = { "", "hh", "h", "l", "ll", "z" };
@@ -222,26 +225,39 @@ static void test_sweep(void **state)
 	int want_n, got_n;
 
 	for (size_t f = 0; f < sizeof(sweep_flags) / sizeof(*sweep_flags); f++)
-	for (size_t w = 0; w < sizeof(sweep_widths) / sizeof(*sweep_widths); w++)
-	for (size_t p = 0; p < sizeof(sweep_precisions) / sizeof(*sweep_precisions); p++)
-	for (int len = 0; len < LEN_COUNT; len++)
-	for (const char *c = sweep_convs; *c; c++) {
-		int is_signed = *c == 'd' || *c == 'i';
+		for (size_t w = 0; w < sizeof(sweep_widths) / sizeof(*sweep_widths); w++)
+			for (size_t p = 0; p < sizeof(sweep_precisions) / sizeof(*sweep_precisions);
+			     p++)
+				for (int len = 0; len < LEN_COUNT; len++)
+					for (const char *c = sweep_convs; *c; c++) {
+						int is_signed = *c == 'd' || *c == 'i';
 
-		if (strchr(sweep_flags[f], '#') && (is_signed || *c == 'u'))
-			continue; /* C11 7.21.6.1p6: '#' with d, i, u is undefined */
-		snprintf(fmt, sizeof(fmt), "[%%%s%s%s%s%c]", sweep_flags[f], sweep_widths[w],
-			 sweep_precisions[p], sweep_lengths[len], *c);
-		for (size_t v = 0; v < sizeof(sweep_values) / sizeof(*sweep_values); v++) {
-			checked++;
-			if (!sweep_one(want, got, sizeof(want), fmt, len, is_signed, sweep_values[v],
-				       &want_n, &got_n) && mismatches++ < 10)
-				print_message("# mismatch: format \"%s\" value %lld: libc \"%s\" (%d), "
-					      "kernel \"%s\" (%d)\n", fmt, sweep_values[v], want, want_n,
-					      got, got_n);
-		}
-	}
-	print_message("# sweep: %lu formatted values compared, %lu mismatches\n", checked, mismatches);
+						if (strchr(sweep_flags[f], '#') &&
+						    (is_signed || *c == 'u'))
+							continue; /* C11 7.21.6.1p6: '#' with d, i, u is undefined */
+						snprintf(fmt, sizeof(fmt), "[%%%s%s%s%s%c]",
+							 sweep_flags[f], sweep_widths[w],
+							 sweep_precisions[p], sweep_lengths[len],
+							 *c);
+						for (size_t v = 0;
+						     v <
+						     sizeof(sweep_values) / sizeof(*sweep_values);
+						     v++) {
+							checked++;
+							if (!sweep_one(want, got, sizeof(want), fmt,
+								       len, is_signed,
+								       sweep_values[v], &want_n,
+								       &got_n) &&
+							    mismatches++ < 10)
+								print_message("# mismatch: format \"%s\" value %lld: libc \"%s\" (%d), "
+									      "kernel \"%s\" (%d)\n",
+									      fmt, sweep_values[v],
+									      want, want_n, got,
+									      got_n);
+						}
+					}
+	print_message("# sweep: %lu formatted values compared, %lu mismatches\n", checked,
+		      mismatches);
 	assert_true(checked > 100000);
 	assert_int_equal(mismatches, 0);
 }
@@ -256,10 +272,10 @@ static void test_sweep_truncated(void **state)
 
 	for (size_t v = 0; v < sizeof(sweep_values) / sizeof(*sweep_values); v++)
 		for (size_t size = 1; size <= sizeof(want); size++)
-			if (!sweep_one(want, got, size, "%+#25.20llo", LEN_LL, 0, sweep_values[v], &want_n,
-				       &got_n) ||
-			    !sweep_one(want, got, size, "% 025lld", LEN_LL, 1, sweep_values[v], &want_n,
-				       &got_n))
+			if (!sweep_one(want, got, size, "%+#25.20llo", LEN_LL, 0, sweep_values[v],
+				       &want_n, &got_n) ||
+			    !sweep_one(want, got, size, "% 025lld", LEN_LL, 1, sweep_values[v],
+				       &want_n, &got_n))
 				mismatches++;
 	assert_int_equal(mismatches, 0);
 }
@@ -272,7 +288,8 @@ static void test_kprintf_chunks(void **state)
 
 	console_len = console_calls = 0;
 	n = kprintf("%s|%0300d|%-200s|%llx\n", "start", 1, "x", 0xfedcba9876543210ull);
-	snprintf(want, sizeof(want), "%s|%0300d|%-200s|%llx\n", "start", 1, "x", 0xfedcba9876543210ull);
+	snprintf(want, sizeof(want), "%s|%0300d|%-200s|%llx\n", "start", 1, "x",
+		 0xfedcba9876543210ull);
 	assert_int_equal(n, (int)strlen(want));
 	assert_string_equal(console_buf, want);
 	assert_true(console_calls >= 4); /* more than 128 bytes: several chunks to the consoles */

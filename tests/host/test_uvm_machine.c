@@ -54,13 +54,13 @@ void machine_teardown(void)
 }
 
 enum machine_access machine_user_access(struct uvm_space *as, uint32_t va, bool write,
-                                        uint32_t *val, struct uvm_fault *fault)
+					uint32_t *val, struct uvm_fault *fault)
 {
 	for (int tries = 0; tries < 3; tries++) {
 		pte_t pte = 0;
 		bool user_ok = va >= USER_START && va < USER_END &&
-		               paging_get_pte(as->pd, va & ~3u, &pte) && (pte & PTE_P) &&
-		               (pte & PTE_U) && (!write || (pte & PTE_W));
+			       paging_get_pte(as->pd, va & ~3u, &pte) && (pte & PTE_P) &&
+			       (pte & PTE_U) && (!write || (pte & PTE_W));
 		if (user_ok) {
 			uint32_t *p = (uint32_t *)mm_phys_to_virt(PTE_ADDR(pte) | PGOFF(va & ~3u));
 			if (write)
@@ -71,9 +71,12 @@ enum machine_access machine_user_access(struct uvm_space *as, uint32_t va, bool 
 		}
 		uint32_t err = PFE_U | (write ? PFE_W : 0) | (pte & PTE_P ? PFE_P : 0);
 		switch (uvm_fault_handle(as, va, err, fault)) {
-		case UVM_FAULT_RESOLVED: break;
-		case UVM_FAULT_SEGV:     return MACHINE_SEGV;
-		case UVM_FAULT_OOM:      return MACHINE_OOM;
+		case UVM_FAULT_RESOLVED:
+			break;
+		case UVM_FAULT_SEGV:
+			return MACHINE_SEGV;
+		case UVM_FAULT_OOM:
+			return MACHINE_OOM;
 		}
 	}
 	fail_msg("user access to 0x%08x still faults after three resolved faults", (unsigned)va);
@@ -82,7 +85,7 @@ enum machine_access machine_user_access(struct uvm_space *as, uint32_t va, bool 
 
 /* Calls fn(space index, va, pte, ctx) for every present user PTE of every space. */
 static void machine_each_pte(struct uvm_space *const *spaces, unsigned n,
-                             void (*fn)(unsigned, uint32_t, pte_t, void *), void *ctx)
+			     void (*fn)(unsigned, uint32_t, pte_t, void *), void *ctx)
 {
 	for (unsigned s = 0; s < n; s++) {
 		if (!spaces[s])
@@ -100,7 +103,10 @@ static void machine_each_pte(struct uvm_space *const *spaces, unsigned n,
 	}
 }
 
-struct count_ctx { uint32_t pa; unsigned n; };
+struct count_ctx {
+	uint32_t pa;
+	unsigned n;
+};
 
 static void count_one(unsigned s, uint32_t va, pte_t pte, void *ctx)
 {
@@ -118,7 +124,10 @@ unsigned machine_mappings_of(struct uvm_space *const *spaces, unsigned n, uint32
 	return c.n;
 }
 
-struct check_ctx { struct uvm_space *const *spaces; unsigned n, bad, ptes; };
+struct check_ctx {
+	struct uvm_space *const *spaces;
+	unsigned n, bad, ptes;
+};
 
 static void check_one(unsigned s, uint32_t va, pte_t pte, void *ctx)
 {
@@ -129,7 +138,7 @@ static void check_one(unsigned s, uint32_t va, pte_t pte, void *ctx)
 	if (refs != maps || ((pte & PTE_W) && refs != 1)) {
 		if (c->bad++ < 5)
 			print_error("space %u va 0x%08x pte 0x%08x: count %u, mapped %u times\n", s,
-			            (unsigned)va, (unsigned)pte, refs, maps);
+				    (unsigned)va, (unsigned)pte, refs, maps);
 	}
 }
 
@@ -144,7 +153,7 @@ unsigned machine_check_counts(struct uvm_space *const *spaces, unsigned n)
 		sum += cow_ref_count(f << PG_SHIFT);
 	if (sum != c.ptes) {
 		print_error("counts sum to %zu over %zu frames, %u PTEs map user frames\n", sum,
-		            distinct, c.ptes);
+			    distinct, c.ptes);
 		c.bad++;
 	}
 	return c.bad;

@@ -26,7 +26,7 @@ enum machine_access { MACHINE_OK, MACHINE_SEGV, MACHINE_OOM };
 /* A user-mode read or write of the 32-bit word at va in as, through the simulated MMU; the value
  * read goes to *val, the one written comes from *val. *fault gets the last fault's decision. */
 enum machine_access machine_user_access(struct uvm_space *as, uint32_t va, bool write,
-                                        uint32_t *val, struct uvm_fault *fault);
+					uint32_t *val, struct uvm_fault *fault);
 
 /* The number of present user PTEs, in every space of spaces[0..n) (NULL entries skipped), that
  * map frame pa. */

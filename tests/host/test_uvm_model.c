@@ -23,22 +23,22 @@
 #include "tests/host/host_env.h"
 #include "tests/host/test_uvm_machine.h"
 
-#define RAM_BYTES  (64u << 20)
-#define PROCS      8
-#define NDATA      24                  /* pages of the data region */
-#define NTEXT      2                   /* read-only pages, loaded before the first fork */
-#define NSTACK     12                  /* stack pages the workload touches (grown on demand) */
-#define SLOTS      (NTEXT + NDATA + NSTACK)
-#define TEXT_BASE  UA(0x08048000)
-#define DATA_BASE  (TEXT_BASE + NTEXT * PG_SIZE)
-#define UNMAPPED   0xFFFFFFFFFFFFull   /* model value of a page the process unmapped */
-#define STEPS      4000
+#define RAM_BYTES (64u << 20)
+#define PROCS     8
+#define NDATA     24 /* pages of the data region */
+#define NTEXT     2  /* read-only pages, loaded before the first fork */
+#define NSTACK    12 /* stack pages the workload touches (grown on demand) */
+#define SLOTS     (NTEXT + NDATA + NSTACK)
+#define TEXT_BASE UA(0x08048000)
+#define DATA_BASE (TEXT_BASE + NTEXT * PG_SIZE)
+#define UNMAPPED  0xFFFFFFFFFFFFull /* model value of a page the process unmapped */
+#define STEPS     4000
 
 struct proc {
 	bool live;
 	struct uvm_space as;
-	uint64_t seen[SLOTS];   /* the word each slot should read, or UNMAPPED */
-	bool ro[SLOTS];         /* a data page mprotect made read-only */
+	uint64_t seen[SLOTS]; /* the word each slot should read, or UNMAPPED */
+	bool ro[SLOTS];       /* a data page mprotect made read-only */
 };
 
 static struct proc procs[PROCS];
@@ -79,7 +79,10 @@ static uint32_t slot_va(unsigned i)
 	return UVM_STACK_TOP - (i - NTEXT - NDATA + 1) * PG_SIZE + off;
 }
 
-static bool slot_writable(unsigned i) { return i >= NTEXT; }
+static bool slot_writable(unsigned i)
+{
+	return i >= NTEXT;
+}
 
 static struct uvm_space *const *live_spaces(void)
 {
@@ -94,10 +97,12 @@ static void start_init(struct proc *pr)
 {
 	memset(pr, 0, sizeof *pr);
 	assert_int_equal(uvm_space_init(&pr->as), 0);
-	assert_int_equal(uvm_region_insert(&pr->as, TEXT_BASE, DATA_BASE, UVM_PROT_READ | UVM_PROT_EXEC,
-	                                   UVM_KIND_TEXT), 0);
+	assert_int_equal(uvm_region_insert(&pr->as, TEXT_BASE, DATA_BASE,
+					   UVM_PROT_READ | UVM_PROT_EXEC, UVM_KIND_TEXT),
+			 0);
 	assert_int_equal(uvm_region_insert(&pr->as, DATA_BASE, DATA_BASE + NDATA * PG_SIZE,
-	                                   UVM_PROT_READ | UVM_PROT_WRITE, UVM_KIND_DATA), 0);
+					   UVM_PROT_READ | UVM_PROT_WRITE, UVM_KIND_DATA),
+			 0);
 	assert_int_equal(uvm_stack_setup(&pr->as, PG_SIZE), 0);
 	for (unsigned i = 0; i < NTEXT; i++) {
 		uint32_t pa;
@@ -114,12 +119,13 @@ static void do_access(struct proc *pr, unsigned i, bool write)
 {
 	uint32_t v = write ? next_rand() : 0xDEADBEEFu;
 	struct uvm_fault f;
-	f.action = (enum uvm_fault_action)-1;
+	f.action = (enum uvm_fault_action) - 1;
 	enum machine_access got = machine_user_access(&pr->as, slot_va(i), write, &v, &f);
 	bool ok = pr->seen[i] != UNMAPPED && (!write || (slot_writable(i) && !pr->ro[i]));
 	if (!ok) {
 		assert_int_equal(got, MACHINE_SEGV);
-		assert_int_equal(f.reason, pr->seen[i] == UNMAPPED ? UVM_SEGV_UNMAPPED : UVM_SEGV_WRITE);
+		assert_int_equal(f.reason,
+				 pr->seen[i] == UNMAPPED ? UVM_SEGV_UNMAPPED : UVM_SEGV_WRITE);
 		actions[UVM_FAULT_SIGSEGV]++;
 		return;
 	}
@@ -130,8 +136,8 @@ static void do_access(struct proc *pr, unsigned i, bool write)
 		pr->seen[i] = v;
 	else if (v != pr->seen[i])
 		fail_msg("process %ld slot %u (0x%08x): read 0x%08x, the model says 0x%08llx",
-		         (long)(pr - procs), i, (unsigned)slot_va(i), (unsigned)v,
-		         (unsigned long long)pr->seen[i]);
+			 (long)(pr - procs), i, (unsigned)slot_va(i), (unsigned)v,
+			 (unsigned long long)pr->seen[i]);
 }
 
 static void run_seed(uint32_t seed)
@@ -172,14 +178,17 @@ static void run_seed(uint32_t seed)
 				start_init(&procs[0]);
 		} else if (i >= NTEXT && i < NTEXT + NDATA && op < 97) {
 			/* munmap one data page: its frame loses a reference */
-			assert_int_equal(uvm_munmap(&pr->as, PG_ROUND_DOWN(slot_va(i)), PG_SIZE), 0);
+			assert_int_equal(uvm_munmap(&pr->as, PG_ROUND_DOWN(slot_va(i)), PG_SIZE),
+					 0);
 			pr->seen[i] = UNMAPPED;
 		} else if (i >= NTEXT && i < NTEXT + NDATA && pr->seen[i] != UNMAPPED) {
 			/* mprotect one data page read-only or back: read-write must not make a shared
 			 * frame writable (the next write still copies) */
 			bool ro = next_rand() % 2;
 			assert_int_equal(uvm_mprotect(&pr->as, PG_ROUND_DOWN(slot_va(i)), PG_SIZE,
-			                              ro ? UVM_PROT_READ : UVM_PROT_READ | UVM_PROT_WRITE), 0);
+						      ro ? UVM_PROT_READ :
+							   UVM_PROT_READ | UVM_PROT_WRITE),
+					 0);
 			pr->ro[i] = ro;
 			mprotects++;
 		}
@@ -221,9 +230,9 @@ static void test_random_fork_write_exit(void **state)
 	assert_true(actions[UVM_FAULT_GROW_STACK] > 0);
 	assert_true(actions[UVM_FAULT_SIGSEGV] > 0);
 	print_message("faults: zero-fill %u, copy %u, reuse %u, stack growth %u, SIGSEGV %u\n",
-	              actions[UVM_FAULT_ZERO_FILL], actions[UVM_FAULT_COW_COPY],
-	              actions[UVM_FAULT_REUSE], actions[UVM_FAULT_GROW_STACK],
-	              actions[UVM_FAULT_SIGSEGV]);
+		      actions[UVM_FAULT_ZERO_FILL], actions[UVM_FAULT_COW_COPY],
+		      actions[UVM_FAULT_REUSE], actions[UVM_FAULT_GROW_STACK],
+		      actions[UVM_FAULT_SIGSEGV]);
 }
 
 int main(void)

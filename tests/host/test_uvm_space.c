@@ -23,9 +23,9 @@
 #include "tests/host/test_uvm_machine.h"
 
 #define RAM_BYTES (64u << 20)
-#define RW (UVM_PROT_READ | UVM_PROT_WRITE)
-#define P(n) ((uint32_t)(n) * PG_SIZE)
-#define ANON (UVM_MAP_PRIVATE | UVM_MAP_ANONYMOUS)
+#define RW        (UVM_PROT_READ | UVM_PROT_WRITE)
+#define P(n)      ((uint32_t)(n)*PG_SIZE)
+#define ANON      (UVM_MAP_PRIVATE | UVM_MAP_ANONYMOUS)
 
 static int setup(void **state)
 {
@@ -89,7 +89,7 @@ static void test_cow_counts(void **state)
 	assert_int_equal(cow_ref_put(pa), 2);
 	assert_int_equal(cow_ref_put(pa), 1);
 	assert_int_equal(pmm_frame_state(pa), PMM_FRAME_ALLOCATED);
-	assert_int_equal(cow_ref_put(pa), 0);               /* the last one frees the frame */
+	assert_int_equal(cow_ref_put(pa), 0); /* the last one frees the frame */
 	assert_int_equal(pmm_frame_state(pa), PMM_FRAME_FREE);
 	assert_int_equal(cow_counted_frames(), 0);
 	assert_int_equal(pmm_free_count(), free0);
@@ -141,11 +141,12 @@ static void test_cow_misuse(void **state)
 	assert_int_equal(cow_ref_put(pa), 0);
 	expect_cow_panic(HOST_EXPECT_PANIC(cow_misuse_call('n', pa)), "count on a free frame", pa);
 	expect_cow_panic(HOST_EXPECT_PANIC(cow_misuse_call('p', pa)), "count on a free frame", pa);
-	expect_cow_panic(HOST_EXPECT_PANIC(cow_misuse_call('n', 0x1000)), "did not hand out", 0x1000);
+	expect_cow_panic(HOST_EXPECT_PANIC(cow_misuse_call('n', 0x1000)), "did not hand out",
+			 0x1000);
 	expect_cow_panic(HOST_EXPECT_PANIC(cow_misuse_call('n', pa + 4)), "unaligned", pa + 4);
 	uint32_t beyond = pmm_frames_covered() << PG_SHIFT;
 	expect_cow_panic(HOST_EXPECT_PANIC(cow_misuse_call('n', beyond)), "beyond the count table",
-	                 beyond);
+			 beyond);
 	assert_int_equal(cow_counted_frames(), 0);
 }
 
@@ -160,8 +161,8 @@ static void test_demand_zero(void **state)
 	uint32_t at;
 	assert_int_equal(uvm_mmap_anon(&as, 0, P(64), RW, ANON, &at), 0);
 	assert_true(at >= UVM_MIN_ADDR && at + P(64) <= UVM_MMAP_TOP);
-	assert_int_equal(pmm_free_count(), free0 - 1);          /* only the directory so far */
-	assert_int_equal(peek(&as, at + P(3) + 8), 0);           /* a read gets a zeroed frame */
+	assert_int_equal(pmm_free_count(), free0 - 1); /* only the directory so far */
+	assert_int_equal(peek(&as, at + P(3) + 8), 0); /* a read gets a zeroed frame */
 	poke(&as, at + P(5), 0x1234);
 	assert_int_equal(peek(&as, at + P(5)), 0x1234);
 	unsigned res, shared;
@@ -236,7 +237,7 @@ static void test_fork_out_of_memory(void **state)
 		taken[hog++] = pmm_alloc_frame();
 	assert_int_equal(uvm_space_fork(&parent, &child), UVM_ENOMEM);
 	assert_int_equal(pmm_free_count(), 1);
-	assert_int_equal(peek(&parent, a), 5);                 /* the parent is intact */
+	assert_int_equal(peek(&parent, a), 5); /* the parent is intact */
 	assert_int_equal(peek(&parent, UVM_STACK_TOP - 4), 6);
 	struct uvm_space *one[] = { &parent };
 	assert_int_equal(machine_check_counts(one, 1), 0);
@@ -287,7 +288,7 @@ static void test_munmap_mprotect(void **state)
 	assert_int_equal(uvm_mprotect(&as, a, P(1), RW), 0);
 	poke(&as, a, 100);
 	assert_int_equal(peek(&as, a), 100);
-	assert_int_equal(uvm_mprotect(&as, a, P(4), RW), UVM_ENOMEM);   /* spans the hole */
+	assert_int_equal(uvm_mprotect(&as, a, P(4), RW), UVM_ENOMEM); /* spans the hole */
 	/* unmapping everything returns the frames and the page table */
 	assert_int_equal(uvm_munmap(&as, a, P(4)), 0);
 	assert_int_equal(paging_table_count(as.pd) - paging_table_count(paging_kernel_space()), 0);
@@ -304,10 +305,11 @@ static void test_brk_stack_fixed(void **state)
 	assert_int_equal(uvm_space_init(&as), 0);
 	uint32_t base = UA(0x08050000);
 	assert_int_equal(uvm_region_insert(&as, UA(0x08048000), base, UVM_PROT_READ | UVM_PROT_EXEC,
-	                                   UVM_KIND_TEXT), 0);
+					   UVM_KIND_TEXT),
+			 0);
 	uvm_brk_setup(&as, base);
 	assert_int_equal(uvm_brk(&as, 0), base);
-	assert_int_equal(uvm_brk(&as, base - 1), base);          /* below the start: refused */
+	assert_int_equal(uvm_brk(&as, base - 1), base); /* below the start: refused */
 	assert_int_equal(uvm_brk(&as, base + 10000), base + 10000);
 	poke(&as, base + 9996, 42);
 	expect_access_segv(&as, base + P(3), false);
@@ -315,8 +317,8 @@ static void test_brk_stack_fixed(void **state)
 	poke(&as, base + P(7), 43);
 	assert_int_equal(peek(&as, base + 9996), 42);
 	size_t before = pmm_free_count();
-	assert_int_equal(uvm_brk(&as, base + 10), base + 10);     /* shrink: frames go back, */
-	assert_int_equal(pmm_free_count(), before + 3);           /* and the emptied page table */
+	assert_int_equal(uvm_brk(&as, base + 10), base + 10); /* shrink: frames go back, */
+	assert_int_equal(pmm_free_count(), before + 3);       /* and the emptied page table */
 	assert_int_equal(peek(&as, base), 0);
 	expect_access_segv(&as, base + P(1), false);
 	/* a fixed mapping right above the break stops its growth */
@@ -324,9 +326,11 @@ static void test_brk_stack_fixed(void **state)
 	assert_int_equal(uvm_mmap_anon(&as, base + P(4), P(1), RW, ANON | UVM_MAP_FIXED, &at), 0);
 	assert_int_equal(at, base + P(4));
 	assert_int_equal(uvm_brk(&as, base + P(6)), base + 10);
-	assert_int_equal(uvm_mmap_anon(&as, base + 1, P(1), RW, ANON | UVM_MAP_FIXED, &at), UVM_EINVAL);
+	assert_int_equal(uvm_mmap_anon(&as, base + 1, P(1), RW, ANON | UVM_MAP_FIXED, &at),
+			 UVM_EINVAL);
 	assert_int_equal(uvm_mmap_anon(&as, UA(0), P(1), RW, ANON | UVM_MAP_FIXED, &at), UVM_EPERM);
-	assert_int_equal(uvm_mmap_anon(&as, 0, P(1), RW, UVM_MAP_SHARED | UVM_MAP_ANONYMOUS, &at), UVM_EINVAL);
+	assert_int_equal(uvm_mmap_anon(&as, 0, P(1), RW, UVM_MAP_SHARED | UVM_MAP_ANONYMOUS, &at),
+			 UVM_EINVAL);
 	assert_int_equal(uvm_mmap_anon(&as, 0, 0, RW, ANON, &at), UVM_EINVAL);
 	assert_int_equal(uvm_mmap_anon(&as, 0, 0xFFFFF001u, RW, ANON, &at), UVM_ENOMEM);
 	/* the stack grows down on faults up to its limit, and no further */

@@ -77,9 +77,9 @@ static void test_vmspace_life(void **state)
 	assert_int_equal(pa, pa_a);
 	invlpg_count = 0;
 	assert_int_equal(paging_protect(va, PTE_U), PAGING_OK);
-	assert_int_equal(invlpg_count, 1);            /* current space: invalidated */
+	assert_int_equal(invlpg_count, 1); /* current space: invalidated */
 	assert_int_equal(vmspace_protect(b, va, 0), PAGING_OK);
-	assert_int_equal(invlpg_count, 1);            /* other space: its CR3 load will flush */
+	assert_int_equal(invlpg_count, 1); /* other space: its CR3 load will flush */
 	EXPECT_PANIC(vmspace_destroy(a), "current space");
 	EXPECT_PANIC(vmspace_destroy(k), "kernel space");
 	vmspace_switch(k);

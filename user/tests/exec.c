@@ -10,7 +10,7 @@ static void run_args(void)
 {
 	char *argv[] = { "args", "from", "exec", 0 };
 	int err = execve("args", argv, environ);
-	printf("execve returned %d\n", err);    /* only when it failed */
+	printf("execve returned %d\n", err); /* only when it failed */
 	exit(1);
 }
 

@@ -7,11 +7,26 @@
  */
 #include "ulib.h"
 
-static void null_write(void) { *(volatile int *)0 = 1; }
-static void kernel_write(void) { *(volatile int *)0xC0000000u = 1; }
-static void text_write(void) { *(volatile unsigned char *)(unsigned long)&null_write = 0xC3; }
-static void privileged(void) { __asm__ volatile("cli"); }
-static void undefined(void) { __asm__ volatile("ud2"); }
+static void null_write(void)
+{
+	*(volatile int *)0 = 1;
+}
+static void kernel_write(void)
+{
+	*(volatile int *)0xC0000000u = 1;
+}
+static void text_write(void)
+{
+	*(volatile unsigned char *)(unsigned long)&null_write = 0xC3;
+}
+static void privileged(void)
+{
+	__asm__ volatile("cli");
+}
+static void undefined(void)
+{
+	__asm__ volatile("ud2");
+}
 static void divide(void)
 {
 	/* the instruction itself: a C division by zero is undefined and may be folded away */
@@ -20,11 +35,26 @@ static void divide(void)
 	(void)q;
 	(void)r;
 }
-static void self_kill(void) { kill(getpid(), SIGKILL); }
-static void self_term(void) { kill(getpid(), SIGTERM); }
-static void exit_0(void) { exit(0); }
-static void exit_42(void) { exit(42); }
-static void exit_255(void) { exit(255); }
+static void self_kill(void)
+{
+	kill(getpid(), SIGKILL);
+}
+static void self_term(void)
+{
+	kill(getpid(), SIGTERM);
+}
+static void exit_0(void)
+{
+	exit(0);
+}
+static void exit_42(void)
+{
+	exit(42);
+}
+static void exit_255(void)
+{
+	exit(255);
+}
 
 static const struct {
 	const char *name;

@@ -6,12 +6,12 @@
  */
 #include "ulib.h"
 
-static int data_word = 1;     /* .data */
-static int bss_word;          /* .bss */
+static int data_word = 1; /* .data */
+static int bss_word;      /* .bss */
 
 static void nap(void)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };   /* 20 ms: the parent writes meanwhile */
+	struct timespec ts = { 0, 20 * 1000 * 1000 }; /* 20 ms: the parent writes meanwhile */
 	nanosleep(&ts, 0);
 }
 
@@ -53,7 +53,7 @@ int main(void)
 
 	/* many pages shared, then written by the child only */
 	unsigned char *big = (unsigned char *)mmap2(0, 64 * 4096, PROT_READ | PROT_WRITE,
-	                                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+						    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	for (int i = 0; i < 64; i++)
 		big[i * 4096] = (unsigned char)i;
 	pid = fork();

@@ -14,7 +14,7 @@ static unsigned deep(unsigned n)
 	return below + frame[0] + frame[sizeof frame - 1];
 }
 
-static volatile unsigned never = ~0u;   /* the compiler cannot see that n never gets there */
+static volatile unsigned never = ~0u; /* the compiler cannot see that n never gets there */
 
 static unsigned endless(unsigned n)
 {
