@@ -29,11 +29,14 @@ static int user_fault_signal(unsigned vector)
 	}
 }
 
-static void user_fault_report(const struct trap_frame *tf)
+/* The kernel's exception report (traps.c), with eip named as the program's, not looked up
+ * among the kernel's symbols. */
+static void user_fault_report(const struct trap_frame *tf, const struct proc *p)
 {
 	kprintf("EXCEPTION: %s (vector %u, error code 0x%08x)\n", trap_name(tf->vector),
 		(unsigned)tf->vector, (unsigned)tf->error_code);
-	trap_dump_registers(tf);
+	kprintf("  eip=0x%08x (in user code of pid %d (%s))\n", (unsigned)tf->eip, p->pid, p->name);
+	trap_dump_state(tf);
 }
 
 void user_fault_handle(struct trap_frame *tf, uint32_t cr2)
@@ -53,14 +56,14 @@ void user_fault_handle(struct trap_frame *tf, uint32_t cr2)
 		case UVM_FAULT_SEGV:
 			break;
 		}
-		user_fault_report(tf);
+		user_fault_report(tf, p);
 		kprintf("page fault: address 0x%08x: %s, %s, user mode\n", (unsigned)cr2,
 			(err & PFE_P) ? "protection violation" : "page not present",
 			(err & PFE_W) ? "write" : "read");
 		kprintf("  what: %s (%s)\n", uvm_segv_reason_name(f.reason),
 			f.si_code == UVM_SEGV_ACCERR ? "SEGV_ACCERR" : "SEGV_MAPERR");
 	} else {
-		user_fault_report(tf);
+		user_fault_report(tf, p);
 	}
 	int sig = user_fault_signal(tf->vector);
 	kprintf("user: pid %d (%s): %s at eip 0x%08x: signal %d\n", p->pid, p->name,

@@ -9,13 +9,18 @@
 #      pid 1 exited with status 0 and QEMU left with it (isa-debug-exit: status * 2 + 1);
 #   2. the PMM's free frame count after every process has ended equals the count before pid 1
 #      started, and nothing panicked.
+# For `faults`, the kernel's report of each kind of fault (page fault, #GP, #UD, divide error):
+# the exception line, eip named as user code of the child's pid and name (not looked up among
+# the kernel's symbols), the `user: pid N (faults): <exception> at eip ...: signal S` line with
+# that eip and Linux's signal, the child killed by it, and the kernel still running: pid 1 ends
+# normally afterwards.
 # Then `args` once more through our own loader (`make image MODULES=...`), whose module strings
 # are `<file name> <args>` too. `exec` gets `args` as a second module, to run it through execve.
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
 PROGS=(args mem fork faults stack forkloop hog exec)
-tap_plan $((2 * ${#PROGS[@]} + 2))
+tap_plan $((2 * ${#PROGS[@]} + 3))
 
 # check_run NAME LOG RC: the two checks above for one boot.
 check_run() {
@@ -42,6 +47,31 @@ check_run() {
 	fi
 }
 
+# check_fault_reports LOG: the report of each kind of fault in the faults run.
+check_fault_reports() {
+	local log=$1 kind sig line eip pid bad=()
+	for kind_sig in "Page fault:11" "General protection fault:11" "Invalid opcode:4" \
+		"Divide error:8"; do
+		kind=${kind_sig%:*} sig=${kind_sig##*:}
+		line=$(grep -a -A1 "^EXCEPTION: $kind (vector " "$log" | grep -a -m1 -E \
+			'^  eip=0x[0-9a-f]{8} \(in user code of pid [0-9]+ \(faults\)\)$')
+		eip=$(echo "$line" | sed -E 's/^  eip=(0x[0-9a-f]{8}) .*/\1/')
+		pid=$(echo "$line" | sed -E 's/.*of pid ([0-9]+) .*/\1/')
+		if [ -z "$line" ] || [ "$pid" = 1 ] ||
+			! grep -q -a -F "user: pid $pid (faults): $kind at eip $eip: signal $sig" "$log" ||
+			! grep -q -a -x -F "user: pid $pid (faults) killed by signal $sig" "$log"; then
+			bad+=("$kind")
+		fi
+	done
+	if [ ${#bad[@]} -eq 0 ] && ! grep -q -a 'not in kernel text' "$log" &&
+		grep -q -a '^user: pid 1 (faults) exited with status 0$' "$log"; then
+		tap_ok "faults: each report names user code, pid and program; the kernel goes on"
+	else
+		tap_fail "faults: reports wrong for: ${bad[*]:-none} (or 'not in kernel text' / pid 1)"
+		grep -a -A1 '^EXCEPTION: ' "$log" | tap_diag
+	fi
+}
+
 for p in "${PROGS[@]}"; do
 	args=()
 	[ -f "$ROOT/user/tests/$p.args" ] && read -r -a args <"$ROOT/user/tests/$p.args"
@@ -51,6 +81,7 @@ for p in "${PROGS[@]}"; do
 	rc=$(qemu_run "$log" 120 -m 64 -kernel "$KERNEL" -initrd "$mods" \
 		-append "init=$p qemu-exit nomonitor")
 	check_run "$p" "$log" "$rc"
+	[ "$p" = faults ] && check_fault_reports "$log"
 done
 
 # Our loader: the same module-string convention, through the disk image.

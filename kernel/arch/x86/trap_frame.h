@@ -80,8 +80,12 @@ static inline uint32_t trap_frame_esp(const struct trap_frame *tf)
 typedef int (*trap_handler_t)(struct trap_frame *tf);
 void trap_set_handler(unsigned vector, trap_handler_t handler);
 
-/* Print every register in tf (and CR0/CR2/CR3/CR4) on the consoles. */
+/* Print every register in tf (and CR0/CR2/CR3/CR4) on the consoles: eip with the kernel
+ * function it is in, then trap_dump_state's lines. */
 void trap_dump_registers(const struct trap_frame *tf);
+/* The registers after eip: general, segment, eflags, control. For a caller that names eip
+ * itself (a user program's eip is in no kernel function). */
+void trap_dump_state(const struct trap_frame *tf);
 
 /* Name of an exception vector in words ("Page fault"), or "IRQ"/"Unknown". */
 const char *trap_name(unsigned vector);

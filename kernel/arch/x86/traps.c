@@ -88,6 +88,11 @@ void trap_dump_registers(const struct trap_frame *tf)
 		kprintf("  eip=0x%08x (%s+0x%x)\n", (unsigned)tf->eip, name, (unsigned)off);
 	else
 		kprintf("  eip=0x%08x (not in kernel text)\n", (unsigned)tf->eip);
+	trap_dump_state(tf);
+}
+
+void trap_dump_state(const struct trap_frame *tf)
+{
 	kprintf("  eax=0x%08x ebx=0x%08x ecx=0x%08x edx=0x%08x\n", (unsigned)tf->eax,
 		(unsigned)tf->ebx, (unsigned)tf->ecx, (unsigned)tf->edx);
 	kprintf("  esi=0x%08x edi=0x%08x ebp=0x%08x esp=0x%08x\n", (unsigned)tf->esi,
