@@ -18,7 +18,10 @@ USER_LDFLAGS  := -m32 -static -nostdlib -no-pie -Wl,--build-id=none -Wl,-z,noexe
 USER_LIB_SRCS := user/crt0.S user/syscall.S user/sys.c user/printf.c user/check.c
 # The string functions are the kernel's own (plain freestanding C, no kernel state).
 USER_LIB_OBJS := $(patsubst user/%,$(USER_DIR)/lib/%.o,$(USER_LIB_SRCS)) $(USER_DIR)/lib/string.c.o
-USER_PROGS    := $(patsubst user/tests/%.c,$(USER_DIR)/%,$(wildcard user/tests/*.c))
+# user/monitor/: programs the monitor's tests drive (they leave processes behind for ps and
+# kill, so no Linux run compares with them); built beside the others.
+USER_PROGS    := $(patsubst user/tests/%.c,$(USER_DIR)/%,$(wildcard user/tests/*.c)) \
+                 $(patsubst user/monitor/%.c,$(USER_DIR)/%,$(wildcard user/monitor/*.c))
 
 .PHONY: user
 user: $(USER_PROGS)
@@ -33,6 +36,10 @@ $(USER_DIR)/lib/string.c.o: kernel/lib/string.c | deps-build
 
 # The test programs' own objects; main is the only external definition they make.
 $(USER_DIR)/obj/%.o: user/tests/%.c | deps-build
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(USER_DIR)/obj/%.o: user/monitor/%.c | deps-build
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 

@@ -222,7 +222,10 @@ int uvm_munmap(struct uvm_space *as, uint32_t addr, uint32_t len);
  * copies or reuses) and PTE_U under PROT_NONE. */
 int uvm_mprotect(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned prot);
 
-/* Resident pages and pages whose frame is shared (count > 1), for `vm <pid>` and tests. */
+/* Resident pages and pages whose frame is shared (count > 1), for `vm <pid>` and tests: of the
+ * whole user range, or of [start, end) (page aligned; a region's span). */
 void uvm_space_count_pages(const struct uvm_space *as, unsigned *resident, unsigned *shared);
+void uvm_space_count_range(const struct uvm_space *as, uint32_t start, uint32_t end,
+			   unsigned *resident, unsigned *shared);
 
 #endif

@@ -14,10 +14,6 @@
 #include "mm/cow.h"
 #include "mm/pmm.h"
 
-/* The user-range PDE indexes, first and last. */
-#define UVM_PDX_FIRST PDX(USER_START)
-#define UVM_PDX_LAST  PDX(USER_END - 1)
-
 int uvm_space_init(struct uvm_space *as)
 {
 	as->nregions = 0;
@@ -223,21 +219,28 @@ int uvm_mmap_anon(struct uvm_space *as, uint32_t addr, uint32_t len, unsigned pr
 	return 0;
 }
 
-void uvm_space_count_pages(const struct uvm_space *as, unsigned *resident, unsigned *shared)
+void uvm_space_count_range(const struct uvm_space *as, uint32_t start, uint32_t end,
+			   unsigned *resident, unsigned *shared)
 {
 	unsigned res = 0, sh = 0;
-	for (unsigned d = UVM_PDX_FIRST; d <= UVM_PDX_LAST; d++) {
-		if (!(paging_get_pde(as->pd, PGADDR(d, 0, 0)) & PTE_P))
+	for (uint64_t va = start; va < end;) {
+		if (!(paging_get_pde(as->pd, (uint32_t)va) & PTE_P)) {
+			va = LG_ROUND_DOWN(va) + LG_SIZE; /* no table: skip its 4 MiB */
 			continue;
-		for (unsigned t = 0; t < PT_ENTRIES; t++) {
-			pte_t pte;
-			if (!paging_get_pte(as->pd, PGADDR(d, t, 0), &pte) || !(pte & PTE_P))
-				continue;
+		}
+		pte_t pte;
+		if (paging_get_pte(as->pd, (uint32_t)va, &pte) && (pte & PTE_P)) {
 			res++;
 			if (cow_ref_count(PTE_ADDR(pte)) > 1)
 				sh++;
 		}
+		va += PG_SIZE;
 	}
 	*resident = res;
 	*shared = sh;
+}
+
+void uvm_space_count_pages(const struct uvm_space *as, unsigned *resident, unsigned *shared)
+{
+	uvm_space_count_range(as, USER_START, USER_END, resident, shared);
 }

@@ -40,6 +40,8 @@
 #define SIGKILL 9
 #define SIGSEGV 11
 #define SIGTERM 15
+#define SIGCONT 18
+#define SIGSTOP 19
 
 #define EPERM  1
 #define ENOENT 2

@@ -2,8 +2,8 @@
  * cmd.h - the monitor's command table: names, one-line help, argument counts, handlers.
  *
  * Commands live in groups, one file per subsystem (cmd_sys.c, cmd_pmm.c, cmd_paging.c,
- * cmd_heap.c, cmd_dump.c); table.c lists the groups the kernel has. The dispatcher (cmd.c, plain C,
- * host-tested) splits the line, finds the command, checks the number of arguments against the
+ * cmd_heap.c, cmd_dump.c, cmd_proc.c); table.c lists the groups the kernel has. The dispatcher
+ * (cmd.c, plain C, host-tested) splits the line, finds the command, checks the number of arguments against the
  * table and only then calls the handler, so a handler can index argv without checking argc
  * against its minimum. Handlers still check every argument's value and print "error: ..." for a
  * bad one.

@@ -12,5 +12,6 @@ extern const struct mon_cmd_group mon_group_pmm;    /* cmd_pmm.c: mmap pmm alloc
 extern const struct mon_cmd_group mon_group_paging; /* cmd_paging.c: walk map unmap fault */
 extern const struct mon_cmd_group mon_group_dump;   /* cmd_dump.c: x xp */
 extern const struct mon_cmd_group mon_group_heap;   /* cmd_heap.c: heap kmalloc kfree leaks check */
+extern const struct mon_cmd_group mon_group_proc;   /* cmd_proc.c: ps vm kill run */
 
 #endif

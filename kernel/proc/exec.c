@@ -235,31 +235,62 @@ int exec_syscall(uint32_t upath, uint32_t uargv, uint32_t uenvp)
 	return exec_module(p, path, &a);
 }
 
+int exec_start(const char *name, const struct exec_args *args)
+{
+	static struct exec_args from_module;
+	int err;
+
+	if (!exec_find_module(name))
+		return -ENOENT; /* before a pid is spent on it */
+	if (!args) {
+		err = exec_args_from_module(name, &from_module);
+		if (err)
+			return err;
+		args = &from_module;
+	}
+	struct proc *p = proc_create(name, NULL, &err);
+	if (!p)
+		return err;
+	err = exec_module(p, name, args);
+	if (err) {
+		proc_destroy(p);
+		return err;
+	}
+	kprintf("user: starting pid %d (%s)\n", p->pid, p->name);
+	proc_make_runnable(p);
+	return p->pid;
+}
+
+const char *exec_strerror(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "no module of that name";
+	case -E2BIG:
+		return "too many arguments";
+	case -ENOEXEC:
+		return "not a static i386 executable";
+	case UVM_EAGAIN:
+		return "the process table is full";
+	case UVM_ENOMEM:
+		return "out of memory";
+	}
+	return "error";
+}
+
 int exec_init_from_cmdline(void)
 {
 	const char *name = cmdline_get("init");
-	int err;
 
 	if (!name)
 		return -1;
 	size_t before = pmm_free_count();
-	struct proc *p = proc_create(name, NULL, &err);
-	if (!p) {
-		kprintf("user: init=%s: no process: error %d\n", name, err);
+	int pid = exec_start(name, NULL);
+	if (pid < 0) {
+		kprintf("user: init=%s: cannot start it: error %d (%s)\n", name, pid,
+			exec_strerror(pid));
 		return -1;
 	}
-	static struct exec_args a;
-	err = exec_args_from_module(name, &a);
-	if (!err)
-		err = exec_module(p, name, &a);
-	if (err) {
-		kprintf("user: init=%s: cannot start it: error %d%s\n", name, err,
-			err == -ENOENT ? " (no module of that name)" : "");
-		proc_destroy(p);
-		return -1;
-	}
-	kprintf("user: starting pid %d (%s)\n", p->pid, p->name);
-	proc_make_runnable(p);
 	proc_run_all();
 	kprintf("user: frames free before %u, after %u\n", (unsigned)before,
 		(unsigned)pmm_free_count());

@@ -32,6 +32,13 @@ int exec_module(struct proc *p, const char *name, const struct exec_args *a);
  * process now runs the new program) or -errno (-EFAULT, -E2BIG, -ENOENT...), old program intact. */
 int exec_syscall(uint32_t upath, uint32_t uargv, uint32_t uenvp);
 
+/* Start module `name` as a new process without parent, runnable (the scheduler runs it):
+ * argv from args (argv[0] included), or with args NULL from the module string as init= does.
+ * Prints `user: starting pid N (name)`; returns the pid, or -ENOENT, -E2BIG, -ENOEXEC, -EAGAIN
+ * (the table is full), -ENOMEM; exec_strerror names each. */
+int exec_start(const char *name, const struct exec_args *args);
+const char *exec_strerror(int err);
+
 /* With `init=<name>` on the command line: run that module as pid 1 and every process it starts
  * until none is left, print the frame count before and after, and return pid 1's waitpid status
  * (-1 with no init= or when it could not start). */

@@ -46,6 +46,11 @@ struct proc *proc_current(void)
 	return current;
 }
 
+const struct proc *proc_slot(unsigned i)
+{
+	return i < PROC_MAX && procs[i].state != PROC_FREE ? &procs[i] : NULL;
+}
+
 struct proc *proc_find(int pid)
 {
 	for (unsigned i = 0; i < PROC_MAX; i++)
@@ -178,16 +183,30 @@ int proc_kill(int pid, int sig)
 {
 	struct proc *p = proc_find(pid);
 
-	if (sig != 0 && sig != SIGKILL && sig != SIGTERM && sig != SIGSEGV)
-		return PROC_EINVAL; /* only signals that end a process: no handlers yet */
+	if (sig != 0 && sig != SIGKILL && sig != SIGTERM && sig != SIGSEGV && sig != SIGSTOP &&
+	    sig != SIGCONT)
+		return PROC_EINVAL; /* no handlers yet: only the default actions that need none */
 	if (pid <= 0 || !p)
 		return PROC_ESRCH;
 	if (sig == 0 || p->state == PROC_ZOMBIE)
 		return 0;
+	if (sig == SIGCONT) {
+		p->stopped = 0;
+		return 0;
+	}
+	if (sig == SIGSTOP) {
+		/* A pending kill wins (Linux: SIGKILL wakes a stopped task and is never blocked). */
+		p->stopped = !p->killed;
+		if (p == current)
+			proc_yield(); /* back when continued */
+		return 0;
+	}
 	if (p == current)
 		proc_exit(PROC_STATUS_SIGNALED(sig));
-	/* It is parked in proc_yield or not yet started: it ends when it next runs. */
+	/* It is parked in proc_yield or not yet started: it ends when it next runs, stopped or
+	 * not (Linux's SIGKILL wakes a stopped task; without handlers every signal here ends it). */
 	p->killed = sig;
+	p->stopped = 0;
 	p->state = PROC_RUNNABLE;
 	return 0;
 }
@@ -292,7 +311,7 @@ void proc_run_all(void)
 		struct proc *p = NULL;
 		for (unsigned k = 1; k <= PROC_MAX && !p; k++) {
 			unsigned i = (last + k) % PROC_MAX;
-			if (procs[i].state == PROC_RUNNABLE)
+			if (procs[i].state == PROC_RUNNABLE && !procs[i].stopped)
 				p = &procs[i], last = i;
 		}
 		if (!p)
@@ -308,7 +327,11 @@ void proc_run_all(void)
 				p->state = PROC_FREE;
 		}
 	}
+	vmspace_switch(paging_kernel_space()); /* the last one may have left while it waited */
+	unsigned stopped = 0;
 	for (unsigned i = 0; i < PROC_MAX; i++)
+		stopped += procs[i].state != PROC_FREE && procs[i].stopped;
+	for (unsigned i = 0; i < PROC_MAX && !stopped; i++)
 		if (procs[i].state == PROC_WAITING)
 			kprintf("user: pid %d (%s) still waits: no process can wake it\n",
 				procs[i].pid, procs[i].name);

@@ -33,6 +33,8 @@ _Static_assert(PROC_MAX *KSTACK_SLOT <= KSTACK_END - KSTACK_START, "a kernel sta
 #define SIGKILL 9
 #define SIGSEGV 11
 #define SIGTERM 15
+#define SIGCONT 18
+#define SIGSTOP 19
 
 /* waitpid statuses (Linux include/uapi/linux/wait.h, glibc bits/waitstatus.h). */
 #define PROC_STATUS_EXITED(code)  (((code)&0xFF) << 8)
@@ -51,6 +53,7 @@ struct proc {
 	int wait_pid;          /* while PROC_WAITING: the child waited for, or -1 */
 	struct trap_frame *tf; /* the user registers, at the top of the kernel stack */
 	int killed;            /* a signal that ends it when it next runs, or 0 */
+	int stopped;           /* SIGSTOP: never picked until SIGCONT (its state is kept) */
 };
 
 /* The process running now (NULL in the scheduler). */
@@ -79,7 +82,8 @@ void proc_yield(void);
  * -EAGAIN / -ENOMEM. */
 int proc_fork(void);
 /* Linux kill(pid, sig) for sig 0, SIGKILL, SIGTERM, SIGSEGV (all end the process: there are
- * no handlers): 0, -ESRCH, -EINVAL. */
+ * no handlers), SIGSTOP and SIGCONT (stop it, continue it): 0, -ESRCH, -EINVAL. Outside a
+ * process (the monitor) it only marks the target: it acts when the scheduler next runs. */
 int proc_kill(int pid, int sig);
 /* Linux waitpid(pid, &status, options) for pid > 0 or -1; options WNOHANG only. */
 int proc_waitpid(int pid, uint32_t status_ptr, uint32_t options);
@@ -87,7 +91,16 @@ int proc_waitpid(int pid, uint32_t status_ptr, uint32_t options);
 /* pid 1's waitpid status, once it has ended. */
 int proc_init_status(void);
 
-/* Run the scheduler until no process is left. */
+/* Run the scheduler until no process is runnable: every one has ended, or is stopped, or waits
+ * for one that is. Returns on the kernel's own directory (CR3). */
 void proc_run_all(void);
+
+/* For listing processes (the monitor's ps, vm, kill), in kernel/proc/proc_info.c unless noted:
+ * the process in table slot i (0 <= i < PROC_MAX; proc.c), or NULL for a free slot; */
+const struct proc *proc_slot(unsigned i);
+/* its state as a word: "runnable", "waiting", "stopped", "zombie"; */
+const char *proc_state_name(const struct proc *p);
+/* its address space, or NULL once it has ended (a zombie keeps only its status). */
+const struct uvm_space *proc_space(const struct proc *p);
 
 #endif

@@ -192,11 +192,24 @@ static void test_fork_isolation(void **state)
 	assert_int_equal(machine_check_counts(both, 2), 0);
 	assert_int_equal(frame_of(&parent, a), frame_of(&child, a));
 	assert_int_equal(cow_ref_count(frame_of(&parent, a)), 2);
+	unsigned res, shared;
+	uvm_space_count_range(&child, a, a + P(8), &res, &shared);
+	assert_int_equal(res, 2);
+	assert_int_equal(shared, 2);
 	assert_int_equal(peek(&child, a), 1);
 	/* the child's write never reaches the parent */
 	poke(&child, a, 2);
 	assert_int_equal(peek(&parent, a), 1);
 	assert_int_equal(peek(&child, a), 2);
+	/* per range: the copied page is the child's alone, the other still shared */
+	uvm_space_count_range(&child, a, a + P(1), &res, &shared);
+	assert_int_equal(res, 1);
+	assert_int_equal(shared, 0);
+	uvm_space_count_range(&parent, a + P(1), a + P(8), &res, &shared);
+	assert_int_equal(res, 1);
+	assert_int_equal(shared, 1);
+	uvm_space_count_range(&parent, a + P(2), a + P(8), &res, &shared);
+	assert_int_equal(res, 0);
 	assert_int_not_equal(frame_of(&parent, a), frame_of(&child, a));
 	/* the parent is now the last sharer of its frame: it writes in place, no new frame */
 	size_t before = pmm_free_count();
