@@ -6,10 +6,11 @@
  * -D__ASSEMBLER__, as Linux makes vmlinux.lds from vmlinux.lds.S) into build/kernel/kernel.ld, so
  * the addresses and sizes below come from the headers that name them for C and NASM too:
  * KERNEL_LOAD_ADDR, KERNEL_VIRT_BASE, BOOT_MAP_PHYS_END (include/vmlayout.h), PG_SIZE
- * (include/mmu.h), MB_HEADER_SEARCH_LIMIT (include/multiboot.h), KERNEL_STACK_SIZE
+ * (include/mmu.h), MB_HEADER_SEARCH_LIMIT (include/multiboot.h), MB2_HEADER_SEARCH_LIMIT and
+ * MB2_HEADER_ALIGN (include/multiboot2.h), KERNEL_STACK_SIZE
  * (kernel/layout.h).
  *
- * Two kinds of section. .boot holds the Multiboot header and the code that runs before paging
+ * Two kinds of section. .boot holds the two Multiboot headers (version 1, then Multiboot2) and the code that runs before paging
  * (kernel/core/entry.asm's .boot.text and mm/paging_boot.c): it is linked at its load address,
  * so its symbols are physical (gdb and Bochs show _start at 0x001xxxxx). Everything after it is
  * linked at KERNEL_VIRT_BASE + load address (AT() gives the load address): its ELF program header
@@ -32,6 +33,7 @@
  */
 #include "mmu.h"
 #include "multiboot.h"
+#include "multiboot2.h"
 #include "vmlayout.h"
 #include "x86.h"
 #include "kernel/layout.h"
@@ -107,8 +109,10 @@ SECTIONS
 
 /*
  * Layout facts the rest of the kernel relies on. The Multiboot header's three mandatory fields end
- * at MB_HDR_HEADER_ADDR (spec 3.1.1); the ELF headers fill the file's first page (max-page-size
- * is PG_SIZE, mk/kernel.mk), so .text starts one page into the file.
+ * at MB_HDR_HEADER_ADDR (spec 3.1.1); the Multiboot2 header must lie whole, tags included, in the
+ * first 32 KiB (Multiboot2 3.1.1: multiboot2_header_end is its end); the ELF headers fill the
+ * file's first page (max-page-size is PG_SIZE, mk/kernel.mk), so .boot starts one page into the
+ * file.
  */
 ASSERT(__boot_start == KERNEL_LOAD_ADDR, "kernel must start at KERNEL_LOAD_ADDR")
 ASSERT(KERNEL_LOAD_ADDR >= BIOS_LOW_END, "kernel must load above the BIOS area (1 MiB)")
@@ -116,6 +120,10 @@ ASSERT(multiboot_header == __boot_start, "Multiboot header must be the first thi
 ASSERT(multiboot_header % MB_HEADER_ALIGN == 0, "Multiboot header must be 4-byte aligned (spec 3.1.1)")
 ASSERT(multiboot_header - __boot_start + PG_SIZE + MB_HDR_HEADER_ADDR <= MB_HEADER_SEARCH_LIMIT,
        "Multiboot header must lie within the first 8 KiB of the file (spec 3.1.1)")
+ASSERT(multiboot2_header % MB2_HEADER_ALIGN == 0,
+       "Multiboot2 header must be 8-byte aligned (Multiboot2 3.1.1)")
+ASSERT(multiboot2_header_end - __boot_start + PG_SIZE <= MB2_HEADER_SEARCH_LIMIT,
+       "Multiboot2 header must lie within the first 32 KiB of the file (Multiboot2 3.1.1)")
 ASSERT(_start >= __boot_start && _start < __boot_end,
        "the entry point must be physical, inside .boot (the first PT_LOAD)")
 ASSERT(ADDR(.text) == __boot_end + KERNEL_VIRT_BASE, ".text follows .boot, in the higher half")

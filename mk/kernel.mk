@@ -1,5 +1,6 @@
-# mk/kernel.mk - build/kernel/kernel.elf: the Multiboot v1 kernel, its symbol files, and the
-# kernel's own tests (tests/host/test_printf.c on the host; in-kernel suites boot in QEMU).
+# mk/kernel.mk - build/kernel/kernel.elf: the Multiboot v1 and Multiboot2 kernel, its symbol
+# files, and the kernel's own tests (tests/host/test_printf.c and test_bootinfo_mb2.c on the
+# host; in-kernel suites boot in QEMU).
 #
 # Sources are globbed so other subsystems just add files: every kernel/**/*.c and *.asm, every
 # mm/*.c, every tests/kernel/*.c (in-kernel suites register themselves with KTEST_SUITE).
@@ -68,12 +69,14 @@ $(KERNEL_DIR)/ksyms_table.c: $(KERNEL_DIR)/kernel.pass1.elf kernel/debug/ksyms_g
 	python3 kernel/debug/ksyms_gen.py $(KERNEL_DIR)/kernel.pass1.nm > $@
 
 # The final link, then the checks: the table is stable, the Multiboot header really sits
-# 4-aligned within the first 8 KiB of the file with a valid checksum (spec 3.1.1), and the
+# 4-aligned within the first 8 KiB of the file with a valid checksum (spec 3.1.1), both headers
+# pass the loader's own checks (tools/mbcheck.py, once per protocol: Multiboot2's 8-byte
+# alignment, 32 KiB window, checksum and tags included), and the
 # higher-half layout is one loaders can boot (tools/kernel_layout_check.py: the entry inside the
 # first PT_LOAD, linked where it loads; the others at KERNEL_VIRT_BASE + load address; the code
 # that runs before paging, mm/paging_boot.c, free of relocations).
 KERNEL_VIRT_BASE := $(shell awk '$$1 == "#define" && $$2 == "KERNEL_VIRT_BASE" { print $$3 }' include/vmlayout.h)
-$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD) tools/kernel_layout_check.py
+$(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD) tools/kernel_layout_check.py tools/mbcheck.py
 	$(call KERNEL_LINK,$(KERNEL_OBJ)/ksyms_table.o)
 	nm -n -S --defined-only $@ > $(KERNEL_DIR)/kernel.nm
 	python3 kernel/debug/ksyms_gen.py $(KERNEL_DIR)/kernel.nm > $(KERNEL_DIR)/ksyms_check.c
@@ -85,6 +88,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(KERNEL_OBJ)/ksyms_table.o $(KERNEL_LD) tools/ker
 	      and sum(struct.unpack_from("<3I",d,o)) & 0xffffffff == 0]; \
 	  sys.exit(0 if ok else "kernel.mk: no valid Multiboot header in the first 8 KiB of "+sys.argv[1])' $@ \
 	  || { rm -f $@; false; }
+	@for p in multiboot multiboot2; do python3 tools/mbcheck.py --protocol $$p $@ >/dev/null \
+	  || { rm -f $@; exit 1; }; done
 	@python3 tools/kernel_layout_check.py $@ $(KERNEL_OBJ)/mm/paging_boot.o $(KERNEL_VIRT_BASE) \
 	  || { rm -f $@; false; }
 
@@ -107,4 +112,12 @@ $(KERNEL_TEST_PRINTF): tests/host/test_printf.c kernel/lib/printf.c kernel/lib/p
 	@mkdir -p $(dir $@)
 	$(HCC) $(HCFLAGS) $(SANFLAGS) -o $@ $(filter %.c,$^) -lcmocka
 
-TEST_PREREQS += $(KERNEL_TEST_PRINTF)
+# --- host test of the Multiboot2 walk: kernel/core/bootinfo_mb2.c on hand-made information -----
+KERNEL_TEST_MB2 := $(KERNEL_HOST_DIR)/test_bootinfo_mb2
+
+$(KERNEL_TEST_MB2): tests/host/test_bootinfo_mb2.c kernel/core/bootinfo_mb2.c \
+		kernel/core/bootinfo_mb2.h include/multiboot.h include/multiboot2.h | deps-host
+	@mkdir -p $(dir $@)
+	$(HCC) $(HCFLAGS) $(SANFLAGS) -o $@ $(filter %.c,$^) -lcmocka
+
+TEST_PREREQS += $(KERNEL_TEST_PRINTF) $(KERNEL_TEST_MB2)

@@ -1,13 +1,16 @@
-; entry.asm - the kernel's first instructions, its Multiboot v1 header, and the switch to the
-; higher half.
+; entry.asm - the kernel's first instructions, its Multiboot v1 and Multiboot2 headers, and the
+; switch to the higher half.
 ;
-; Any Multiboot v1 loader (ours, QEMU -kernel, GRUB) finds the header in the first 8 KiB of the
-; file (kernel.ld.S puts section .multiboot first and ASSERTs where it lands), loads the ELF
-; segments at their physical addresses (p_paddr, from 1 MiB) and jumps to _start (e_entry,
-; physical) in 32-bit protected mode with paging off.
-; Spec 3.2 (machine state): EAX = 0x2BADB002, EBX = physical address of the information
-; structure, CS/DS/ES/FS/GS/SS flat 4 GiB but the GDTR may point anywhere (even into memory we
-; are about to overwrite), ESP undefined, interrupts off.
+; Any Multiboot v1 loader (ours, QEMU -kernel, GRUB) finds the version 1 header in the first
+; 8 KiB of the file, any Multiboot2 loader (ours, GRUB 2's `multiboot2`) the Multiboot2 header in
+; the first 32 KiB (kernel.ld.S puts section .multiboot first and ASSERTs where both land); either
+; loads the ELF segments at their physical addresses (p_paddr, from 1 MiB) and jumps to _start
+; (e_entry, physical; the Multiboot2 entry address tag names the same address) in 32-bit
+; protected mode with paging off.
+; Spec 0.6.96 3.2 and Multiboot2 3.3 (machine state, the same for both): EAX = 0x2BADB002 or
+; 0x36D76289, EBX = physical address of the information, CS/DS/ES/FS/GS/SS flat 4 GiB but the
+; GDTR may point anywhere (even into memory we are about to overwrite), ESP undefined, interrupts
+; off. _start does not look at EAX: kmain tells the protocols apart (kernel/core/bootinfo.c).
 ;
 ; The kernel is linked at KERNEL_VIRT_BASE + physical (include/vmlayout.h); only section
 ; .boot.text (this file's first part) is linked at its physical address. So, before any C code
@@ -30,6 +33,7 @@
 ; CR0 write, after the jump high, after the identity entries are dropped.
 
 %include "multiboot.inc"
+%include "multiboot2.inc"
 %include "x86.inc"
 %include "mmu.inc"
 %include "vmlayout.inc"
@@ -45,6 +49,36 @@ multiboot_header:
 	dd MB_HEADER_MAGIC
 	dd MB_FLAGS
 	dd -(MB_HEADER_MAGIC + MB_FLAGS)        ; magic + flags + checksum = 0 (mod 2^32), spec 3.1.2
+
+; Multiboot2 3.1: 8-byte aligned in the first 32 KiB, magic + architecture + header_length +
+; checksum = 0 (mod 2^32); tags 8-byte aligned, ended by an end tag. The tags ask for what the
+; version 1 flags ask for: the memory information, basic and the map (a request not marked
+; optional: a loader that cannot give them must refuse, 3.1.4), and page-aligned modules
+; (3.1.10); the entry address tag (3.1.6) states the physical entry, as e_entry does.
+MB2_LENGTH  equ multiboot2_header_end - multiboot2_header
+align MB2_HEADER_ALIGN
+global multiboot2_header
+multiboot2_header:
+	dd MB2_HEADER_MAGIC
+	dd MB2_ARCH_I386
+	dd MB2_LENGTH
+	dd -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + MB2_LENGTH)
+.request:                                   ; 3.1.4: information request, every type required
+	dw MB2_HTAG_INFO_REQUEST, 0
+	dd .request_end - .request
+	dd MB2_TAG_BASIC_MEMINFO, MB2_TAG_MMAP
+.request_end:
+	align MB2_TAG_ALIGN, db 0
+	dw MB2_HTAG_ENTRY, 0                    ; 3.1.6: entry address (physical, in .boot)
+	dd MB2_HTAG_ENTRY_SIZE
+	dd _start
+	align MB2_TAG_ALIGN, db 0
+	dw MB2_HTAG_MODULE_ALIGN, 0             ; 3.1.10: modules page aligned
+	dd MB2_HTAG_MIN_SIZE
+	dw MB2_HTAG_END, 0                      ; 3.1.3: end tag
+	dd MB2_HTAG_MIN_SIZE
+global multiboot2_header_end
+multiboot2_header_end:
 
 extern __stack_top
 extern __kernel_end

@@ -26,6 +26,7 @@
 #include "mm/cow.h"
 #include "mm/mm_env.h"
 #include "multiboot.h"
+#include "multiboot2.h"
 #include "x86.h"
 
 void kmain(uint32_t magic, uint32_t mbi_pa)
@@ -37,15 +38,23 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	/* The higher-half switch entry.asm made before any console: each step it recorded. */
 	paging_boot_report();
 
-	/* Multiboot: without the magic (spec 3.2) EBX means nothing; stop and say what we got. */
+	/* Multiboot v1 or Multiboot2: without one of the two magics (spec 0.6.96 3.2, Multiboot2
+	 * 3.3) EBX means nothing; stop and say what we got. Multiboot2 is translated into the
+	 * version 1 structure here (kernel/core/bootinfo_mb2.h); information that fails its own
+	 * header checks leaves nothing to boot with. */
 	bootinfo_save(magic, mbi_pa);
-	if (magic != MB_BOOTLOADER_MAGIC)
-		panic("bad Multiboot magic 0x%08x in EAX (expected 0x%08x): "
+	if (magic != MB_BOOTLOADER_MAGIC && magic != MB2_BOOTLOADER_MAGIC)
+		panic("bad Multiboot magic 0x%08x in EAX (expected 0x%08x or 0x%08x): "
 		      "not started by a Multiboot loader",
-		      (unsigned)magic, (unsigned)MB_BOOTLOADER_MAGIC);
+		      (unsigned)magic, (unsigned)MB_BOOTLOADER_MAGIC,
+		      (unsigned)MB2_BOOTLOADER_MAGIC);
+	if (!bootinfo_usable())
+		panic("Multiboot2 information at 0x%08x unusable: %s", (unsigned)mbi_pa,
+		      bootinfo_error());
 
 	/* Command line: copy it into the kernel before anything can reuse the loader's memory. The
-	 * loader's name says whether its first word is our file name (kernel/core/cmdline.c). */
+	 * loader's name says whether its first word is our file name (kernel/core/cmdline.c), under
+	 * either protocol. */
 	const struct multiboot_info *info = bootinfo_info();
 	const char *cmdline = NULL, *loader = NULL;
 	if (info->flags & MB_INFO_CMDLINE)

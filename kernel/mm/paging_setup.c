@@ -83,7 +83,7 @@ static uint64_t direct_top(void)
 	top = max_u64(top, KERNEL_PHYS(__kernel_end));
 	top = max_u64(top, (uint64_t)pmm_bitmap_phys() + pmm_bitmap_bytes());
 	top = max_u64(top, VGA_TEXT_ADDR + VGA_TEXT_COLS * VGA_TEXT_ROWS * 2);
-	top = max_u64(top, (uint64_t)bootinfo_loader_address() + sizeof(struct multiboot_info));
+	top = max_u64(top, (uint64_t)bootinfo_loader_address() + bootinfo_loader_size());
 	if (mbi->flags & MB_INFO_MEM_MAP)
 		top = max_u64(top, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
 	return PG_ROUND_UP(top);

@@ -10,7 +10,9 @@
  *      4 GiB was left out);
  *   3. the reservations, in this order (the first to take a frame counts it, see mm/pmm.h):
  *      kernel (linker symbols __kernel_start/__kernel_end, minus KERNEL_VIRT_BASE), multiboot-info (the structure where
- *      the loader put it), mmap, cmdline, loader-name, modules (the module table), each module and
+ *      the loader put it: version 1's 116 bytes, or the whole Multiboot2 information, total_size
+ *      bytes, whose tags hold the strings; its map and module list were rebuilt inside the
+ *      kernel, kernel/core/bootinfo.c), mmap, cmdline, loader-name, modules (the module table), each module and
  *      its string, elf-shdr (flags bit 5: the section header table), drives (flags bit 7);
  *      the loader may put these anywhere (spec 3.3), so all are kept until the kernel has no
  *      more use for them;
@@ -117,7 +119,7 @@ void pmm_setup(void)
 	setup_nregions = 0;
 	add_region("kernel", KERNEL_PHYS(__kernel_start), KERNEL_PHYS(__kernel_end));
 	add_region("multiboot-info", bootinfo_loader_address(),
-		   (uint64_t)bootinfo_loader_address() + sizeof(struct multiboot_info));
+		   (uint64_t)bootinfo_loader_address() + bootinfo_loader_size());
 	if (mbi->flags & MB_INFO_MEM_MAP)
 		add_region("mmap", mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);
 	if ((mbi->flags & MB_INFO_CMDLINE) && mbi->cmdline)

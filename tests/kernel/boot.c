@@ -1,8 +1,9 @@
 /*
  * boot.c - in-kernel suite `boot`: what the loader handed over, and the kernel base around it.
  *
- * Multiboot (spec 0.6.96 3.2, 3.3): the magic, info flags 0 (mem_lower/mem_upper) and 6 (mmap),
- * a non-empty, well-formed map, mem_lower at most 640 KiB, and mem_upper equal to the usable
+ * Multiboot (spec 0.6.96 3.2, 3.3; or Multiboot2, translated into the same structure by
+ * kernel/core/bootinfo_mb2.c): the magic, the Multiboot2 walk's end, info flags 0
+ * (mem_lower/mem_upper) and 6 (mmap), a non-empty, well-formed map, mem_lower at most 640 KiB, and mem_upper equal to the usable
  * RAM that starts at 1 MiB according to the map (how GRUB and QEMU derive it). Also the pieces
  * the rest of the kernel builds on: the linker's layout, the command line, 64-bit formatting
  * through libgcc, and the embedded symbol table.
@@ -18,6 +19,7 @@
 #include "mm/mm_env.h"
 #include "mmu.h"
 #include "multiboot.h"
+#include "multiboot2.h"
 #include "x86.h"
 
 #include <stddef.h>
@@ -59,8 +61,11 @@ static void boot_check_multiboot(void)
 	const char *error;
 	int n;
 
-	ktap_ok(bootinfo_magic() == MB_BOOTLOADER_MAGIC, "magic 0x%08x is 0x2BADB002",
+	ktap_ok(bootinfo_magic() == MB_BOOTLOADER_MAGIC || bootinfo_magic() == MB2_BOOTLOADER_MAGIC,
+		"magic 0x%08x is 0x2BADB002 (Multiboot) or 0x36D76289 (Multiboot2)",
 		(unsigned)bootinfo_magic());
+	ktap_ok(bootinfo_error() == NULL, "the Multiboot2 walk, if any, reached the end tag (%s)",
+		bootinfo_error() ? bootinfo_error() : "no error");
 	ktap_ok(mbi->flags & MB_INFO_MEMORY, "info flag 0 (mem_lower/mem_upper) set, flags=0x%08x",
 		(unsigned)mbi->flags);
 	if (!ktap_ok(mbi->flags & MB_INFO_MEM_MAP, "info flag 6 (memory map) set"))

@@ -103,7 +103,7 @@ static void kt_collect_areas(void)
 	kt_area_add("first MiB", 0, BIOS_LOW_END);
 	kt_area_add("kernel", KERNEL_PHYS(__kernel_start), KERNEL_PHYS(__kernel_end));
 	kt_area_add("multiboot info", bootinfo_loader_address(),
-		    bootinfo_loader_address() + (uint64_t)MBI_SIZE);
+		    bootinfo_loader_address() + (uint64_t)bootinfo_loader_size());
 	kt_area_add("bitmap", pmm_bitmap_phys(), (uint64_t)pmm_bitmap_phys() + pmm_bitmap_bytes());
 	if (mbi->flags & MB_INFO_MEM_MAP)
 		kt_area_add("mmap", mbi->mmap_addr, (uint64_t)mbi->mmap_addr + mbi->mmap_length);

@@ -9,7 +9,8 @@
 # the loader entry (0x7C00) is reached in real mode (CS:IP 0000:7C00); the break at the paging
 # switch in the kernel's entry code (boot_write_cr0, a physical address: the early code's symbols
 # are physical) sees PG go from 0 to 1 over one stepi; kmain (a high address) is reached in
-# protected mode with paging on, the first argument (magic) = 0x2BADB002, decoded as i386.
+# protected mode with paging on, the first argument (magic) = 0x36D76289, decoded as i386 (the
+# image boots the kernel through Multiboot2, make image's default for a kernel with that header).
 source "$(dirname "$0")/../lib.sh"
 KERNEL=${KERNEL:-$BUILD/kernel/kernel.elf}
 GDB_DIR=$BUILD/gdb
@@ -61,9 +62,9 @@ if grep -q "CR0.PE=1: protected mode, decoding as i386" "$log" && grep -q "STEP 
 else tap_fail "kmain in protected mode"; tap_diag <"$log"; fi
 # cdecl (i386 System V ABI 2.2.2): at the first instruction the first argument is at [esp+4]; this
 # does not depend on how the optimiser placed `magic` later (gdb's `info args` shows that too).
-if grep -q "^Breakpoint 3, .*kmain (magic=" "$log" && grep -q "STEP kmain pe=1 at_kmain=1 arg0=0x2badb002" "$log" \
+if grep -q "^Breakpoint 3, .*kmain (magic=" "$log" && grep -q "STEP kmain pe=1 at_kmain=1 arg0=0x36d76289" "$log" \
 	&& grep -q "^kmain in section .text" "$log"; then
-	tap_ok "stopped at kmain with magic (first argument) = 0x2BADB002"
+	tap_ok "stopped at kmain with magic (first argument) = 0x36D76289 (Multiboot2)"
 else tap_fail "kmain magic"; tap_diag <"$log"; fi
 if grep -qE "<kmain(\+[0-9]+)?>:.*(e[a-d]x|e[sb]p|e[sd]i)" "$log"; then
 	tap_ok "kernel code decoded as 32-bit (i386 registers in the disassembly)"

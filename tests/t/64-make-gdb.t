@@ -106,8 +106,8 @@ try:
     r = expect("(gdb) ", 60)
     send("p/x magic\n")
     m = expect("(gdb) ", 10)
-    check("break kmain, continue: stopped in kmain, magic = 0x2badb002",
-          r is not None and "kmain (magic=" in r and m is not None and "= 0x2badb002" in m, out.decode(errors="replace"))
+    check("break kmain, continue: stopped in kmain, magic = 0x36d76289 (Multiboot2, make image's default)",
+          r is not None and "kmain (magic=" in r and m is not None and "= 0x36d76289" in m, out.decode(errors="replace"))
     send("delete\n")
     expect("(gdb) ", 10)
     send("continue\n")
