@@ -63,9 +63,19 @@ static void bootinfo_save_mb2(uint32_t mbi_pa)
 	boot_info = boot_mb2.info;
 	boot_info.mmap_addr = KERNEL_PHYS(boot_mb2_mmap);
 	boot_info.mods_addr = KERNEL_PHYS(boot_mb2_mods);
-	/* The tags before a malformed one are used; a header that fails its own checks gives
-	 * nothing to use (and no extent to reserve). */
-	boot_usable = boot_mb2.tags > 0;
+	/* The tags before a malformed one are used; information whose own header (alignment,
+	 * total_size) fails its checks gives nothing to use and no extent to reserve. */
+	switch (boot_mb2_error) {
+	case MB2_WALK_MISALIGNED:
+	case MB2_WALK_UNREADABLE:
+	case MB2_WALK_TOTAL_SHORT:
+	case MB2_WALK_TOTAL_UNALIGNED:
+		boot_usable = false;
+		break;
+	default:
+		boot_usable = true;
+		break;
+	}
 	boot_mbi_size = boot_usable ? boot_mb2.total_size : 0;
 }
 
