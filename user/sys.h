@@ -52,6 +52,8 @@
 #define EINVAL 22
 #define ENOSYS 38
 
+#define WNOHANG 1 /* waitpid's option: return 0 at once when no child has ended */
+
 /* waitpid's status word (Linux include/uapi/linux/wait.h, the bits glibc's macros read). */
 #define WIFEXITED(s)   (((s)&0x7f) == 0)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
