@@ -9,6 +9,8 @@
 #   - run family (user/monitor/family.c) leaves a parent waiting, a zombie and a stopped child:
 #     ps shows each with its parent and state, vm shows the regions of the live ones with their
 #     resident and shared (copy-on-write) pages adding up to the totals, a zombie has none;
+#   - run forkbomb while those three are left: fork fails with EAGAIN at the table's end and the
+#     output is the one recorded under Linux (user/tests/forkbomb.out); the three are untouched;
 #   - errors: vm and kill of a pid that does not exist, of a zombie, a signal the kernel cannot
 #     deliver, a pid that is not a number, run of a missing module, run without a module;
 #   - kill <pid> (SIGKILL) of the stopped child, and kill <pid> CONT in a second family: the
@@ -29,6 +31,8 @@ user = os.path.join(build_dir(), "user")
 tdir = test_dir("76-monitor-proc")
 PS_HEADER = "  PID  PPID STATE     RESIDENT NAME"
 PS_ROW = re.compile(r"^ *(\d+) +(\d+) (\S+) +(\d+) (\S+)$", re.M)
+with open(os.path.join(ROOT, "kernel", "proc", "proc.h")) as f:
+    PROC_MAX = int(re.search(r"^#define PROC_MAX\s+(\d+)", f.read(), re.M).group(1))
 KERNEL_LINE = re.compile(r"^(user: |EXCEPTION: |page fault: |  |run: |kill: )")
 
 
@@ -102,7 +106,8 @@ def check_vm(m, pid, rows_ps):
 
 
 def run():
-    mods = ",".join(["%s/args one two three" % user, "%s/faults" % user, "%s/family" % user])
+    mods = ",".join(["%s/args one two three" % user, "%s/faults" % user, "%s/family" % user,
+                     "%s/forkbomb" % user])
     with MonitorSession(kernel, append="qemu-exit", mem=64, log=os.path.join(tdir, "serial.log"),
                         extra=("-initrd", mods)) as m:
         out = m.cmd("help")
@@ -137,6 +142,13 @@ def run():
         if parent and stopped:
             check_vm(m, parent, rows)
             check_vm(m, stopped, rows)
+        out = m.cmd("run forkbomb", 60)
+        killed = re.findall(r"^user: pid \d+ \(forkbomb\) killed by signal 9$", out, re.M)
+        t.ok(program_output(out) == recorded("forkbomb") and len(killed) == PROC_MAX - 3 - 1 and
+             exit_line(out, "forkbomb", "exited with status 0") and "run: 3 processes left" in out
+             and ps_rows(m.cmd("ps")) == rows,
+             "run forkbomb beside them: EAGAIN once the table is full (%d children), output "
+             "as under Linux, the family untouched" % (PROC_MAX - 4), out[-600:])
         bad = [
             ("vm 999", r"^error: vm: no process with pid 999 \(ps lists them\)$"),
             ("vm %s" % zombie, r"^error: vm: pid %s \(family\) is a zombie" % zombie),
