@@ -292,6 +292,10 @@ int exec_init_from_cmdline(void)
 		return -1;
 	}
 	proc_run_all();
+	if (proc_init_status() < 0)
+		kprintf("user: pid %d (%s) has not ended (stopped, or waiting for a stopped "
+			"process)\n",
+			pid, name);
 	kprintf("user: frames free before %u, after %u\n", (unsigned)before,
 		(unsigned)pmm_free_count());
 	return proc_init_status();

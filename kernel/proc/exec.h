@@ -40,8 +40,9 @@ int exec_start(const char *name, const struct exec_args *args);
 const char *exec_strerror(int err);
 
 /* With `init=<name>` on the command line: run that module as pid 1 and every process it starts
- * until none is left, print the frame count before and after, and return pid 1's waitpid status
- * (-1 with no init= or when it could not start). */
+ * until none is runnable, print the frame count before and after, and return pid 1's waitpid
+ * status (-1 with no init=, when it could not start, or when it has not ended: stopped, or
+ * waiting for a stopped process; the monitor's ps and kill reach it then). */
 int exec_init_from_cmdline(void);
 
 #endif

@@ -34,7 +34,7 @@ static struct proc procs[PROC_MAX];
 static struct proc *current;
 static uint32_t sched_esp; /* the scheduler's stack while a process runs */
 static int next_pid = 1;
-static int init_status; /* pid 1's waitpid status, once it has ended */
+static int init_status = -1; /* pid 1's waitpid status, once it has ended */
 
 int proc_init_status(void)
 {

@@ -88,7 +88,8 @@ int proc_kill(int pid, int sig);
 /* Linux waitpid(pid, &status, options) for pid > 0 or -1; options WNOHANG only. */
 int proc_waitpid(int pid, uint32_t status_ptr, uint32_t options);
 
-/* pid 1's waitpid status, once it has ended. */
+/* pid 1's waitpid status once it has ended; -1 before (or while it is stopped, or waits for a
+ * stopped process, when the scheduler has returned). */
 int proc_init_status(void);
 
 /* Run the scheduler until no process is runnable: every one has ended, or is stopped, or waits

@@ -16,7 +16,10 @@
 #   - kill <pid> (SIGKILL) of the stopped child, and kill <pid> CONT in a second family: the
 #     parent wakes, reports how the child ended, collects the zombie and exits 0;
 #   - the PMM's free count after every process has ended is the count before the first run,
-#     and `check` passes.
+#     and `check` passes;
+#   - a second boot with init=family qemu-exit: pid 1 has not ended when the scheduler returns
+#     (it waits for its stopped child), so QEMU does not exit with a made-up status: the prompt
+#     comes, ps shows pid 1 and its stopped child, and kill <child> CONT lets pid 1 end.
 import os
 import re
 import sys
@@ -204,8 +207,29 @@ def run():
         t.ok(m.finish(15) == 33, "halt: QEMU exits with status 33")
 
 
+def run_init():
+    with MonitorSession(kernel, append="init=family qemu-exit", mem=64,
+                        log=os.path.join(tdir, "init.log"),
+                        extra=("-initrd", "%s/family" % user)) as m:
+        boot = m.boot_text
+        t.ok("user: pid 1 (family) has not ended (stopped, or waiting for a stopped process)\n"
+             in boot and "monitor: ready" in boot,
+             "init=family: pid 1 has not ended; no QEMU exit, the monitor starts", boot[-500:])
+        rows = ps_rows(m.cmd("ps"))
+        t.ok(rows.get(1, (None, ""))[:2] == (0, "waiting") and
+             rows.get(3, (None, ""))[:2] == (1, "stopped") and rows.get(2, (None, ""))[1] == "zombie",
+             "ps: pid 1 waiting, its zombie and its stopped child", rows)
+        out = m.cmd("kill 3 CONT", 60)
+        t.ok("user: pid 1 (family) exited with status 0\n" in out and
+             "family: stopped child: exited with status 3\n" in out and
+             "kill: no process left\n" in out, "kill 3 CONT: pid 1 collects both and exits 0", out)
+        m.write("halt\r")
+        t.ok(m.finish(15) == 33, "halt: QEMU exits with status 33")
+
+
 try:
     run()
+    run_init()
 except Exception as e:  # a crash of the script or a hung kernel is a failed check, not a hang
     t.ok(False, "session ran to the end", "%s: %s" % (type(e).__name__, e))
 sys.exit(t.done())
