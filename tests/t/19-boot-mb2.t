@@ -12,13 +12,15 @@
 # alone, our loader the file's name first: docs/boot.md); every module starts page aligned; both give an ACPI RSDP tag (signature and checksum right), an EGA text
 # framebuffer tag and the same ELF section tag. Then the flat (address tag) build and the
 # relocatable build of the probe through both loaders, and `make image` choosing the protocol.
+# Last, our own kernel (both headers) through our loader with each protocol, QEMU -kernel and
+# GRUB 2's `multiboot` and `multiboot2`, with the same memory map and frame counts (below).
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
 PROBE="$TK/mb2probe.elf"
 MEMS="16 128 512 3072 4096"
 CMD="arg1 arg2=two words"
-tap_plan 21
+tap_plan 27
 
 have_grub=1
 command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ] && command -v xorriso >/dev/null || have_grub=0
@@ -146,5 +148,94 @@ if ! make -s -C "$ROOT" image IMAGE="$T_DIR/v1.img" KERNEL="$PROBE" PROTOCOL=mul
 	tap_ok "make image: a version 1 kernel gets multiboot, PROTOCOL=multiboot2 on it and a bad PROTOCOL are refused"
 else
 	tap_fail "make image PROTOCOL= handling"; tap_diag <"$T_DIR/v1.make.log"
+fi
+# Our own kernel, which carries both headers, through every loader and protocol at -m 128, with
+# `args` as a module run as pid 1 (init=args qemu-exit): our loader with PROTOCOL=multiboot and
+# with make image's default (multiboot2), QEMU -kernel -initrd (version 1), GRUB 2's `multiboot`
+# and `multiboot2`. Each must print its protocol line, reach `kernel: up`, run args with the
+# output recorded under Linux and leave QEMU with status 1 (pid 1's status 0). All five must
+# print the same BIOS-e820 lines and the same usable frame count; the free-frame count must be
+# the same through our loader under both protocols (every loader structure below 1 MiB, modules
+# at the same place), and under GRUB 2's two protocols differ by exactly the frames GRUB's
+# information takes (the PMM's multiboot-info reservation). QEMU -kernel places its module
+# elsewhere (not page aligned), so only its map and usable count are compared.
+KERNEL="$BUILD/kernel/kernel.elf"
+read -r -a aargs <"$ROOT/user/tests/args.args"
+KCMD="init=args qemu-exit nomonitor"
+# kernel_ok NAME PROTOCOL LOG RC: the checks above for one boot; prints what failed.
+kernel_ok() {
+	local name=$1 proto=$2 log=$3 rc=$4 got="$3.args.got"
+	sed -n '/^user: starting pid 1 /,/^user: frames free /p' "$log" |
+		grep -a -v -E '^(user: |  )' >"$got"
+	if [ "$rc" = 1 ] && grep -aq "^multiboot: protocol $proto, information at 0x" "$log" &&
+		grep -aq '^kernel: up$' "$log" && grep -aq '^user: pid 1 (args) exited with status 0$' "$log" &&
+		diff -u "$ROOT/user/tests/args.out" "$got" >"$got.diff"; then
+		tap_ok "our kernel, $name: $(grep -a -m1 '^multiboot: protocol' "$log" | tr -d '\r'), kernel: up, args as under Linux, status 1"
+	else
+		tap_fail "our kernel, $name: status $rc (want 1), protocol $proto, kernel: up and args output"
+		{ cat "$got.diff"; grep -a -E '^(multiboot: protocol|boot: error|PANIC|user: pid)' "$log"; } | tap_diag
+	fi
+}
+# counts LOG: "usable free" from the pmm summary line.
+counts() { sed -n 's/^pmm: usable=\([0-9]*\) free=\([0-9]*\) reserved=[0-9]*$/\1 \2/p' "$1" | tr -d '\r'; }
+e820() { grep -a '^BIOS-e820: ' "$1" | tr -d '\r'; }
+
+kimg="$T_DIR/kernel"
+for p in multiboot multiboot2; do
+	pv=(PROTOCOL=$p); [ $p = multiboot2 ] && pv=()   # multiboot2 must be the default for our kernel
+	make -s -C "$ROOT" image IMAGE="$kimg-$p.img" KERNEL="$KERNEL" CMDLINE="$KCMD" \
+		MODULES="$BUILD/user/args ${aargs[*]}" "${pv[@]}" >"$kimg-$p.img.make.log" 2>&1 ||
+		tail -n 5 "$kimg-$p.img.make.log" | tap_diag
+	rc=$(qemu_boot_image "$kimg-$p.log" 60 "$kimg-$p.img" 128)
+	grep -q "($p)" "$kimg-$p.img.make.log" || rc="$rc, make image chose another protocol"
+	how="PROTOCOL=$p"; [ ${#pv[@]} = 0 ] && how="make image's default, $p"
+	kernel_ok "our loader ($how)" "$p" "$kimg-$p.log" "$rc"
+done
+rc=$(qemu_run "$kimg-qemu.log" 60 -m 128 -kernel "$KERNEL" -initrd "$BUILD/user/args ${aargs[*]}" -append "$KCMD")
+kernel_ok "QEMU -kernel -initrd" multiboot "$kimg-qemu.log" "$rc"
+logs=("$kimg-multiboot.log" "$kimg-multiboot2.log" "$kimg-qemu.log")
+for p in multiboot multiboot2; do
+	if [ $have_grub = 0 ]; then
+		T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # skip GRUB: grub-mkrescue, xorriso or grub-pc-bin missing"
+		continue
+	fi
+	dir="$T_DIR/kernel-$p.iso.d"
+	rm -rf "$dir" && mkdir -p "$dir/boot/grub"
+	cp "$KERNEL" "$dir/boot/kernel.elf"; cp "$BUILD/user/args" "$dir/boot/args"
+	m=module; [ $p = multiboot2 ] && m=module2
+	printf 'set timeout=0\nset default=0\nmenuentry "kernel" {\n\t%s /boot/kernel.elf %s\n\t%s /boot/args args %s\n\tboot\n}\n' \
+		"$p" "$KCMD" "$m" "${aargs[*]}" >"$dir/boot/grub/grub.cfg"
+	grub-mkrescue -o "$T_DIR/kernel-$p.iso" "$dir" >"$T_DIR/kernel-$p.iso.log" 2>&1
+	rc=$(qemu_run "$kimg-grub-$p.log" 60 -m 128 -cdrom "$T_DIR/kernel-$p.iso")
+	kernel_ok "GRUB 2 $p/$m" "$p" "$kimg-grub-$p.log" "$rc"
+	logs+=("$kimg-grub-$p.log")
+done
+# The maps and counts.
+ref=$(e820 "${logs[0]}"); uref=$(counts "${logs[0]}" | cut -d' ' -f1)
+same=1
+for l in "${logs[@]}"; do
+	[ -n "$ref" ] && [ "$(e820 "$l")" = "$ref" ] && [ -n "$uref" ] && [ "$(counts "$l" | cut -d' ' -f1)" = "$uref" ] || same=0
+done
+# Free frames: our loader's two protocols exactly; GRUB 2's differ by exactly the frames its
+# information takes (it puts the Multiboot2 information above 1 MiB, version 1's below).
+free() { counts "$1" | cut -d' ' -f2; }
+info_frames() { sed -n 's/^pmm: reserved multiboot-info \[.*\] \([0-9]*\) frames$/\1/p' "$1" | tr -d '\r'; }
+[ -n "$(free "${logs[0]}")" ] && [ "$(free "${logs[0]}")" = "$(free "${logs[1]}")" ] || same=0
+gfree=""
+if [ ${#logs[@]} = 5 ]; then
+	g1=$(free "${logs[3]}"); g2=$(free "${logs[4]}"); i1=$(info_frames "${logs[3]}"); i2=$(info_frames "${logs[4]}")
+	[ -n "$g1" ] && [ -n "$g2" ] && [ -n "$i1" ] && [ -n "$i2" ] && (( g1 + i1 == g2 + i2 )) || same=0
+	gfree="; GRUB 2: free=$g1 and $g2, the difference its information's frames ($i2 - $i1)"
+fi
+# The whole Multiboot2 information is reserved: [EBX, EBX + total_size).
+info=$(sed -n 's/^multiboot: protocol multiboot2, information at 0x\([0-9a-f]*\), \([0-9]*\) bytes.*/\1 \2/p' "${logs[1]}" | tr -d '\r')
+read -r ia isz <<<"$info"
+want=""
+[ -n "$info" ] && want=$(printf 'pmm: reserved multiboot-info [mem 0x%s-0x%08x]' "$ia" $(( (0x$ia + isz + 4095) / 4096 * 4096 - 1 )))
+if [ $same = 1 ] && [ -n "$want" ] && grep -aqF "$want" "${logs[1]}"; then
+	tap_ok "our kernel: the same $(wc -l <<<"$ref") BIOS-e820 lines and usable=$uref in all ${#logs[@]} boots; free=$(free "${logs[0]}") through our loader under both protocols$gfree; the Multiboot2 information reserved whole"
+else
+	tap_fail "our kernel: maps, usable/free counts or the multiboot-info reservation differ"
+	for l in "${logs[@]}"; do echo "$(basename "$l"): $(counts "$l") $(e820 "$l" | md5sum | cut -c1-8) $(grep -a '^pmm: reserved multiboot-info' "$l")"; done | tap_diag
 fi
 tap_done
