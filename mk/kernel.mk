@@ -1,6 +1,6 @@
 # mk/kernel.mk - build/kernel/kernel.elf: the Multiboot v1 and Multiboot2 kernel, its symbol
 # files, and the kernel's own tests (tests/host/test_printf.c and test_bootinfo_mb2.c on the
-# host; in-kernel suites boot in QEMU).
+# host, tests/fuzz/fuzz_bootinfo_mb2.c under libFuzzer; in-kernel suites boot in QEMU).
 #
 # Sources are globbed so other subsystems just add files: every kernel/**/*.c and *.asm, every
 # mm/*.c, every tests/kernel/*.c (in-kernel suites register themselves with KTEST_SUITE).
@@ -121,3 +121,21 @@ $(KERNEL_TEST_MB2): tests/host/test_bootinfo_mb2.c kernel/core/bootinfo_mb2.c \
 	$(HCC) $(HCFLAGS) $(SANFLAGS) -o $@ $(filter %.c,$^) -lcmocka
 
 TEST_PREREQS += $(KERNEL_TEST_PRINTF) $(KERNEL_TEST_MB2)
+
+# --- libFuzzer harness of the same walk (tests/fuzz/fuzz_bootinfo_mb2.c): a smoke run in
+# tests/t/30-bootinfo-mb2.t, `make fuzz` runs it for FUZZ_SECONDS with a corpus under build/fuzz/.
+KERNEL_FUZZ_MB2 := $(BUILD)/fuzz/fuzz_bootinfo_mb2
+
+$(KERNEL_FUZZ_MB2): tests/fuzz/fuzz_bootinfo_mb2.c kernel/core/bootinfo_mb2.c \
+		kernel/core/bootinfo_mb2.h include/multiboot.h include/multiboot2.h | deps-host
+	@mkdir -p $(dir $@)
+	$(HCC) $(filter-out -MMD -MP,$(HCFLAGS)) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $(filter %.c,$^)
+
+.PHONY: fuzz-bootinfo-mb2
+fuzz-bootinfo-mb2: $(KERNEL_FUZZ_MB2)
+	@mkdir -p $(BUILD)/fuzz/corpus-bootinfo-mb2
+	$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-bootinfo-mb2
+
+TEST_PREREQS += $(KERNEL_FUZZ_MB2)
+FUZZ_TARGETS += fuzz-bootinfo-mb2
