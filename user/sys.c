@@ -68,6 +68,17 @@ int sched_yield(void)
 	return (int)syscall6(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
 }
 
+int reboot(unsigned cmd)
+{
+	return (int)syscall6(SYS_reboot, (long)LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, (long)cmd,
+			     0, 0, 0);
+}
+
+int clock_gettime(int clock, struct timespec *ts)
+{
+	return (int)syscall6(SYS_clock_gettime, clock, (long)ts, 0, 0, 0, 0);
+}
+
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	return (int)syscall6(SYS_nanosleep, (long)req, (long)rem, 0, 0, 0, 0);

@@ -9,22 +9,24 @@
 #ifndef USER_SYS_H
 #define USER_SYS_H
 
-#define SYS_exit        1
-#define SYS_fork        2
-#define SYS_read        3
-#define SYS_write       4
-#define SYS_waitpid     7
-#define SYS_execve      11
-#define SYS_getpid      20
-#define SYS_kill        37
-#define SYS_brk         45
-#define SYS_getppid     64
-#define SYS_munmap      91
-#define SYS_mprotect    125
-#define SYS_sched_yield 158
-#define SYS_nanosleep   162
-#define SYS_mmap2       192
-#define SYS_exit_group  252
+#define SYS_exit          1
+#define SYS_fork          2
+#define SYS_read          3
+#define SYS_write         4
+#define SYS_waitpid       7
+#define SYS_execve        11
+#define SYS_getpid        20
+#define SYS_kill          37
+#define SYS_brk           45
+#define SYS_getppid       64
+#define SYS_reboot        88
+#define SYS_munmap        91
+#define SYS_mprotect      125
+#define SYS_sched_yield   158
+#define SYS_nanosleep     162
+#define SYS_mmap2         192
+#define SYS_exit_group    252
+#define SYS_clock_gettime 265
 
 #define PROT_NONE     0x0
 #define PROT_READ     0x1
@@ -34,6 +36,14 @@
 #define MAP_PRIVATE   0x02
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
+
+/* reboot(2)'s magic numbers and command (include/uapi/linux/reboot.h). */
+#define LINUX_REBOOT_MAGIC1        0xfee1deadu
+#define LINUX_REBOOT_MAGIC2        672274793
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedcu
+
+/* clock_gettime(2)'s clocks (include/uapi/linux/time.h). */
+#define CLOCK_MONOTONIC 1
 
 #define SIGILL  4
 #define SIGFPE  8
@@ -80,6 +90,9 @@ unsigned long sys_brk(unsigned long addr);
 int munmap(void *addr, unsigned long len);
 int mprotect(void *addr, unsigned long len, int prot);
 int sched_yield(void);
+/* reboot(2) with Linux's magic numbers: cmd is a LINUX_REBOOT_CMD_*; returns only on failure. */
+int reboot(unsigned cmd);
+int clock_gettime(int clock, struct timespec *ts);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 /* mmap2: the offset is in 4096-byte units; the result is an address or -errno. */
 long mmap2(void *addr, unsigned long len, int prot, int flags, int fd, unsigned long pgoff);
