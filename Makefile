@@ -3,7 +3,7 @@
 #   make / make image   build disk.img: our loader plus a Multiboot kernel
 #   make run            boot disk.img in QEMU (serial console in this terminal when there is no display)
 #   make test           the whole suite: host unit tests, fuzz smoke runs, boot tests in QEMU and Bochs
-#   make bench          every benchmark (bench-boot, bench-pmm, bench-heap)
+#   make bench          every benchmark (bench-boot, bench-pmm, bench-heap, bench-vm)
 #   make fuzz           every libFuzzer harness, FUZZ_SECONDS each
 #   make clean
 #

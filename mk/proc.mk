@@ -4,6 +4,8 @@
 # ASan and UBSan over the real PMM and page tables in simulated RAM.
 #
 #   make proc-host-tests   build/host/proc/test_uvm_region, test_uvm_space, test_uvm_model
+#   make bench-vm          our kernel against Linux on the same user program (bench/vm/run.sh,
+#                          user/bench/vmbench.c; docs/processes.md, Benchmark)
 #
 # The same mm/ files are built into kernel.elf by mk/kernel.mk's glob. Test script:
 # tests/t/80-proc-host.t.
@@ -28,3 +30,10 @@ $(PROC_HOST_TESTS): $(PROC_HOST_DIR)/%: tests/host/%.c $(PROC_SRCS) $(PROC_HDRS)
 	  $(filter %.c,$^) $$(pkg-config --libs cmocka) -ldl
 
 TEST_PREREQS += $(PROC_HOST_TESTS)
+
+# --- bench: the same static program as pid 1 under our kernel and under Debian's Linux kernel ----
+.PHONY: bench-vm
+bench-vm: deps-bench $(BUILD)/kernel/kernel.elf $(BUILD)/user/vmbench
+	@mkdir -p $(BUILD)/bench
+	bench/vm/run.sh | tee $(BUILD)/bench/vm.txt
+BENCH_TARGETS += bench-vm

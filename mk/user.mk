@@ -3,7 +3,7 @@
 # user/tests/, each a static i386 ELF executable built with `gcc -m32 -static -nostdlib`, so the
 # same file runs under Linux and (later) under our kernel.
 #
-#   make user     build/user/<program> for every user/tests/<program>.c
+#   make user     build/user/<program> for every <program>.c of user/tests/, user/monitor/, user/bench/
 #
 # Test script: tests/t/81-user-native.t runs each program on this machine (x86-64 Linux runs
 # static i386 executables) and compares its output with user/tests/<program>.out.
@@ -20,8 +20,10 @@ USER_LIB_SRCS := user/crt0.S user/syscall.S user/sys.c user/printf.c user/check.
 USER_LIB_OBJS := $(patsubst user/%,$(USER_DIR)/lib/%.o,$(USER_LIB_SRCS)) $(USER_DIR)/lib/string.c.o
 # user/monitor/: programs the monitor's tests drive (they leave processes behind for ps and
 # kill, so no Linux run compares with them); built beside the others.
+# user/bench/: the program of make bench-vm (mk/proc.mk).
 USER_PROGS    := $(patsubst user/tests/%.c,$(USER_DIR)/%,$(wildcard user/tests/*.c)) \
-                 $(patsubst user/monitor/%.c,$(USER_DIR)/%,$(wildcard user/monitor/*.c))
+                 $(patsubst user/monitor/%.c,$(USER_DIR)/%,$(wildcard user/monitor/*.c)) \
+                 $(patsubst user/bench/%.c,$(USER_DIR)/%,$(wildcard user/bench/*.c))
 
 .PHONY: user
 user: $(USER_PROGS)
@@ -40,6 +42,10 @@ $(USER_DIR)/obj/%.o: user/tests/%.c | deps-build
 	$(USER_CC) $(USER_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(USER_DIR)/obj/%.o: user/monitor/%.c | deps-build
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(USER_DIR)/obj/%.o: user/bench/%.c | deps-build
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -Wno-missing-prototypes -c $< -o $@
 

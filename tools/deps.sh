@@ -31,7 +31,9 @@ for group in "$@"; do
 	           /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev ;;
 	test)  add cppcheck:cppcheck prove:perl timeout:coreutils script:bsdutils expect:expect \
 	           clang-format-14:clang-format; add_grub; add_realkernels ;;
-	bench) add /usr/include/jemalloc/jemalloc.h:libjemalloc-dev /usr/include/mimalloc.h:libmimalloc-dev; add_grub ;;
+	# bench-vm boots Debian's Linux kernel beside ours.
+	bench) add /usr/include/jemalloc/jemalloc.h:libjemalloc-dev /usr/include/mimalloc.h:libmimalloc-dev \
+	           '/boot/vmlinuz-*-amd64:linux-image-amd64' qemu-system-x86_64:qemu-system-x86; add_grub ;;
 	grub)  add_grub ;;
 	realkernels) add_realkernels ;;
 	gdb)   add gdb:gdb ;;
