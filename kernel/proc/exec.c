@@ -12,18 +12,16 @@
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/elf_load.h"
+#include "kernel/proc/exec_args.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/uaccess.h"
 #include "multiboot.h"
 
 #define ENOENT             2
-#define E2BIG              7
 #define ENOEXEC            8
 #define EXEC_STACK_INITIAL (32 * PG_SIZE) /* the stack region to begin with; it grows on faults */
 #define EXEC_TABLE_WORDS   (EXEC_ARGS_MAX + 3 + 2 * 7) /* argc .. AT_NULL */
-#define EXEC_PATH_MAX      256
-#define EXEC_STRINGS_MAX   4096 /* argv and envp strings of an execve, NULs included */
 
 /* Auxiliary vector types (Linux include/uapi/linux/auxvec.h). */
 #define AT_NULL   0
@@ -188,51 +186,13 @@ static int exec_args_from_module(const char *name, struct exec_args *a)
 	}
 }
 
-/* Strings from a NULL-terminated user array of pointers into buf at *used: their count. */
-static int exec_copy_vector(struct uvm_space *as, uint32_t uvec, struct exec_args *a,
-			    unsigned first, char *buf, uint32_t *used)
-{
-	unsigned i = first;
-
-	for (; uvec; i++, uvec += 4) {
-		uint32_t up;
-		if (uaccess_copy_from(as, &up, uvec, sizeof up))
-			return UVM_EFAULT;
-		if (!up)
-			break;
-		if (i == EXEC_ARGS_MAX)
-			return -E2BIG;
-		int n = uaccess_copy_string(as, buf + *used, up, EXEC_STRINGS_MAX - *used);
-		if (n == UVM_ENAMETOOLONG)
-			return -E2BIG;
-		if (n < 0)
-			return n;
-		a->str[i] = buf + *used;
-		a->len[i] = (uint32_t)n;
-		*used += (uint32_t)n + 1;
-	}
-	return (int)(i - first);
-}
-
 int exec_syscall(uint32_t upath, uint32_t uargv, uint32_t uenvp)
 {
-	static char path[EXEC_PATH_MAX], strings[EXEC_STRINGS_MAX];
-	static struct exec_args a;
+	static struct exec_user_args u;
 	struct proc *p = proc_current();
-	uint32_t used = 0;
 
-	int n = uaccess_copy_string(&p->as, path, upath, sizeof path);
-	if (n < 0)
-		return n;
-	n = exec_copy_vector(&p->as, uargv, &a, 0, strings, &used);
-	if (n < 0)
-		return n;
-	a.argc = (unsigned)n;
-	n = exec_copy_vector(&p->as, uenvp, &a, a.argc, strings, &used);
-	if (n < 0)
-		return n;
-	a.envc = (unsigned)n;
-	return exec_module(p, path, &a);
+	int err = exec_args_copy_in(&p->as, upath, uargv, uenvp, &u);
+	return err ? err : exec_module(p, u.path, &u.a);
 }
 
 int exec_start(const char *name, const struct exec_args *args)
