@@ -2,7 +2,8 @@
  * boot.c - in-kernel suite `boot`: what the loader handed over, and the kernel base around it.
  *
  * Multiboot (spec 0.6.96 3.2, 3.3; or Multiboot2, translated into the same structure by
- * kernel/core/bootinfo_mb2.c): the magic, the Multiboot2 walk's end, info flags 0
+ * kernel/core/bootinfo_mb2.c): the magic, the Multiboot2 walk's end and the extent kept for the
+ * PMM (its total_size), info flags 0
  * (mem_lower/mem_upper) and 6 (mmap), a non-empty, well-formed map, mem_lower at most 640 KiB, and mem_upper equal to the usable
  * RAM that starts at 1 MiB according to the map (how GRUB and QEMU derive it). Also the pieces
  * the rest of the kernel builds on: the linker's layout, the command line, 64-bit formatting
@@ -66,6 +67,15 @@ static void boot_check_multiboot(void)
 		(unsigned)bootinfo_magic());
 	ktap_ok(bootinfo_error() == NULL, "the Multiboot2 walk, if any, reached the end tag (%s)",
 		bootinfo_error() ? bootinfo_error() : "no error");
+	if (bootinfo_magic() == MB2_BOOTLOADER_MAGIC) {
+		/* The extent the PMM keeps must be the information's own total_size (3.6.1), read
+		 * here straight from the loader's memory, not the version 1 structure's size. */
+		const uint32_t *fixed = mm_phys_to_virt(bootinfo_loader_address());
+		ktap_ok(bootinfo_loader_size() == fixed[0] && fixed[0] >= 16,
+			"Multiboot2 information at 0x%08x: %u bytes kept, total_size %u",
+			(unsigned)bootinfo_loader_address(), (unsigned)bootinfo_loader_size(),
+			(unsigned)fixed[0]);
+	}
 	ktap_ok(mbi->flags & MB_INFO_MEMORY, "info flag 0 (mem_lower/mem_upper) set, flags=0x%08x",
 		(unsigned)mbi->flags);
 	if (!ktap_ok(mbi->flags & MB_INFO_MEM_MAP, "info flag 6 (memory map) set"))

@@ -11,15 +11,16 @@
 #      printed, the panic names the function, and QEMU exits with status 35 (test= absent, so
 #      this also checks that `qemu-exit` alone makes panic leave QEMU);
 #   6. an unknown suite fails the run (status 35): a typo in test= cannot pass;
-#   7. the same kernel under GRUB 2 (an ISO from grub-mkrescue, booted as a CD): the suites pass
-#      and the loader line names GRUB (skipped, and said so, where grub-mkrescue is missing).
+#   7. the same kernel under GRUB 2 (ISOs from grub-mkrescue, booted as a CD), through `multiboot`
+#      and through `multiboot2`: the suites pass, the protocol line names the one used and the
+#      loader line names GRUB (skipped, and said so, where grub-mkrescue is missing).
 # Our own loader is tested with the same kernel elsewhere (the loader's scripts).
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
-tap_plan 15
+tap_plan 16
 if [ ! -f "$KERNEL" ]; then
-	for i in $(seq 15); do tap_fail "kernel.elf not built ($KERNEL)"; done
+	for i in $(seq 16); do tap_fail "kernel.elf not built ($KERNEL)"; done
 	tap_done
 fi
 
@@ -106,30 +107,37 @@ boot unknown "test=boot,no-such-suite"
 tap_check "test=no-such-suite fails the run (status $rc, want 35)" \
 	bash -c "[ '$rc' = 35 ] && grep -a -q \"^not ok .* suite 'no-such-suite' exists\" '$log'"
 
-# --- 7: GRUB ----------------------------------------------------------------------------------
+# --- 7: GRUB ---------------------------------------------------------------------------------
+# The suites under GRUB 2, once through `multiboot` and once through `multiboot2` (the kernel has
+# both headers): the protocol line, the loader name, the arguments alone.
 iso_dir="$T_DIR/iso"
 if command -v grub-mkrescue >/dev/null && [ -d /usr/lib/grub/i386-pc ] && command -v xorriso >/dev/null; then
-	rm -rf "$iso_dir" && mkdir -p "$iso_dir/boot/grub"
-	cp "$KERNEL" "$iso_dir/boot/kernel.elf"
-	printf 'set timeout=0\nset default=0\nmenuentry "kernel" {\n\tmultiboot /boot/kernel.elf %s\n\tboot\n}\n' \
-		"test=boot,traps,kbase" >"$iso_dir/boot/grub/grub.cfg"
-	if grub-mkrescue -o "$T_DIR/grub.iso" "$iso_dir" >"$T_DIR/grub-mkrescue.log" 2>&1; then
-		log="$T_DIR/grub.log"
-		rc=$(qemu_run "$log" 60 -m 128 -cdrom "$T_DIR/grub.iso")
-		kernel_tap "$log"
-		# GRUB 2 passes the arguments alone: the kernel must not drop the first one.
-		if [ "$rc" = 33 ] && grep -a -q '^multiboot: loader "GRUB' "$log" && ! grep -a -q '^not ok' "$log" &&
-			grep -a -q '^1\.\.[1-9]' "$log" &&
-			grep -a -q '^multiboot: cmdline "test=boot,traps,kbase"' "$log" &&
-			grep -a -q '^kernel: arguments "test=boot,traps,kbase"' "$log"; then
-			tap_ok "GRUB 2 boots the same kernel: $(grep -a -m1 '^multiboot: loader' "$log"), cmdline = arguments alone, suites pass, status 33"
+	for p in multiboot multiboot2; do
+		rm -rf "$iso_dir" && mkdir -p "$iso_dir/boot/grub"
+		cp "$KERNEL" "$iso_dir/boot/kernel.elf"
+		printf 'set timeout=0\nset default=0\nmenuentry "kernel" {\n\t%s /boot/kernel.elf %s\n\tboot\n}\n' \
+			"$p" "test=boot,traps,kbase" >"$iso_dir/boot/grub/grub.cfg"
+		if grub-mkrescue -o "$T_DIR/grub-$p.iso" "$iso_dir" >"$T_DIR/grub-mkrescue.log" 2>&1; then
+			log="$T_DIR/grub-$p.log"
+			rc=$(qemu_run "$log" 60 -m 128 -cdrom "$T_DIR/grub-$p.iso")
+			kernel_tap "$log"
+			# GRUB 2 passes the arguments alone: the kernel must not drop the first one.
+			if [ "$rc" = 33 ] && grep -a -q '^multiboot: loader "GRUB' "$log" && ! grep -a -q '^not ok' "$log" &&
+				grep -a -q "^multiboot: protocol $p, information at 0x" "$log" &&
+				grep -a -q '^1\.\.[1-9]' "$log" &&
+				grep -a -q '^multiboot: cmdline "test=boot,traps,kbase"' "$log" &&
+				grep -a -q '^kernel: arguments "test=boot,traps,kbase"' "$log"; then
+				tap_ok "GRUB 2 ($p) boots the same kernel: $(grep -a -m1 '^multiboot: loader' "$log"), cmdline = arguments alone, suites pass, status 33"
+			else
+				tap_fail "GRUB 2 ($p) boot: exit status $rc (want 33)"
+			fi
 		else
-			tap_fail "GRUB 2 boot: exit status $rc (want 33)"
+			tap_fail "grub-mkrescue failed"; tap_diag <"$T_DIR/grub-mkrescue.log"
 		fi
-	else
-		tap_fail "grub-mkrescue failed"; tap_diag <"$T_DIR/grub-mkrescue.log"
-	fi
+	done
 else
-	T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # skip GRUB boot: grub-mkrescue, xorriso or grub-pc-bin not installed"
+	for p in multiboot multiboot2; do
+		T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # skip GRUB $p boot: grub-mkrescue, xorriso or grub-pc-bin not installed"
+	done
 fi
 tap_done
