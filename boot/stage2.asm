@@ -6,8 +6,10 @@
 ;   print.inc   print_  console (screen and COM1), the error exit
 ;   disk.inc    disk_   BIOS disk reads
 ;   a20.inc     a20_    the A20 gate
+;   cpu.inc     cpu_    whether CPUID exists
 ;   pmode.inc   pm_     copies above 1 MiB, the jump into the kernel
 ;   crc.inc     crc_    CRC-32 of what is read, against the one recorded at build time
+;                       (crc32_update.inc: the 32-bit register update, by PCLMULQDQ or tables)
 ;   memory.inc  mem_    the BIOS memory map, usable-RAM checks
 ;   load.inc    load_   reading the kernel: head, checks (mbheader.inc mbh_, elf.inc elf_,
 ;                       aout.inc aout_, seg.inc seg_), segments
@@ -27,6 +29,7 @@
 %include "multiboot2.inc"
 %include "acpi.inc"
 %include "mmu.inc"
+%include "crc32.inc"
 %include "loader_msg.inc"
 
 ; Offsets in LOADER_INFO_SEG (FS during the whole of stage 2) of what is handed to the kernel.
@@ -81,6 +84,7 @@ stage2_main:
 	call mod_load_all
 	call mbi_build
 	call mb2i_build
+	call crc_cpu_restore
 	mov si, msg_go
 	call print_say
 	call print_crlf
@@ -89,6 +93,7 @@ stage2_main:
 %include "print.inc"
 %include "disk.inc"
 %include "a20.inc"
+%include "cpu.inc"
 %include "pmode.inc"
 %include "crc.inc"
 %include "memory.inc"

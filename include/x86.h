@@ -39,6 +39,10 @@
 #define CR4_PSE 0x00000010
 #define CR4_PGE 0x00000080
 
+/* CR4.OSFXSR: the OS saves SSE state with FXSAVE, so SSE instructions are allowed (SDM 3A 2.5,
+ * and "Initializing SSE/SSE2/SSE3/SSSE3 Extensions"). */
+#define CR4_OSFXSR 0x00000200
+
 /* EFLAGS bits (SDM 1 3.4.3). */
 #define EFLAGS_CF 0x00000001
 #define EFLAGS_IF 0x00000200
@@ -50,6 +54,11 @@
 #define CPUID_EDX_PSE 0x00000008
 #define CPUID_EDX_PGE 0x00002000
 #define CPUID_EDX_MMX 0x00800000
+
+/* Leaf 1 bits the loader's PCLMULQDQ CRC needs (FXSR: FXSAVE, and CR4.OSFXSR exists). */
+#define CPUID_EDX_FXSR      0x01000000
+#define CPUID_EDX_SSE2      0x04000000
+#define CPUID_ECX_PCLMULQDQ 0x00000002
 
 /* PC I/O ports. */
 #define PORT_COM1        0x3F8

@@ -1,11 +1,29 @@
 # mk/boot.mk - the boot loader (boot/), its test kernels (tests/boot/), and the targets that run
 # the image: make run, make bochs, make bench-boot. The image itself: disk.img.mk.
 
-BOOT_INCS := $(wildcard boot/*.inc) $(NASM_INCS)
+# The CRC's PCLMULQDQ constants, derived from include/crc32.h and checked against zlib by a model
+# of boot/crc32_update.inc (the script fails, and the build with it, if they are wrong).
+CRC_FOLD_INC := $(BUILD)/inc/crc32_fold.inc
+$(CRC_FOLD_INC): tools/crc32_fold.py include/crc32.h
+	@mkdir -p $(dir $@)
+	python3 tools/crc32_fold.py include/crc32.h $@.tmp && mv $@.tmp $@
+
+BOOT_INCS := $(wildcard boot/*.inc) $(NASM_INCS) $(CRC_FOLD_INC)
 
 $(BUILD)/boot/%.bin: boot/%.asm $(BOOT_INCS)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -f bin -o $@ -l $(@:.bin=.lst) $<
+
+# The CRC's host test (tests/t/19-boot-crc32-host.t): boot/crc32_update.inc assembled as it is
+# into a 32-bit Linux program (tests/host/crc32_host.c, crc32_glue.asm), its results against zlib.
+CRC_HOST_DIR := $(BUILD)/host/crc32
+$(CRC_HOST_DIR)/crc32_glue.o: tests/host/crc32_glue.asm boot/crc32_update.inc $(CRC_FOLD_INC) | deps-build
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -f elf32 -o $@ $<
+$(CRC_HOST_DIR)/crc32_host: tests/host/crc32_host.c $(CRC_HOST_DIR)/crc32_glue.o include/crc32.h include/x86.h
+	$(KCC) -m32 -no-pie -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wshadow -I. \
+	  -Wl,-z,noexecstack -o $@ $< $(CRC_HOST_DIR)/crc32_glue.o
+TEST_PREREQS += $(CRC_HOST_DIR)/crc32_host
 
 # --- run ------------------------------------------------------------------------------------
 # With no display ($DISPLAY and $WAYLAND_DISPLAY unset) the serial console is this terminal

@@ -5,7 +5,7 @@
 ; DS/ES/FS/GS/SS read/write segments with offset 0 and limit 0xFFFFFFFF, A20 enabled, CR0.PG = 0,
 ; CR0.PE = 1, EFLAGS.VM = 0, EFLAGS.IF = 0. This kernel checks each of these first thing (before
 ; it touches a register or the stack), then the information structure's flags, prints TAP on
-; COM1 and leaves QEMU through isa-debug-exit (status 33 all passed, 35 otherwise). Descriptor
+; COM1 (with CR0 and CR4 as found, in a comment line: tests compare them with QEMU -kernel's) and leaves QEMU through isa-debug-exit (status 33 all passed, 35 otherwise). Descriptor
 ; bases and types come from the GDT the loader left loaded (SGDT), limits from LSL, types from
 ; LAR (Intel SDM Vol. 3A 3.4.5, Vol. 2 LAR/LSL).
 ; Build: ELF (default) or the Multiboot a.out kludge (-DKLUDGE, flat binary at 1 MiB).
@@ -47,6 +47,8 @@ _start:
 	pop dword [st_eflags]
 	mov eax, cr0
 	mov [st_cr0], eax
+	mov eax, cr4
+	mov [st_cr4], eax
 	; bss zeroed? Scan it before the stack (inside it) is used. Not a given in an emulator's
 	; fresh RAM: the loader's A20 probe writes at 1 MiB + 0x510, inside this bss.
 	cld
@@ -135,6 +137,7 @@ st_eax		resd 1
 st_ebx		resd 1
 st_eflags	resd 1
 st_cr0		resd 1
+st_cr4		resd 1
 st_bss_zero	resd 1
 bss_zero_start:
 gdtr		resb 8

@@ -78,6 +78,8 @@ _start:
 	pop dword [st_eflags]
 	mov eax, cr0
 	mov [st_cr0], eax
+	mov eax, cr4
+	mov [st_cr4], eax
 	mov esp, stack_top
 	cld
 	mov esi, s_tap
@@ -423,6 +425,7 @@ st_eax		resd 1
 st_ebx		resd 1
 st_eflags	resd 1
 st_cr0		resd 1
+st_cr4		resd 1
 gdtr		resb 8
 		resb 8192
 stack_top:

@@ -18,12 +18,15 @@
 #      missing bytes are what stops the boot ("no Multiboot header", the kernel's header being
 #      among them) - still a named error, never a wrong kernel;
 #   6. `make image` refuses a kernel that stage 2 would refuse, with stage 2's words, and writes
-#      no image.
+#      no image;
+#   7-9. cases 1-3 on a CPU with PCLMULQDQ (-cpu max), where the loader folds with it instead of
+#      using its tables: the same messages. Cases 1-3 check the loader's line "boot: crc32
+#      tables" (QEMU's default CPU has no PCLMULQDQ), 7-9 "boot: crc32 pclmul".
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
 SECS=6
-tap_plan 6
+tap_plan 9
 mod="$T_DIR/module.bin"
 head -c 70001 /dev/urandom > "$mod"
 cfg() { # IMAGE FIELD-OFFSET: a dword of the config block (LBA 2048)
@@ -35,12 +38,13 @@ flip() { # IMAGE BYTE-OFFSET: flip bit 2 of that byte
 crc() { # FILE: its CRC-32 as 8 hex digits
 	python3 -c 'import sys, zlib; print("%08X" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$1"
 }
-boot() { # IMAGE: boot it in the background, the exit status in IMAGE.rc
-	( qemu_boot_image "$1.log" $SECS "$1" 128 > "$1.rc" ) &
+boot() { # IMAGE [CPU]: boot it in the background, the exit status in IMAGE.rc
+	( qemu_boot_image "$1.log" $SECS "$1" 128 ${2:+-cpu "$2"} > "$1.rc" ) &
 }
-halted_at() { # DESCRIPTION IMAGE MESSAGE
+halted_at() { # DESCRIPTION IMAGE MESSAGE [CRC-LINE]
 	local rc; rc=$(cat "$2.rc")
-	if grep -aqF "$3" "$2.log" && [ "$rc" = 124 ] && ! grep -aq '^TAP version' "$2.log"; then
+	if grep -aqF "$3" "$2.log" && [ "$rc" = 124 ] && ! grep -aq '^TAP version' "$2.log" &&
+		{ [ -z "${4:-}" ] || tr -d '\r' < "$2.log" | grep -aqxF "$4"; }; then
 		tap_ok "$1: \"$(grep -aF "$3" "$2.log" | tr -d '\r')\", halted"
 	else
 		tap_fail "$1: want \"$3\", rc $rc (124 = halted)"; grep -a '^boot:\|^MBR' "$2.log" | tap_diag
@@ -65,14 +69,19 @@ rm -f "$T_DIR/trunc-read.img"
 make -s -C "$ROOT" image IMAGE="$T_DIR/trunc-read.img" KERNEL="$TK/entry.elf" MODULES="$mod one two" SIZECHECK=read \
 	>"$T_DIR/trunc-read.make.log" 2>&1 || tail -n 5 "$T_DIR/trunc-read.make.log" | tap_diag
 truncate -s $(( klba * 512 + 0x1000 )) "$T_DIR/trunc-read.img"
+for i in kflip mflip tflip; do cp "$T_DIR/$i.img" "$T_DIR/$i-pclmul.img"; done
 for i in kflip mflip tflip trunc trunc-read; do boot "$T_DIR/$i.img"; done
+for i in kflip mflip tflip; do boot "$T_DIR/$i-pclmul.img" max; done
 wait
-halted_at "kernel bit flipped on the disk" "$T_DIR/kflip.img" \
-	"boot: error: kernel checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$TK/entry.elf"), computed 0x"
-halted_at "module bit flipped on the disk" "$T_DIR/mflip.img" \
-	"boot: error: module 0 (module.bin one two) checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$mod"), computed 0x"
-halted_at "kernel's last byte (past its segments) flipped on the disk" "$T_DIR/tflip.img" \
-	"boot: error: kernel checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$long"), computed 0x"
+flips() { # SUFFIX CRC-LINE: cases 1-3 (or 7-9)
+	halted_at "kernel bit flipped on the disk${3:-}" "$T_DIR/kflip$1.img" \
+		"boot: error: kernel checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$TK/entry.elf"), computed 0x" "$2"
+	halted_at "module bit flipped on the disk${3:-}" "$T_DIR/mflip$1.img" \
+		"boot: error: module 0 (module.bin one two) checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$mod"), computed 0x" "$2"
+	halted_at "kernel's last byte (past its segments) flipped on the disk${3:-}" "$T_DIR/tflip$1.img" \
+		"boot: error: kernel checksum mismatch: disk damaged or image changed after it was built (recorded 0x$(crc "$long"), computed 0x" "$2"
+}
+flips "" "boot: crc32 tables"
 halted_at "image cut a page after the Multiboot header" "$T_DIR/trunc.img" \
 	"boot: error: image truncated: it needs $iend sectors, the disk has $(( klba + 16 )) (INT 13h AH=48h)"
 halted_at "the same, size probed by a read (SIZECHECK=read)" "$T_DIR/trunc-read.img" \
@@ -88,4 +97,5 @@ elif grep -qF "error: kernel entry point 0x00000000 is not inside a loaded segme
 else
 	tap_fail "make image: no loader message or an image left"; tap_diag < "$T_DIR/refused.log"
 fi
+flips -pclmul "boot: crc32 pclmul" ", -cpu max"
 tap_done
