@@ -39,10 +39,15 @@ static inline void input_ring_put(struct input_ring *r, uint8_t c)
 	r->head++;
 }
 
+static inline bool input_ring_empty(const struct input_ring *r)
+{
+	return r->head == r->tail;
+}
+
 /* The next byte, or -1 when empty. */
 static inline int input_ring_get(struct input_ring *r)
 {
-	if (r->head == r->tail)
+	if (input_ring_empty(r))
 		return -1;
 	int c = r->buf[r->tail & (INPUT_RING_SIZE - 1)];
 	r->tail++;

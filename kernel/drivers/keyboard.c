@@ -182,6 +182,11 @@ int keyboard_getc(void)
 	return input_ring_get(&kbd_ring);
 }
 
+bool keyboard_ready(void)
+{
+	return !input_ring_empty(&kbd_ring);
+}
+
 uint32_t keyboard_scancodes(void)
 {
 	return kbd_scancodes;

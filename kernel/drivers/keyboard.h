@@ -1,5 +1,6 @@
 /*
- * keyboard.h - PS/2 keyboard input (IRQ 1) as ASCII bytes for the monitor.
+ * keyboard.h - PS/2 keyboard input (IRQ 1) as ASCII bytes for the monitor and for fd 0 of user
+ * programs (kernel/console/console_input.h).
  *
  * The 8042 controller translates whatever the keyboard sends into scan code set 1 (its default,
  * config bit 6), which keyboard.c turns into the bytes a serial terminal would send for the same
@@ -29,6 +30,8 @@
 bool keyboard_init(void);
 /* The next byte typed, or -1. Call with interrupts disabled (see input_ring.h). */
 int keyboard_getc(void);
+/* A byte waits for keyboard_getc. Call with interrupts disabled. */
+bool keyboard_ready(void);
 /* Scan codes received, and bytes lost because the queue was full. */
 uint32_t keyboard_scancodes(void);
 uint32_t keyboard_dropped(void);

@@ -58,6 +58,12 @@ int serial_input_getc(void)
 	return input_ring_get(&serial_ring);
 }
 
+bool serial_input_ready(void)
+{
+	serial_drain(); /* as in serial_input_getc: never report empty with bytes in the FIFO */
+	return !input_ring_empty(&serial_ring);
+}
+
 uint32_t serial_input_received(void)
 {
 	return serial_received;

@@ -1,5 +1,6 @@
 /*
- * serial_input.h - interrupt-driven input from COM1 (IRQ 4) for the monitor.
+ * serial_input.h - interrupt-driven input from COM1 (IRQ 4) for the monitor and for fd 0 of user
+ * programs (kernel/console/console_input.h).
  *
  * The UART itself (rate, FIFO, OUT2, output) belongs to kernel/console/serial.c; this driver
  * only turns on its "received data available" interrupt and queues what arrives.
@@ -15,6 +16,9 @@
 bool serial_input_init(void);
 /* The next received byte, or -1. Call with interrupts disabled (see input_ring.h). */
 int serial_input_getc(void);
+/* A byte waits (after moving what the UART holds into the queue); the queue is left as it is
+ * for the next serial_input_getc. Call with interrupts disabled. */
+bool serial_input_ready(void);
 /* Bytes taken from the UART, and bytes lost because the queue was full (none since the reader
  * drains the FIFO itself: kept to show that). */
 uint32_t serial_input_received(void);

@@ -1,18 +1,30 @@
 /*
  * proc.c - the process table, the life of a process and the scheduler (see proc.h).
  *
- * The scheduler is cooperative for now: a process runs until it waits for a child, yields or
- * ends (a system call or a fault that kills it). A process's kernel stack, while another runs,
+ * The scheduler is preemptive round robin: a process runs until it blocks (waits for a child,
+ * sleeps, waits for input), yields, ends (a system call or a fault that kills it) or, back on
+ * its way to ring 3 from any trap, finds its time slice over (proc_preempt). The kernel itself
+ * is not preemptible: it runs with interrupts off, so a process only ever leaves the CPU at one
+ * of those points, all inside proc_yield. A process's kernel stack, while another runs,
  * holds what context_switch saved; a new one is made to look the same, returning into
  * trap_frame_enter with its trap frame, so its first run leaves the kernel into ring 3. A zombie's
  * address space goes at exit (on its own kernel stack, after CR3 has moved to the kernel's
  * directory), its kernel stack in the scheduler once it has switched away from it, its table
  * slot when its parent collects it with waitpid (at once when it has no parent).
+ *
+ * Blocked processes are woken by the scheduler, not by interrupt handlers: before each pick it
+ * makes sleepers whose tick has come and readers with input waiting runnable; when none is
+ * runnable but some sleep or wait for input, it halts until an interrupt ("sti; hlt", the
+ * monitor's idle: STI takes effect after the next instruction, SDM Vol. 2B, so an interrupt
+ * pending at that point wakes the HLT instead of slipping in before it).
  */
 #include "kernel/proc/proc.h"
+#include "kernel/arch/x86/cpu.h"
 #include "kernel/arch/x86/tss.h"
+#include "kernel/console/console_input.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
+#include "kernel/proc/sched_tick.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/uaccess.h"
@@ -179,6 +191,27 @@ void proc_yield(void)
 		proc_exit(PROC_STATUS_SIGNALED(current->killed));
 }
 
+void proc_preempt(void)
+{
+	if (current && sched_tick_slice_over())
+		proc_yield(); /* still runnable: it runs again in its turn */
+}
+
+void proc_sleep(uint64_t ticks)
+{
+	if (!ticks)
+		return;
+	current->wake_tick = sched_tick_now() + ticks;
+	current->state = PROC_SLEEPING;
+	proc_yield();
+}
+
+void proc_wait_input(void)
+{
+	current->state = PROC_READING;
+	proc_yield();
+}
+
 int proc_kill(int pid, int sig)
 {
 	struct proc *p = proc_find(pid);
@@ -203,8 +236,9 @@ int proc_kill(int pid, int sig)
 	}
 	if (p == current)
 		proc_exit(PROC_STATUS_SIGNALED(sig));
-	/* It is parked in proc_yield or not yet started: it ends when it next runs, stopped or
-	 * not (Linux's SIGKILL wakes a stopped task; without handlers every signal here ends it). */
+	/* It is parked in proc_yield (blocked or preempted) or not yet started: it ends when it
+	 * next runs, stopped or not (Linux's SIGKILL wakes a stopped task; without handlers every
+	 * signal here ends it). */
 	p->killed = sig;
 	p->stopped = 0;
 	p->state = PROC_RUNNABLE;
@@ -303,22 +337,51 @@ int proc_waitpid(int pid, uint32_t status_ptr, uint32_t options)
 	}
 }
 
+/* Sleepers whose tick has come and readers with input waiting become runnable. Returns whether
+ * a process that is not stopped still sleeps or waits for input (an interrupt can end those
+ * waits; a stopped one needs SIGCONT first, which no interrupt sends). */
+static bool proc_wake_blocked(void)
+{
+	uint64_t now = sched_tick_now();
+	bool input = console_input_ready(), blocked = false;
+
+	for (unsigned i = 0; i < PROC_MAX; i++) {
+		struct proc *p = &procs[i];
+		if ((p->state == PROC_SLEEPING && now >= p->wake_tick) ||
+		    (p->state == PROC_READING && input))
+			p->state = PROC_RUNNABLE;
+		if (!p->stopped && (p->state == PROC_SLEEPING || p->state == PROC_READING))
+			blocked = true;
+	}
+	return blocked;
+}
+
 void proc_run_all(void)
 {
 	unsigned last = PROC_MAX - 1;
+	uint32_t flags = cpu_read_eflags();
 
+	cpu_cli();
+	console_input_init();
+	sched_tick_start();
 	for (;;) {
+		bool blocked = proc_wake_blocked();
 		struct proc *p = NULL;
 		for (unsigned k = 1; k <= PROC_MAX && !p; k++) {
 			unsigned i = (last + k) % PROC_MAX;
 			if (procs[i].state == PROC_RUNNABLE && !procs[i].stopped)
 				p = &procs[i], last = i;
 		}
-		if (!p)
+		if (!p && !blocked)
 			break;
+		if (!p) {
+			cpu_wait_interrupt();
+			continue;
+		}
 		current = p;
 		vmspace_switch(p->as.pd);
 		tss_set_kernel_stack(kstack_base(p) + KSTACK_SLOT);
+		sched_tick_new_slice();
 		context_switch(&sched_esp, p->kesp);
 		current = NULL;
 		if (p->state == PROC_ZOMBIE && p->kstack_mapped) {
@@ -335,4 +398,7 @@ void proc_run_all(void)
 		if (procs[i].state == PROC_WAITING)
 			kprintf("user: pid %d (%s) still waits: no process can wake it\n",
 				procs[i].pid, procs[i].name);
+	sched_tick_stop();
+	if (flags & EFLAGS_IF)
+		cpu_sti();
 }

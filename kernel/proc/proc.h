@@ -8,8 +8,9 @@
  * holds its user registers while it is in the kernel. The scheduler runs on the kernel's boot
  * stack (proc_run_all): it picks the next runnable process in table order (round robin),
  * switches CR3 and the TSS's ESP0 to it and switches stacks (context.asm); a process gives the
- * CPU back when it waits for a child, yields or exits. Exit statuses use Linux's waitpid
- * encoding (include/uapi/linux/wait.h: exit status << 8, or the signal number).
+ * CPU back when it waits (for a child, a tick, input), yields or exits, or when its time slice
+ * is over on its way back to ring 3 (preemption: sched_tick.h). Exit statuses use Linux's
+ * waitpid encoding (include/uapi/linux/wait.h: exit status << 8, or the signal number).
  */
 #ifndef KERNEL_PROC_PROC_H
 #define KERNEL_PROC_PROC_H
@@ -40,7 +41,16 @@ _Static_assert(PROC_MAX *KSTACK_SLOT <= KSTACK_END - KSTACK_START, "a kernel sta
 #define PROC_STATUS_EXITED(code)  (((code)&0xFF) << 8)
 #define PROC_STATUS_SIGNALED(sig) ((sig)&0x7F)
 
-enum proc_state { PROC_FREE, PROC_RUNNABLE, PROC_WAITING, PROC_ZOMBIE };
+/* PROC_WAITING: for a child (or not yet started); PROC_SLEEPING: for a tick (nanosleep);
+ * PROC_READING: for console input (read of fd 0). */
+enum proc_state {
+	PROC_FREE,
+	PROC_RUNNABLE,
+	PROC_WAITING,
+	PROC_ZOMBIE,
+	PROC_SLEEPING,
+	PROC_READING
+};
 
 struct proc {
 	enum proc_state state;
@@ -54,6 +64,7 @@ struct proc {
 	struct trap_frame *tf; /* the user registers, at the top of the kernel stack */
 	int killed;            /* a signal that ends it when it next runs, or 0 */
 	int stopped;           /* SIGSTOP: never picked until SIGCONT (its state is kept) */
+	uint64_t wake_tick;    /* while PROC_SLEEPING: the tick it runs again at */
 };
 
 /* The process running now (NULL in the scheduler). */
@@ -78,6 +89,12 @@ void proc_make_runnable(struct proc *p);
 void proc_exit(int status) __attribute__((noreturn));
 /* Give the CPU to the scheduler; returns when this process is picked again. */
 void proc_yield(void);
+/* On the way back to ring 3: give the CPU to the scheduler if the slice is over. */
+void proc_preempt(void);
+/* Block the current process for ticks timer ticks (none: return at once). */
+void proc_sleep(uint64_t ticks);
+/* Block the current process until console input is there (console_input_ready). */
+void proc_wait_input(void);
 /* Linux fork: a copy of the current process whose fork returns 0 in eax; the child's pid, or
  * -EAGAIN / -ENOMEM. */
 int proc_fork(void);
@@ -92,14 +109,17 @@ int proc_waitpid(int pid, uint32_t status_ptr, uint32_t options);
  * stopped process, when the scheduler has returned). */
 int proc_init_status(void);
 
-/* Run the scheduler until no process is runnable: every one has ended, or is stopped, or waits
- * for one that is. Returns on the kernel's own directory (CR3). */
+/* Run the scheduler until no process can run: every one has ended, or is stopped, or waits for
+ * one that is (a sleeper or a reader of console input that is not stopped keeps it going).
+ * Starts the tick and console input, idles in HLT while every process that could run sleeps or
+ * waits for input; returns on the kernel's own directory (CR3) with the caller's interrupt
+ * flag. */
 void proc_run_all(void);
 
 /* For listing processes (the monitor's ps, vm, kill), in kernel/proc/proc_info.c unless noted:
  * the process in table slot i (0 <= i < PROC_MAX; proc.c), or NULL for a free slot; */
 const struct proc *proc_slot(unsigned i);
-/* its state as a word: "runnable", "waiting", "stopped", "zombie"; */
+/* its state as a word: "runnable", "waiting", "sleeping", "reading", "stopped", "zombie"; */
 const char *proc_state_name(const struct proc *p);
 /* its address space, or NULL once it has ended (a zombie keeps only its status). */
 const struct uvm_space *proc_space(const struct proc *p);

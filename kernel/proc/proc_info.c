@@ -17,6 +17,10 @@ const char *proc_state_name(const struct proc *p)
 		return "waiting";
 	case PROC_ZOMBIE:
 		return "zombie";
+	case PROC_SLEEPING:
+		return "sleeping";
+	case PROC_READING:
+		return "reading";
 	case PROC_FREE:
 		break;
 	}

@@ -66,6 +66,15 @@ static inline void cpu_hlt(void)
 	__asm__ volatile("hlt" : : : "memory");
 }
 
+/* Sleep until an interrupt has been taken, then go on with interrupts off again. Call with
+ * them off after checking there is nothing to do: STI takes effect only after the next
+ * instruction (SDM Vol. 2B, STI), so an interrupt pending since the check wakes the HLT instead
+ * of being taken before it and leaving HLT to wait for the next one. */
+static inline void cpu_wait_interrupt(void)
+{
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}
+
 /* Stop this CPU for good: interrupts off, HLT in a loop (an NMI would only wake one HLT). */
 static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {

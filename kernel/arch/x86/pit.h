@@ -2,8 +2,8 @@
  * pit.h - the 8254 programmable interval timer's channel 0 (IRQ 0) as a periodic tick.
  *
  * Mode 2 (rate generator), divisor written low byte then high byte (Intel 82C54 data sheet;
- * ports and the command byte in include/x86.h). Nothing in the kernel keeps time yet; the
- * in-kernel test suites use it to get real timer interrupts.
+ * ports and the command byte in include/x86.h). The scheduler's tick (kernel/proc/sched_tick.c)
+ * runs on it; the in-kernel test suites use it to get real timer interrupts.
  */
 #ifndef KERNEL_ARCH_X86_PIT_H
 #define KERNEL_ARCH_X86_PIT_H

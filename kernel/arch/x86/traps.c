@@ -3,7 +3,8 @@
  *
  * trap_dispatch() is called by isr_common (isr.asm) for every vector. IRQ vectors go to
  * irq_dispatch(). A trap from ring 3 goes to the process code: `int $0x80` to syscall_dispatch,
- * an exception to user_fault_handle (a resolved page fault, or the end of the process). For
+ * an exception to user_fault_handle (a resolved page fault, or the end of the process); any
+ * trap from ring 3 ends in proc_preempt, where a process whose time slice is over yields. For
  * kernel exceptions a test or driver may have hooked the vector
  * (trap_set_handler); otherwise the report is:
  *   EXCEPTION: <name> (vector N, error code 0x...)
@@ -20,6 +21,7 @@
 #include "kernel/debug/ksyms.h"
 #include "kernel/lib/printf.h"
 #include "kernel/mm/pagefault.h"
+#include "kernel/proc/proc.h"
 #include "kernel/proc/syscall.h"
 #include "kernel/proc/user_fault.h"
 
@@ -113,15 +115,20 @@ void trap_dispatch(struct trap_frame *tf)
 
 	tss_sync_cr3(); /* keep the double-fault task on the current page directory (tss.h) */
 	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + IRQ_COUNT) {
-		irq_dispatch(tf);
+		irq_dispatch(tf); /* the EOI is sent: the PIC is free while another process runs */
+		if (trap_frame_from_user(tf))
+			proc_preempt();
 		return;
 	}
-	/* A user program: its system calls, and its exceptions, which end only the program. */
+	/* A user program: its system calls, and its exceptions, which end only the program. On the
+	 * way back to ring 3 it gives up the CPU if its time slice is over: the kernel is never
+	 * preempted, only code in ring 3. */
 	if (trap_frame_from_user(tf)) {
 		if (v == TRAP_SYSCALL)
 			syscall_dispatch(tf);
 		else
 			user_fault_handle(tf, cpu_read_cr2());
+		proc_preempt();
 		return;
 	}
 	if (v < TRAP_NUM_EXCEPTIONS && trap_hooks[v] && trap_hooks[v](tf))
