@@ -216,16 +216,23 @@ same=1
 for l in "${logs[@]}"; do
 	[ -n "$ref" ] && [ "$(e820 "$l")" = "$ref" ] && [ -n "$uref" ] && [ "$(counts "$l" | cut -d' ' -f1)" = "$uref" ] || same=0
 done
-# Free frames: our loader's two protocols exactly; GRUB 2's differ by exactly the frames its
-# information takes (it puts the Multiboot2 information above 1 MiB, version 1's below).
+# Free frames: our loader's two protocols exactly; GRUB 2's differ by exactly the frames what it
+# placed takes (it puts the Multiboot2 information above 1 MiB, version 1's below). Each
+# `pmm: reserved` line counts only the frames it newly reserved, and GRUB 2 may put the
+# information in the last page of a module (or the other way round, depending on the kernel's
+# size), so the frames of everything the loader placed are summed: information, map, strings,
+# module list, modules.
 free() { counts "$1" | cut -d' ' -f2; }
-info_frames() { sed -n 's/^pmm: reserved multiboot-info \[.*\] \([0-9]*\) frames$/\1/p' "$1" | tr -d '\r'; }
+info_frames() {
+	sed -n -E 's/^pmm: reserved (multiboot-info|mmap|cmdline|loader-name|modules|module|module-string) \[.*\] ([0-9]+) frames\r?$/\2/p' "$1" |
+		awk '{ n += $1 } END { if (NR) print n }'
+}
 [ -n "$(free "${logs[0]}")" ] && [ "$(free "${logs[0]}")" = "$(free "${logs[1]}")" ] || same=0
 gfree=""
 if [ ${#logs[@]} = 5 ]; then
 	g1=$(free "${logs[3]}"); g2=$(free "${logs[4]}"); i1=$(info_frames "${logs[3]}"); i2=$(info_frames "${logs[4]}")
 	[ -n "$g1" ] && [ -n "$g2" ] && [ -n "$i1" ] && [ -n "$i2" ] && (( g1 + i1 == g2 + i2 )) || same=0
-	gfree="; GRUB 2: free=$g1 and $g2, the difference its information's frames ($i2 - $i1)"
+	gfree="; GRUB 2: free=$g1 and $g2, the difference in the frames of what it placed ($i2 - $i1)"
 fi
 # The whole Multiboot2 information is reserved: [EBX, EBX + total_size).
 info=$(sed -n 's/^multiboot: protocol multiboot2, information at 0x\([0-9a-f]*\), \([0-9]*\) bytes.*/\1 \2/p' "${logs[1]}" | tr -d '\r')
