@@ -21,7 +21,9 @@
 # The kernel is checked first by tools/mbcheck.py, with the loader's own checks and words. The
 # CRC-32 of the whole kernel file (the config block) and of every module file (the module block)
 # are recorded with the image's end, so that stage 2 can refuse a damaged disk or a truncated
-# image (docs/boot.md).
+# image (docs/boot.md). Last, the word at CFG_S1_SUM_OFF makes the config block and stage 2's
+# sectors (what stage 1 reads) add up to LOADER_S1_SUM in 16-bit words, the sum stage 1 checks;
+# it is computed on the finished block, so any change to it (CMDLINE, modules, knobs) is covered.
 # Nothing is counted by hand: the recipe measures stage 2 and the kernel, computes the LBAs and
 # the partition, and patches them into the MBR and the config block. The image is padded to a
 # whole MiB; partition 1 (active, type 0xDA) runs from LBA LOADER_PART_START to the end, so the
@@ -140,5 +142,9 @@ $(IMAGE): $(BOOT_S1) $(BOOT_S2) $(KERNEL) disk.img.mk tools/mbcheck.py include/l
 		printf '%s' "$$m" | dd of="$$tmp" bs=1 seek=$$(( mb_lba * 512 + soff )) conv=notrunc status=none; \
 		soff=$$(( soff + $${#m} + 1 )); \
 		dd if="$$f" of="$$tmp" bs=512 seek=$${mod_lbas[$$i]} conv=notrunc status=none; done; \
+	s1_bytes=$$(( (1 + s2_sectors) * 512 )); \
+	s1_sum=$$(od --endian=little -A n -v -t u2 -j $$cfg -N $$s1_bytes "$$tmp" | \
+		awk '{ for (i = 1; i <= NF; i++) s += $$i } END { print s % 65536 }'); \
+	put_le "$$tmp" $$(( cfg + $$(def CFG_S1_SUM_OFF) )) 2 $$(( ($$(def LOADER_S1_SUM) - s1_sum) & 0xFFFF )); \
 	mv "$$tmp" "$@"; \
 	echo "image $@ ($$proto): stage2 $$s2_sectors sectors at LBA $$(( part + 1 )), kernel $$k_bytes bytes at LBA $$k_lba,$${mod_files[*]:+ $${#mod_files[@]} modules from LBA $$mb_lba,} $$(( total / 2048 )) MiB"

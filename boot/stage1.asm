@@ -16,11 +16,18 @@
 ;   - otherwise (or when that AH=42h call fails, as GRUB's boot.S does) CHS from AH=08h
 ;     geometry, one sector per call (a read never passes a track end), cylinders below 1024,
 ;     every read retried 3 times with an AH=00h reset before each retry;
+;   - the words of the sectors read must add up to LOADER_S1_SUM (the balancing word is in the
+;     config block, CFG_S1_SUM_OFF, written by disk.img.mk), else "MBR: stage2 checksum";
 ;   - a failure prints "MBR: <what> 0x<BIOS status>" on screen and COM1 and halts; no reboot.
-; Stage 1 does not check stage 2's bytes: a 16-bit sum over the sectors read (LODSW/ADD/LOOP, a
-; compare with a sum disk.img.mk would patch into a field, the failure branch) costs about 18
-; bytes with its field, and this sector has none left (the code ends at LOADER_S1_FIELDS, the
-; build checks it). Stage 2 checks the kernel and modules it reads (CRC-32, boot/crc.inc).
+; The sum (LODSW/ADD/LOOP over sectors * 256 words, the failure branch and its message) costs 37
+; bytes, 18 more than the check of the config block's first magic byte it replaces (a sum that
+; is not 0 also refuses a block of zeros, and it covers every byte stage 2 runs). The bytes came
+; from shorter code: a signed compare for the floppy/hard disk ranges, one INT 13h call with the
+; drive reload shared by five calls, the retry inlined, SHR for the CX bit 0 test, AH known 0 for
+; the divisor, the end-of-string bit masked in putc (which keeps AX) and msg_crlf placed after
+; msg_0x; 3 bytes are left. A 16-bit sum misses changes that cancel (which a CRC would see): it
+; is there to stop a wrong or damaged stage 2 before it runs. Stage 2 checks the kernel and
+; modules it reads (CRC-32, boot/crc.inc).
 
 %include "x86.inc"
 %include "loader.inc"
@@ -51,13 +58,12 @@ entry:	jmp 0:.normal                           ; CS:IP = 0000:7C00 whatever the 
 	cld
 	mov bp, S1_VARS
 	; Boot drive: a hard disk 0x80-0x8F or a floppy 0x00-0x01 is plausible; anything else is a
-	; BIOS bug and the first hard disk is the best guess (as GRUB's boot.S does).
+	; BIOS bug and the first hard disk is the best guess (as GRUB's boot.S does). Once bits 4-6
+	; are clear, a signed compare keeps both ranges: 0x80-0x8F are negative, 0x00-0x01 below 2.
 	test dl, 0x70
 	jnz .drive_bad
-	test dl, dl
-	js .drive_ok                            ; 0x80-0x8F
-	cmp dl, 0x01
-	jbe .drive_ok                           ; 0x00-0x01
+	cmp dl, 0x02
+	jl .drive_ok
 .drive_bad:
 	mov dl, 0x80
 .drive_ok:
@@ -67,8 +73,8 @@ entry:	jmp 0:.normal                           ; CS:IP = 0000:7C00 whatever the 
 	mov al, UART_LCR_DLAB
 	out dx, al
 	mov dl, (PORT_COM1 + UART_DATA) & 0xFF
-	mov ax, UART_DIVISOR_115200             ; a word out: divisor low, then high at port + 1
-	out dx, ax
+	mov al, UART_DIVISOR_115200             ; AH = 0 since the xor: a word out, divisor low,
+	out dx, ax                              ; then high at port + 1
 	mov dl, (PORT_COM1 + UART_LCR) & 0xFF
 	mov al, UART_LCR_8N1
 	out dx, al
@@ -77,13 +83,12 @@ entry:	jmp 0:.normal                           ; CS:IP = 0000:7C00 whatever the 
 	jnz read_chs                            ; image built with FORCE_CHS=1: test the CHS path
 	mov ah, 0x41
 	mov bx, 0x55AA
-	mov dl, [bp + s1_drive]
-	int 0x13
+	call int13
 	jc read_chs
 	cmp bx, 0xAA55
 	jne read_chs
-	test cl, 1                              ; CX bit 0: the packet (AH=42h) functions exist
-	jz read_chs
+	shr cl, 1                               ; CX bit 0: the packet (AH=42h) functions exist
+	jnc read_chs
 
 read_edd:
 	push dword 0                            ; disk address packet on the stack: LBA,
@@ -94,16 +99,14 @@ read_edd:
 	push byte 16
 	mov si, sp
 	mov ah, 0x42
-	mov dl, [bp + s1_drive]                 ; reloaded: AH=41h clobbers DL on one BIOS
-	int 0x13
+	call int13                              ; (DL reloaded: AH=41h clobbers it on one BIOS)
 	jnc loaded
 	; A failed AH=42h falls back to CHS, where every read is retried (as GRUB's boot.S does).
 
 read_chs:
-	mov dl, [bp + s1_drive]
 	xor di, di                              ; ES:DI = 0:0 guards against a BIOS bug (RBIL AH=08h)
 	mov ah, 0x08
-	int 0x13
+	call int13
 	mov si, msg_geom
 	jc fail
 	and cx, 0x3F                            ; CL bits 0-5: sectors per track
@@ -118,11 +121,11 @@ read_chs:
 .sector:
 	pusha
 	xor dx, dx
-	div word [bp + s1_spt]                       ; AX = track, DX = sector index
+	div word [bp + s1_spt]                  ; AX = track, DX = sector index
 	inc dx
 	mov cx, dx                              ; CL = sector (1-based)
 	xor dx, dx
-	div word [bp + s1_heads]                     ; AX = cylinder, DL = head
+	div word [bp + s1_heads]                ; AX = cylinder, DL = head
 	mov si, msg_chs
 	cmp ax, 1024
 	jae fail
@@ -134,30 +137,36 @@ read_chs:
 	xor bx, bx
 	mov di, DISK_RETRIES + 1
 .try:	mov ax, 0x0201
-	mov dl, [bp + s1_drive]
-	int 0x13
+	call int13
 	jnc .next
-	call reset_or_fail
+	mov si, msg_read                        ; failed: count the try, halt with the status
+	dec di                                  ; when none is left, else reset (AH=00h)
+	jz fail
+	xor ah, ah
+	call int13
 	jmp .try
 .next:	popa
 	inc ax
 	add bx, SECTOR_SIZE >> 4
 	loop .sector
 
-loaded:	mov si, msg_stage2
-	cmp byte [LOADER_CONFIG_ADDR + CFG_MAGIC_OFF], CFG_MAGIC & 0xFF
-	jne fail
+; loaded: every word of the sectors read (config block and stage 2) must add up to LOADER_S1_SUM;
+; disk.img.mk stores the word that balances the sum at CFG_S1_SUM_OFF in the config block. The
+; sum is not 0, so a read that gave zeros (or 0xFF bytes: their sum is a multiple of 256) fails;
+; a wrong config block fails too. LOOP keeps the flags of the last ADD.
+loaded:	mov cx, [s1_count]
+	xchg cl, ch                             ; CX = sectors * 256 words (at most 127 sectors)
+	mov si, LOADER_CONFIG_ADDR
+	mov bx, -LOADER_S1_SUM
+.sum:	lodsw
+	add bx, ax
+	loop .sum
+	mov si, msg_sum
+	jnz fail                                ; (AH: high byte of the last word, means nothing)
 	jmp LOADER_STAGE2_ADDR                  ; CS = 0 already; the drive is at LOADER_BOOT_DRIVE
 
-; reset_or_fail: after a failed read, count the try; halt with the status when none is left,
-; else reset the disk (AH=00h) for the next try.
-;   IN: AH = BIOS status, DI = tries left. OUT: DI - 1. CLOBBERED: AX, DL, SI.
-reset_or_fail:
-	mov si, msg_read
-	dec di
-	jz fail
-	xor ah, ah                              ; changes AH and CF only
-	mov dl, [bp + s1_drive]
+; int13: INT 13h on the boot drive. IN: AH = function, its other registers. OUT: the BIOS's.
+int13:	mov dl, [bp + s1_drive]
 	int 0x13
 	ret
 
@@ -168,14 +177,13 @@ fail:	push si
 	pop si
 	call puts
 	mov si, msg_0x
-	call puts
+	call puts                               ; leaves SI at msg_crlf
 	mov al, ah
 	aam 16                                  ; AH = high digit, AL = low digit
 	xchg al, ah
 	call putx                               ; (keeps AH)
 	mov al, ah
 	call putx
-	mov si, msg_crlf
 	call puts
 	cli
 .halt:	hlt
@@ -186,16 +194,17 @@ putx:	cmp al, 10
 	sbb al, 0x69
 	das
 	; fall through
-; putc: a character to COM1 (bounded wait for THRE: no COM1 must not hang us) and the screen.
-;   IN: AL = character. CLOBBERED: nothing.
+; putc: a character (bit 7 ignored: see msg) to COM1 (bounded wait for THRE: no COM1 must not
+; hang us) and the screen. IN: AL = character. CLOBBERED: nothing.
 putc:	pusha
-	mov bl, al
+	and al, 0x7F
+	xchg ax, bx                             ; BL = the character
 	mov dx, PORT_COM1 + UART_LSR
 	xor cx, cx
 .wait:	in al, dx
 	test al, UART_LSR_THRE
 	loopz .wait
-	mov al, bl
+	xchg ax, bx
 	mov dl, PORT_COM1 & 0xFF
 	out dx, al
 	mov ah, 0x0E
@@ -204,12 +213,9 @@ putc:	pusha
 	popa
 	ret
 
-; puts: IN: SI = string whose last character has bit 7 set (see msg). CLOBBERED: SI.
+; puts: IN: SI = string whose last character has bit 7 set (see msg). OUT: SI after it.
 puts:	lodsb
-	push ax
-	and al, 0x7F
 	call putc
-	pop ax
 	test al, al
 	jns puts
 	ret
@@ -226,9 +232,16 @@ msg_mbr:	msg "MBR: "
 msg_read:	msg "read error"
 msg_geom:	msg "geometry"
 msg_chs:	msg "CHS limit"
-msg_stage2:	msg "no stage2"
+msg_sum:	msg "stage2 checksum"
 msg_0x:		msg " 0x"
-msg_crlf:	msg `\r\n`
+msg_crlf:	msg `\r\n`                       ; right after msg_0x (see fail)
+
+%if CFG_S1_SUM_OFF % 2 || CFG_S1_SUM_OFF < CFG_CMDLINE_OFF + LOADER_CMDLINE_MAX || CFG_S1_SUM_OFF + 2 > SECTOR_SIZE
+	%error "CFG_S1_SUM_OFF: the sum's word must be a whole word of the config block, past the command line"
+%endif
+%if LOADER_S1_SUM == 0 || (LOADER_S1_SUM & 0xFF) == 0
+	%error "LOADER_S1_SUM: a sum of zeros or of 0xFF bytes (a multiple of 256) must not pass"
+%endif
 
 	; The build fails here ("TIMES value is negative") if the code grows into the fields.
 	times LOADER_S1_FIELDS - ($ - $$) db 0

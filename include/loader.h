@@ -103,6 +103,9 @@
 #define LOADER_S1_COUNT_OFF 0x1B4 /* word: sectors to read: config block + stage 2 */
 #define LOADER_S1_FLAGS_OFF 0x1B6 /* byte: LOADER_S1_FORCE_CHS (testing the CHS path) */
 #define LOADER_S1_FORCE_CHS 0x01
+/* Stage 1 checks that the 16-bit words of the sectors it reads (config block and stage 2) add
+ * up to this; not 0, so a read that gave zeros fails. disk.img.mk writes CFG_S1_SUM_OFF. */
+#define LOADER_S1_SUM 0x3153 /* "S1" little endian */
 #define MBR_DISK_SIG_OFF    0x1B8
 #define MBR_PART_TABLE_OFF  0x1BE
 #define MBR_PART_ENTRY_SIZE 16
@@ -124,6 +127,7 @@
 #define CFG_MODS_COUNT_OFF   276  /* dword: number of modules (at most LOADER_MODS_MAX) */
 #define CFG_IMAGE_END_OFF    280  /* dword: LBA after the last sector the boot reads */
 #define CFG_KERNEL_CRC_OFF   284  /* dword: CRC-32 of the whole kernel file */
+#define CFG_S1_SUM_OFF       288  /* word: balances stage 1's sum (LOADER_S1_SUM); even offset */
 #define CFG_FORCE_E801       0x01 /* skip E820 (tests the E801 fallback) */
 #define CFG_FORCE_88         0x02 /* skip E820 and E801 (tests the AH=88h fallback) */
 #define CFG_POISON \

@@ -6,15 +6,17 @@
 #   2. the recipe patched what it measured: the config block's kernel LBA and size point at an
 #      exact copy of the kernel, the command line is there ("entry.elf root=/dev/x quiet": the
 #      kernel's base name first), stage 1 reads 1 + stage 2 sectors; NAME= replaces the name; the
-#      kernel's CRC-32 is zlib's of the whole file, and the
-#      image's end is the sector after the kernel;
+#      kernel's CRC-32 is zlib's of the whole file, the
+#      image's end is the sector after the kernel, and the 16-bit words of the sectors stage 1
+#      reads add up to LOADER_S1_SUM (0x3153);
 #   3. the kernel can grow: a 32 MiB kernel (one 32 MiB PT_LOAD) gets a bigger image with no
 #      edits, and boots: the entry-state checks pass after 255+ reads of 127 sectors. Booted with
 #      MEMFALLBACK=e801, whose map splits RAM at 16 MiB: the segment (1-33 MiB) is accepted
 #      because two touching usable entries cover it;
 #   4. name and CMDLINE longer than 255 bytes are refused by make, with a message;
-#   5. stage 1's failure path: an image whose config block is destroyed stops in the MBR with
-#      "MBR: no stage2" and halts (QEMU still running at the timeout, stage 2 never started).
+#   5. stage 1's failure path: an image whose config block is destroyed (zeroed) stops in the MBR
+#      with "MBR: stage2 checksum" (stage 1's sum) and halts (QEMU still running at the timeout,
+#      stage 2 never started).
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
@@ -51,6 +53,8 @@ if cfg[16:].split(b'\0')[0] != b'entry.elf root=/dev/x quiet': fail('cmdline %r'
 iend, kcrc = struct.unpack_from('<II', cfg, 280)
 if iend != klba + (kbytes + 511) // 512: fail('image end %d, kernel ends at %d' % (iend, klba + (kbytes + 511) // 512))
 if kcrc != zlib.crc32(k): fail('kernel CRC %#x, the file\'s is %#x' % (kcrc, zlib.crc32(k)))
+s1sum = sum(struct.unpack_from('<%dH' % (cnt * 256), d, 2048 * 512)) & 0xFFFF
+if s1sum != 0x3153: fail('stage 1 sum of its %d sectors %#x, want LOADER_S1_SUM 0x3153' % (cnt, s1sum))
 print('# partition 1: LBA %d + %d sectors, active; stage 2 %d sectors; kernel at LBA %d, %d bytes' % (lba, n, s2n, klba, kbytes))
 PY
 }
@@ -82,7 +86,7 @@ fi
 bad="$T_DIR/nostage2.img"
 cp "$img" "$bad" && dd if=/dev/zero of="$bad" bs=512 seek=2048 count=1 conv=notrunc status=none
 rc=$(qemu_boot_image "$bad.log" 5 "$bad" 128)
-if grep -aq '^MBR: no stage2 0x' "$bad.log" && [ "$rc" = 124 ] && ! grep -aq '^boot:' "$bad.log" && \
+if grep -aq '^MBR: stage2 checksum 0x' "$bad.log" && [ "$rc" = 124 ] && ! grep -aq '^boot:' "$bad.log" && \
    [ "$(grep -a -c '^MBR:' "$bad.log")" = 1 ]; then
 	tap_ok "config block destroyed: \"$(grep -a '^MBR' "$bad.log" | tr -d '\r')\" from stage 1, halted (no reboot)"
 else

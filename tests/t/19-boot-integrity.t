@@ -21,12 +21,20 @@
 #      no image;
 #   7-9. cases 1-3 on a CPU with PCLMULQDQ (-cpu max), where the loader folds with it instead of
 #      using its tables: the same messages. Cases 1-3 check the loader's line "boot: crc32
-#      tables" (QEMU's default CPU has no PCLMULQDQ), 7-9 "boot: crc32 pclmul".
+#      tables" (QEMU's default CPU has no PCLMULQDQ), 7-9 "boot: crc32 pclmul";
+#   10-13. stage 1's 16-bit sum (boot/stage1.asm) over the sectors it reads: one bit flipped in
+#      stage 2's code, and one in the config block's command line, each on an image read through
+#      INT 13h extensions and on one built with FORCE_CHS=1 (stage 1 reads with AH=02h): "MBR:
+#      stage2 checksum 0x..", once, stage 2 never ran, QEMU halted;
+#   14-15. the same two images unchanged boot, and the entry-state kernel passes its checks;
+#   16. the sum is the image's own: in three images with different command lines, modules and
+#      knobs the words of the config block and stage 2's sectors add up to LOADER_S1_SUM, and
+#      the balancing words differ (make image recomputes it after writing the config block).
 source "$(dirname "$0")/../lib.sh"
 
 TK="$BUILD/boot/tk"
 SECS=6
-tap_plan 9
+tap_plan 16
 mod="$T_DIR/module.bin"
 head -c 70001 /dev/urandom > "$mod"
 cfg() { # IMAGE FIELD-OFFSET: a dword of the config block (LBA 2048)
@@ -38,8 +46,8 @@ flip() { # IMAGE BYTE-OFFSET: flip bit 2 of that byte
 crc() { # FILE: its CRC-32 as 8 hex digits
 	python3 -c 'import sys, zlib; print("%08X" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$1"
 }
-boot() { # IMAGE [CPU]: boot it in the background, the exit status in IMAGE.rc
-	( qemu_boot_image "$1.log" $SECS "$1" 128 ${2:+-cpu "$2"} > "$1.rc" ) &
+boot() { # IMAGE [CPU [SECONDS]]: boot it in the background, the exit status in IMAGE.rc
+	( qemu_boot_image "$1.log" "${3:-$SECS}" "$1" 128 ${2:+-cpu "$2"} > "$1.rc" ) &
 }
 halted_at() { # DESCRIPTION IMAGE MESSAGE [CRC-LINE]
 	local rc; rc=$(cat "$2.rc")
@@ -50,6 +58,23 @@ halted_at() { # DESCRIPTION IMAGE MESSAGE [CRC-LINE]
 		tap_fail "$1: want \"$3\", rc $rc (124 = halted)"; grep -a '^boot:\|^MBR' "$2.log" | tap_diag
 	fi
 }
+
+stopped_in_mbr() { # DESCRIPTION IMAGE: stage 1's sum message once, no stage 2 line, halted
+	local rc; rc=$(cat "$2.rc")
+	if grep -aq '^MBR: stage2 checksum 0x[0-9A-F][0-9A-F]' "$2.log" && [ "$(grep -a -c '^MBR:' "$2.log")" = 1 ] &&
+		! grep -aq '^boot:' "$2.log" && [ "$rc" = 124 ]; then
+		tap_ok "$1: \"$(grep -a '^MBR:' "$2.log" | tr -d '\r')\" from stage 1, halted"
+	else
+		tap_fail "$1: want \"MBR: stage2 checksum 0x..\" and a halt, rc $rc (124 = halted)"; tap_diag <"$2.log"
+	fi
+}
+s1sum() { # IMAGE: the 16-bit sum of the words stage 1 reads (its MBR count of sectors from the
+	# config block on), and the balancing word at CFG_S1_SUM_OFF
+	python3 -c 'import struct, sys; d = open(sys.argv[1], "rb").read(); n, = struct.unpack_from("<H", d, int(sys.argv[2]));
+c = 2048 * 512; print(sum(struct.unpack_from("<%dH" % (n * 256), d, c)) & 0xFFFF, struct.unpack_from("<H", d, c + int(sys.argv[3]))[0])' \
+		"$1" "$(def LOADER_S1_COUNT_OFF)" "$(def CFG_S1_SUM_OFF)"
+}
+def() { echo $(( $(sed -n "s/^%define $1 //p" "$BUILD/inc/loader.inc") )); }
 
 img="$T_DIR/good.img"
 make -s -C "$ROOT" image IMAGE="$img" KERNEL="$TK/entry.elf" MODULES="$mod one two" >"$img.make.log" 2>&1 \
@@ -70,8 +95,18 @@ make -s -C "$ROOT" image IMAGE="$T_DIR/trunc-read.img" KERNEL="$TK/entry.elf" MO
 	>"$T_DIR/trunc-read.make.log" 2>&1 || tail -n 5 "$T_DIR/trunc-read.make.log" | tap_diag
 truncate -s $(( klba * 512 + 0x1000 )) "$T_DIR/trunc-read.img"
 for i in kflip mflip tflip; do cp "$T_DIR/$i.img" "$T_DIR/$i-pclmul.img"; done
-for i in kflip mflip tflip trunc trunc-read; do boot "$T_DIR/$i.img"; done
+s1="$T_DIR/s1.img"; s1chs="$T_DIR/s1chs.img"
+make -s -C "$ROOT" image IMAGE="$s1" KERNEL="$TK/entry.elf" CMDLINE="sum test" >"$s1.make.log" 2>&1 \
+	|| tail -n 5 "$s1.make.log" | tap_diag
+make -s -C "$ROOT" image IMAGE="$s1chs" KERNEL="$TK/entry.elf" CMDLINE="sum test, read with CHS" FORCE_CHS=1 \
+	>"$s1chs.make.log" 2>&1 || tail -n 5 "$s1chs.make.log" | tap_diag
+for i in s1 s1chs; do
+	cp "$T_DIR/$i.img" "$T_DIR/$i-s2flip.img"; flip "$T_DIR/$i-s2flip.img" $(( 2049 * 512 + 0x1000 ))
+	cp "$T_DIR/$i.img" "$T_DIR/$i-cfgflip.img"; flip "$T_DIR/$i-cfgflip.img" $(( 2048 * 512 + 16 + 3 ))
+done
+for i in kflip mflip tflip trunc trunc-read s1-s2flip s1-cfgflip s1chs-s2flip s1chs-cfgflip; do boot "$T_DIR/$i.img"; done
 for i in kflip mflip tflip; do boot "$T_DIR/$i-pclmul.img" max; done
+boot "$s1" "" 30; boot "$s1chs" "" 30
 wait
 flips() { # SUFFIX CRC-LINE: cases 1-3 (or 7-9)
 	halted_at "kernel bit flipped on the disk${3:-}" "$T_DIR/kflip$1.img" \
@@ -86,7 +121,6 @@ halted_at "image cut a page after the Multiboot header" "$T_DIR/trunc.img" \
 	"boot: error: image truncated: it needs $iend sectors, the disk has $(( klba + 16 )) (INT 13h AH=48h)"
 halted_at "the same, size probed by a read (SIZECHECK=read)" "$T_DIR/trunc-read.img" \
 	"boot: error: no Multiboot header in the kernel's first 8 KiB"
-
 bad="$T_DIR/entry0.kernel"
 python3 -c 'import struct, sys; b = bytearray(open(sys.argv[1], "rb").read()); struct.pack_into("<I", b, 24, 0); open(sys.argv[2], "wb").write(b)' "$TK/entry.elf" "$bad"
 rm -f "$T_DIR/refused.img"
@@ -98,4 +132,24 @@ else
 	tap_fail "make image: no loader message or an image left"; tap_diag < "$T_DIR/refused.log"
 fi
 flips -pclmul "boot: crc32 pclmul" ", -cpu max"
+stopped_in_mbr "stage 2's code, bit flipped, INT 13h extensions" "$T_DIR/s1-s2flip.img"
+stopped_in_mbr "config block's command line, bit flipped, INT 13h extensions" "$T_DIR/s1-cfgflip.img"
+stopped_in_mbr "stage 2's code, bit flipped, FORCE_CHS=1" "$T_DIR/s1chs-s2flip.img"
+stopped_in_mbr "config block's command line, bit flipped, FORCE_CHS=1" "$T_DIR/s1chs-cfgflip.img"
+for i in s1:'^boot: disk 0x80, INT 13h extensions' s1chs:'^boot: disk 0x80, CHS'; do
+	f="$T_DIR/${i%%:*}.img"; rc=$(cat "$f.rc")
+	if [ "$rc" = 33 ] && grep -aq "${i#*:}" "$f.log" && grep -aq '^1\.\.18' "$f.log" && ! grep -aq '^not ok' "$f.log"; then
+		tap_ok "unchanged image ($(grep -a '^boot: disk' "$f.log" | tr -d '\r')) passes stage 1's sum and boots: 18 entry checks"
+	else
+		tap_fail "unchanged image ${i%%:*}: rc $rc"; grep -a '^boot:\|^MBR\|^not ok' "$f.log" | tap_diag
+	fi
+done
+sums=$(for f in "$img" "$s1" "$s1chs"; do s1sum "$f"; done)
+echo "$sums" | sed 's/^/# sum, balancing word: /'
+if [ "$(echo "$sums" | awk '{ print $1 }' | sort -u)" = "$(def LOADER_S1_SUM)" ] &&
+	[ "$(echo "$sums" | awk '{ print $2 }' | sort -u | wc -l)" = 3 ]; then
+	tap_ok "three images, three balancing words, each sum $(def LOADER_S1_SUM) (LOADER_S1_SUM)"
+else
+	tap_fail "stage 1's sum not LOADER_S1_SUM ($(def LOADER_S1_SUM)) in every image, or a balancing word reused"
+fi
 tap_done
