@@ -105,7 +105,7 @@
 #define LOADER_S1_FORCE_CHS 0x01
 /* Stage 1 checks that the 16-bit words of the sectors it reads (config block and stage 2) add
  * up to this; not 0, so a read that gave zeros fails. disk.img.mk writes CFG_S1_SUM_OFF. */
-#define LOADER_S1_SUM 0x3153 /* "S1" little endian */
+#define LOADER_S1_SUM       0x3153 /* "S1" little endian */
 #define MBR_DISK_SIG_OFF    0x1B8
 #define MBR_PART_TABLE_OFF  0x1BE
 #define MBR_PART_ENTRY_SIZE 16

@@ -13,8 +13,9 @@ Multiboot header (flags, checksum, the a.out-kludge addresses), or a few random 
 (architecture, header_length, checksum), a tag's type, flags or size, an information
 request, the console flags, ELF fields as above, or random bytes in the header. Case i uses random.Random(seed * 1000003 + i), so a case is reproduced by its seed and
 number alone. Each mutant is written into a copy of an image that `make image` built from the
-unmutated kernel (the same layout; only the kernel's bytes, the same size, change) and booted in
-QEMU with -no-reboot (a reset ends QEMU).
+unmutated kernel (the same layout; only the kernel's bytes, the same size, change; the config
+block's kernel CRC-32 and the word balancing stage 1's sum are rewritten as make image would
+write them) and booted in QEMU with -no-reboot (a reset ends QEMU).
 
 A model below (model_kernel; model_kernel_mb2 for Multiboot2, from the Multiboot2
 Specification 2.0 section 3.1 and the loader's documented refusals) says what a loader must
@@ -566,6 +567,11 @@ def main():
         d[klba * 512:klba * 512 + len(k)] = k
         if 'CFG_KERNEL_CRC_OFF' in defs:   # what make image records: the whole file's CRC-32
             struct.pack_into('<I', d, cfg + defs['CFG_KERNEL_CRC_OFF'], zlib.crc32(k))
+        if 'CFG_S1_SUM_OFF' in defs:   # the config block changed: rebalance stage 1's sum
+            n, = struct.unpack_from('<H', d, defs['LOADER_S1_COUNT_OFF'])
+            struct.pack_into('<H', d, cfg + defs['CFG_S1_SUM_OFF'], 0)
+            s1sum = sum(struct.unpack_from('<%dH' % (n * 256), d, cfg))
+            struct.pack_into('<H', d, cfg + defs['CFG_S1_SUM_OFF'], (defs['LOADER_S1_SUM'] - s1sum) & 0xFFFF)
         open(img, 'wb').write(d)
         same = verdict[0] == 'load' and loaded_image(k, verdict[1], verdict[2]) == originals[kl]
         outcome, rc, text = boot(args.qemu, img, img + '.log',
