@@ -9,7 +9,7 @@
  *   LBA 0                   MBR: boot/stage1.asm, with the patch fields below and the partition table
  *   LBA 1 .. PART_START-1   empty (1 MiB alignment of the partition, as partitioning tools do)
  *   PART_START              config block (struct below): kernel position, size, CRC-32, command
- *                           line, the image's end
+ *                           line, the image's end, the word that balances stage 1's sum
  *   PART_START+1 ..         stage 2 (boot/stage2.asm), STAGE2 sectors
  *   then                    the kernel file exactly as given (any Multiboot v1 kernel), padded to a sector
  *   then (MODULES given)    the module block (LOADER_MODBLK_SECTORS: a table of LBA, size, string
