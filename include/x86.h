@@ -83,6 +83,13 @@
 #define VGA_TEXT_ROWS 25
 #define BIOS_LOW_END  0x100000 /* the first MiB: IVT, BDA, EBDA, video memory, option ROMs */
 
+/* VGA CRT controller (colour I/O addresses) and its cursor location registers, counted in cells
+ * from the start of text memory: IBM VGA Technical Reference, CRT Controller Registers. */
+#define VGA_CRTC_INDEX       0x3D4
+#define VGA_CRTC_DATA        0x3D5
+#define VGA_CRTC_CURSOR_HIGH 0x0E
+#define VGA_CRTC_CURSOR_LOW  0x0F
+
 /* Exit status convention with isa-debug-exit: QEMU exits with (value << 1) | 1. */
 #define QEMU_EXIT_PASS 0x10 /* process status 33 */
 #define QEMU_EXIT_FAIL 0x11 /* process status 35 */

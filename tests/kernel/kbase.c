@@ -21,17 +21,14 @@
 #include "vmlayout.h"
 #include "x86.h"
 
-#define KBASE_CRTC_INDEX 0x3D4
-#define KBASE_CRTC_DATA  0x3D5
-
 static uint16_t kbase_cursor(void)
 {
 	uint16_t pos;
 
-	outb(KBASE_CRTC_INDEX, 0x0E);
-	pos = (uint16_t)(inb(KBASE_CRTC_DATA) << 8);
-	outb(KBASE_CRTC_INDEX, 0x0F);
-	return pos | inb(KBASE_CRTC_DATA);
+	outb(VGA_CRTC_INDEX, VGA_CRTC_CURSOR_HIGH);
+	pos = (uint16_t)(inb(VGA_CRTC_DATA) << 8);
+	outb(VGA_CRTC_INDEX, VGA_CRTC_CURSOR_LOW);
+	return pos | inb(VGA_CRTC_DATA);
 }
 
 /* Text of one VGA row (character bytes only), NUL-terminated, trailing blanks cut. */
