@@ -46,9 +46,11 @@ static void space_drop_pages(struct uvm_space *as, uint32_t start, uint32_t end)
 
 void uvm_space_release(struct uvm_space *as)
 {
-	/* Every user page, not only those in regions: a page outside them would be a bug, and
-	 * exit must still return its frame. */
-	space_drop_pages(as, USER_START, USER_END);
+	/* Only the regions' pages, as Linux's exit_mmap walks the VMAs (unmap_vmas): a page is
+	 * mapped only inside a region (the fault handler, fork and exec map there, munmap drops
+	 * pages with their region), so the page tables' other entries need no look. */
+	for (unsigned i = 0; i < as->nregions; i++)
+		space_drop_pages(as, as->regions[i].start, as->regions[i].end);
 	vmspace_destroy(as->pd);
 	as->pd = 0;
 	as->nregions = 0;
