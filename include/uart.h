@@ -15,6 +15,7 @@
 #define UART_DATA 0 /* RBR (read) / THR (write) with DLAB=0; divisor low with DLAB=1 */
 #define UART_IER  1 /* interrupt enable with DLAB=0; divisor high with DLAB=1 */
 #define UART_FCR  2 /* FIFO control (write) */
+#define UART_IIR  2 /* interrupt identification (read) */
 #define UART_LCR  3 /* line control */
 #define UART_MCR  4 /* modem control */
 #define UART_LSR  5 /* line status */
@@ -28,7 +29,11 @@
 #define UART_MCR_DTR_RTS      0x03 /* data terminal ready, request to send */
 #define UART_MCR_OUT2         0x08 /* PC/AT: connects the UART's interrupt to its IRQ line */
 #define UART_LSR_DR           0x01 /* data ready: RBR (or the receive FIFO) holds a byte */
-#define UART_LSR_THRE         0x20 /* transmit holding register empty */
+#define UART_LSR_THRE         0x20 /* transmit holding register empty (FIFO mode: FIFO empty) */
+#define UART_IIR_FIFOS_ON     0xC0 /* both bits set: FCR enabled the FIFOs (a 16550A) */
+
+/* The transmit FIFO's depth on a 16550 (PC16550D data sheet, FIFO mode). */
+#define UART_TX_FIFO_SIZE 16
 
 /* The rate: divisor = UART_BAUD_BASE / baud. */
 #define UART_BAUD_BASE      115200
