@@ -25,7 +25,8 @@
 
 /* Through the direct map: the kernel runs in the higher half (include/vmlayout.h). */
 static volatile uint16_t *const vga_cells = (volatile uint16_t *)(KERNEL_VIRT_BASE + VGA_TEXT_ADDR);
-static uint16_t vga_shadow[VGA_TEXT_ROWS * VGA_TEXT_COLS]; /* what video memory holds */
+/* The characters video memory holds: every cell the console writes has the attribute VGA_ATTR. */
+static char vga_shadow[VGA_TEXT_ROWS * VGA_TEXT_COLS];
 static unsigned vga_row, vga_col;
 
 static uint16_t vga_cell(char c)
@@ -33,12 +34,12 @@ static uint16_t vga_cell(char c)
 	return (uint16_t)((VGA_ATTR << 8) | (uint8_t)c);
 }
 
-/* Cell i becomes cell: video memory is written only when it changes. */
-static void vga_set(unsigned i, uint16_t cell)
+/* Cell i shows c: video memory is written only when it changes. */
+static void vga_set(unsigned i, char c)
 {
-	if (vga_shadow[i] != cell) {
-		vga_shadow[i] = cell;
-		vga_cells[i] = cell;
+	if (vga_shadow[i] != c) {
+		vga_shadow[i] = c;
+		vga_cells[i] = vga_cell(c);
 	}
 }
 
@@ -59,7 +60,7 @@ static void vga_scroll(void)
 	for (i = 0; i < (VGA_TEXT_ROWS - 1) * VGA_TEXT_COLS; i++)
 		vga_set(i, vga_shadow[i + VGA_TEXT_COLS]);
 	for (; i < VGA_TEXT_ROWS * VGA_TEXT_COLS; i++)
-		vga_set(i, vga_cell(' '));
+		vga_set(i, ' ');
 	vga_row = VGA_TEXT_ROWS - 1;
 }
 
@@ -75,8 +76,10 @@ void vga_init(void)
 	unsigned i;
 
 	/* Every cell written: the copy starts out equal to video memory, whatever was there. */
-	for (i = 0; i < VGA_TEXT_ROWS * VGA_TEXT_COLS; i++)
-		vga_cells[i] = vga_shadow[i] = vga_cell(' ');
+	for (i = 0; i < VGA_TEXT_ROWS * VGA_TEXT_COLS; i++) {
+		vga_shadow[i] = ' ';
+		vga_cells[i] = vga_cell(' ');
+	}
 	vga_row = vga_col = 0;
 	vga_move_cursor();
 }
@@ -100,7 +103,7 @@ static void vga_put(char c)
 		while (vga_col % VGA_TAB_WIDTH != 0);
 		break;
 	default:
-		vga_set(vga_row * VGA_TEXT_COLS + vga_col, vga_cell(c));
+		vga_set(vga_row * VGA_TEXT_COLS + vga_col, c);
 		if (++vga_col == VGA_TEXT_COLS)
 			vga_newline();
 		break;
