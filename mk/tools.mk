@@ -38,20 +38,23 @@ usb: deps-usb $(IMAGE)
 # Boot an image of our own (the kernel command line is baked into the image by disk.img.mk) whose
 # kernel prints the whole boot log and leaves QEMU through isa-debug-exit (`qemu-exit`), capture
 # COM1 in $(MEMMAP_DIR)/boot.log and draw it. The isa-debug-exit port comes from include/x86.h.
+# user/tests/layout runs as init and `vmexit` prints its regions as it ends: the process picture.
 MEMMAP_DIR     ?= $(BUILD)/memmap
-MEMMAP_CMDLINE ?= nomonitor qemu-exit
+MEMMAP_INIT    ?= layout
+MEMMAP_CMDLINE ?= nomonitor qemu-exit vmexit init=$(MEMMAP_INIT)
 MEMMAP_TIMEOUT ?= 20
-memmap: deps-run
+memmap: deps-run $(BUILD)/user/$(MEMMAP_INIT)
 	@mkdir -p $(MEMMAP_DIR)
 	rm -f $(MEMMAP_DIR)/disk.img $(MEMMAP_DIR)/boot.log
-	$(MAKE) --no-print-directory image IMAGE=$(MEMMAP_DIR)/disk.img KERNEL=$(KERNEL) CMDLINE="$(MEMMAP_CMDLINE)"
+	$(MAKE) --no-print-directory image IMAGE=$(MEMMAP_DIR)/disk.img KERNEL=$(KERNEL) CMDLINE="$(MEMMAP_CMDLINE)" \
+	  MODULES="$(BUILD)/user/$(MEMMAP_INIT)"
 	@rc=0; timeout -k 5 $(MEMMAP_TIMEOUT) $(QEMU) -display none -no-reboot -monitor none -m $(MEM) \
 	  -serial file:$(MEMMAP_DIR)/boot.log $(QEMU_EXIT_DEVICE) \
 	  -drive file=$(MEMMAP_DIR)/disk.img,format=raw,if=ide </dev/null || rc=$$?; \
 	case $$rc in \
-	33) echo "memmap: boot log in $(MEMMAP_DIR)/boot.log" ;; \
+	1|33) echo "memmap: boot log in $(MEMMAP_DIR)/boot.log" ;; \
 	124) echo "memmap: the kernel did not leave QEMU within $(MEMMAP_TIMEOUT) s; drawing what it printed" >&2 ;; \
-	*) echo "memmap: QEMU exited with status $$rc (33 = kernel passed); drawing what it printed" >&2 ;; \
+	*) echo "memmap: QEMU exited with status $$rc (1: init exited 0, 33: kernel passed); drawing what it printed" >&2 ;; \
 	esac
 	tools/memmap.py $(MEMMAP_DIR)/boot.log -o $(MEMMAP_DIR) --vmlayout include/vmlayout.h
 

@@ -33,6 +33,10 @@ piece between two breakpoints gets a height growing with the logarithm of its si
 monotonic (higher address, higher on the page) but not proportional; every box is labelled with
 its exact range. Each box carries data-start/data-end attributes (exclusive end) so that tests and
 other tools can read the picture back.
+
+With --vmlayout, a log that holds the regions of pid 1 as it ended (`vm:` lines, printed with
+`vmexit` on the kernel command line) also gives OUTDIR/process.svg, the address space of that
+process (tools/memmap_process.py).
 """
 import argparse
 import math
@@ -96,12 +100,16 @@ class LogError(Exception):
     pass
 
 
+def clean_lines(text):
+    """The log's lines without CR, NULs and terminal escape codes."""
+    return [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line).strip("\r\n\0 ") for line in text.splitlines()]
+
+
 def parse_log(text):
     """Collect the facts from a serial log; tolerant of CR, escape codes and other lines."""
     facts = {"raw": [], "sane": [], "reserved": [], "counts": None, "paging": None, "heap": None, "protect": None,
              "above4g_kib": 0, "boot": None}
-    for line in text.splitlines():
-        line = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line).strip("\r\n\0 ")
+    for line in clean_lines(text):
         m = RE_E820.match(line)
         if m:
             start, end = int(m[1], 16), int(m[2], 16)
@@ -465,6 +473,7 @@ def to_png(svg_path, mode):
 
 
 def main(argv):
+    import memmap_process  # here: it imports this module's drawing helpers
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("log", help="serial log of one boot")
     ap.add_argument("-o", "--outdir", default="build/memmap")
@@ -473,7 +482,9 @@ def main(argv):
     args = ap.parse_args(argv)
     try:
         with open(args.log, "rb") as f:
-            facts = parse_log(f.read().decode("utf-8", "replace"))
+            text = f.read().decode("utf-8", "replace")
+        facts = parse_log(text)
+        proc = memmap_process.parse_process(clean_lines(text))
         layout = parse_vmlayout(args.vmlayout) if args.vmlayout else []
         os.makedirs(args.outdir, exist_ok=True)
         phys = os.path.join(args.outdir, "physical.svg")
@@ -481,14 +492,20 @@ def main(argv):
         p = draw_physical(facts, phys)
         v = draw_virtual(facts, layout, virt)
         outs = [phys, virt]
+        if proc and args.vmlayout:
+            outs.append(os.path.join(args.outdir, "process.svg"))
+            memmap_process.draw_process(proc, args.vmlayout, outs[-1])
+        elif proc:
+            print("memmap: the log has the regions of pid 1; --vmlayout is needed to draw them", file=sys.stderr)
         if args.png != "no":
-            outs += [x for x in (to_png(phys, args.png), to_png(virt, args.png)) if x]
-    except (OSError, LogError, subprocess.CalledProcessError) as e:
+            outs += [x for x in (to_png(o, args.png) for o in list(outs)) if x]
+    except (OSError, KeyError, LogError, subprocess.CalledProcessError) as e:
         print("memmap: %s: %s" % (args.log, e), file=sys.stderr)
         return 2
     print("memmap: %d map ranges, %d holes, %d reservations, %d free runs (%d frames); "
-          "%d virtual regions, %d mapped ranges" % (p["regions"], p["holes"], p["reserved"],
-                                                    p["free_runs"], p["free_frames"], v["regions"], v["mapped"]))
+          "%d virtual regions, %d mapped ranges%s" % (
+              p["regions"], p["holes"], p["reserved"], p["free_runs"], p["free_frames"], v["regions"], v["mapped"],
+              "; pid 1 (%s): %d regions" % (proc["name"], len(proc["regions"])) if proc else ""))
     if p["counts"] and p["counts"]["free"] != p["free_frames"]:
         print("memmap: note: the kernel counted free=%d frames, the drawn ranges hold %d "
               "(the log does not list every reservation)" % (p["counts"]["free"], p["free_frames"]))

@@ -25,6 +25,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/sched_tick.h"
+#include "kernel/proc/vm_report.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/uaccess.h"
@@ -262,6 +263,7 @@ void proc_exit(int status)
 	p->status = status;
 	if (p->pid == 1)
 		init_status = status;
+	vm_report_exit(p);
 	vmspace_switch(paging_kernel_space());
 	uvm_space_release(&p->as);
 	proc_print_end(p);

@@ -86,7 +86,7 @@ def type_counts(rects):
     return counts
 
 
-print("1..28")
+print("1..33")
 
 # --- qemu-128m: the full log -----------------------------------------------------------------------
 out = os.path.join(T_DIR, "qemu-128m")
@@ -250,6 +250,43 @@ except (OSError, ET.ParseError) as e:
 check("qemu-identity: an old log (identity=...) still reads: identity box [0x1000, 0x7fe0000), no direct box",
       p.returncode == 0 and [(r["start"], r["end"]) for r in of_class(vr, "mapped-identity")] == [(0x1000, 0x7FE0000)]
       and not of_class(vr, "mapped-direct"), p.stderr + "\n".join(vt[-4:]))
+
+# --- qemu-process: make memmap's boot with init=layout and vmexit: the regions of pid 1 ------------
+out = os.path.join(T_DIR, "qemu-process")
+p = run("qemu-process.log", out, "--vmlayout", VMLAYOUT, "--png", "no")
+with open(os.path.join(LOGS, "qemu-process.log"), encoding="utf-8", errors="replace") as f:
+    log = [l.rstrip("\r\n") for l in f]
+want = []  # (start, end, kind) of every region line after pid 1's summary line
+for l in log[next((i for i, l in enumerate(log) if l.startswith("vm: pid 1 ")), len(log)):]:
+    if l.startswith("vm: region ["):
+        a, b = l[len("vm: region ["):].split("]")[0].split("-")
+        want.append((int(a, 16), int(b, 16) + 1, l.split()[4]))
+try:
+    prects, ptexts = load(os.path.join(out, "process.svg"))
+except (OSError, ET.ParseError) as e:
+    prects, ptexts = [], [str(e)]
+got = sorted((r["start"], r["end"], r["cls"].split()[1]) for r in prects if r["cls"].startswith("proc-region "))
+check("qemu-process: one box per region line of pid 1 (%d), at its range, classed by kind" % len(want),
+      p.returncode == 0 and len(want) >= 5 and got == sorted(want), "%s\n%s\n%s" % (got, want, p.stderr))
+kinds = {r["cls"].split()[1] for r in prects if r["cls"].startswith("proc-region ")}
+check("qemu-process: text, data, brk, anon and stack regions each labelled with protection and resident pages",
+      kinds == {"text", "data", "brk", "anon", "stack"}
+      and all(any(t.startswith(k + " r") and "resident" in t for t in ptexts) for k in kinds), ptexts)
+lay = {r["cls"].split()[1]: (r["start"], r["end"]) for r in prects if r["cls"].startswith("proc-layout ")}
+# By hand from mm/uvm.h: the stack's 8 MiB below USER_END, the 256-page guard gap below that.
+check("qemu-process: NULL page, guard gap [0xbf700000, 0xbf800000), 8 MiB stack limit, kernel half from USER_END",
+      lay.get("proc-null") == (0, 0x1000) and lay.get("proc-guard") == (0xBF700000, 0xBF800000)
+      and lay.get("proc-stack-limit") == (0xBF800000, 0xC0000000) and lay.get("proc-kernel") == (0xC0000000, 1 << 32)
+      and any(t.startswith("stack limit 8 MiB") for t in ptexts), lay)
+col = [r for r in prects if r["cls"].startswith("proc-region ") or r["cls"] == "proc-gap"]
+stk = [r for r in prects if r["cls"] == "proc-region stack"]
+limit = [r for r in prects if r["cls"] == "proc-layout proc-stack-limit"]
+pr = monotonic(col) + monotonic([r for r in prects if r["cls"].startswith("proc-layout ")])
+check("qemu-process: regions and unmapped gaps cover [0x1000, 0xc0000000) monotonic; the stack inside its limit",
+      not pr and col and min(r["start"] for r in col) == 0x1000 and max(r["end"] for r in col) == 0xC0000000
+      and len(stk) == 1 and len(limit) == 1 and inside(stk[0], limit[0]), pr)
+check("a log without vm: lines (qemu-128m) draws no process picture",
+      not os.path.exists(os.path.join(T_DIR, "qemu-128m", "process.svg")))
 
 # --- PNG conversion ------------------------------------------------------------------------------
 fakebin = os.path.join(T_DIR, "fakebin")

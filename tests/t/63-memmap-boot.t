@@ -2,12 +2,14 @@
 # 63-memmap-boot.t - `make memmap` boots the real image, captures the log and draws what it says.
 #
 # Runs make memmap with MEMMAP_DIR=$T_DIR (our loader + build/kernel/kernel.elf, command line
-# qemu-exit, QEMU headless), then reads physical.svg and virtual.svg back and compares them with
+# qemu-exit, QEMU headless), then reads physical.svg, virtual.svg and process.svg back and compares them with
 # the log QEMU captured: one box per map line of each type (sanitised lines if the kernel printed
 # them, else BIOS-e820), one box per `pmm: reserved` line, the direct-map range of the `paging: on`
-# line (virtual, 0xc0000000 + physical), the heap range of the `heap: ready` line, and a monotonic address axis. tests/t/61-memmap.t covers the tool's details on recorded logs.
+# line (virtual, 0xc0000000 + physical), the heap range of the `heap: ready` line, a monotonic address axis,
+# and in process.svg one box per `vm: region` line of pid 1 (make memmap boots init=layout with
+# vmexit). tests/t/61-memmap.t covers the tool's details on recorded logs.
 source "$(dirname "$0")/../lib.sh"
-tap_plan 5
+tap_plan 6
 
 rm -f "$T_DIR"/*
 if make -s -C "$ROOT" memmap MEMMAP_DIR="$T_DIR" >"$T_DIR/make.log" 2>&1; then
@@ -68,6 +70,17 @@ if hp and hp[0]:
     res(hbox == [(s, e)], "virtual.svg: heap [0x%x, 0x%x) as in the heap line" % (s, e), hbox)
 else:
     res(not hbox, "virtual.svg: no heap line in this kernel's log, no heap box", hbox)
+pid1 = next((i for i, l in enumerate(log) if l.startswith("vm: pid 1 ")), len(log))
+want = sorted((int(m[1], 16), int(m[2], 16) + 1) for m in
+              (re.match(r"vm: region \[(0x[0-9a-f]+)-(0x[0-9a-f]+)\]", l) for l in log[pid1:]) if m)
+try:
+    pboxes = [r for r in ET.parse(d + "/process.svg").getroot().iter(NS + "rect")
+              if (r.get("class") or "").startswith("proc-region ")]
+except (OSError, ET.ParseError) as e:
+    pboxes = []
+got = sorted((int(r.get("data-start"), 16), int(r.get("data-end"), 16)) for r in pboxes)
+res(len(want) >= 5 and got == want, "process.svg: one box per region pid 1 printed at exit (%d)" % len(want),
+    "log %s / svg %s" % (want, got))
 PY
-T_COUNT=5
+T_COUNT=6
 tap_done

@@ -19,7 +19,7 @@
 source "$(dirname "$0")/../lib.sh"
 
 KERNEL="$BUILD/kernel/kernel.elf"
-PROGS=(args mem fork faults stack forkloop hog exec forkbomb sched)
+PROGS=(args mem fork faults stack forkloop hog exec forkbomb sched layout)
 tap_plan $((2 * ${#PROGS[@]} + 3))
 
 # check_run NAME LOG RC: the two checks above for one boot.
