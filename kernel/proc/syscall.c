@@ -9,10 +9,13 @@
 #include "kernel/lib/printf.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/sched_tick.h"
 #include "mm/uaccess.h"
 
 #define ENOSYS              38
 #define EBADF               9
+#define EINVAL              22
+#define NSEC_PER_SEC        1000000000
 #define SYSCALL_MAX         512 /* above the highest number syscall_32.tbl assigns */
 #define SYSCALL_WRITE_CHUNK 256
 
@@ -121,6 +124,26 @@ static int32_t sys_sched_yield(uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a
 	return 0;
 }
 
+/* nanosleep(req, rem): Linux's i386 struct timespec (old_timespec32: two 32-bit longs). The
+ * sleep is whole ticks, rounded up and one more (sched_tick_from_time): never shorter than asked.
+ * Linux writes rem only when a signal cuts the sleep short (kernel/time/hrtimer.c), which cannot
+ * happen here yet (a signal ends the process), so rem is never touched, as under Linux after a
+ * full sleep. */
+static int32_t sys_nanosleep(uint32_t req, uint32_t rem, uint32_t a3, uint32_t a4, uint32_t a5,
+			     uint32_t a6)
+{
+	int32_t ts[2];
+
+	(void)rem, (void)a3, (void)a4, (void)a5, (void)a6;
+	int err = uaccess_copy_from(&proc_current()->as, ts, req, sizeof ts);
+	if (err)
+		return err;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= NSEC_PER_SEC)
+		return -EINVAL;
+	proc_sleep(sched_tick_from_time((uint32_t)ts[0], (uint32_t)ts[1]));
+	return 0;
+}
+
 /* mmap2(addr, len, prot, flags, fd, pgoff): anonymous private mappings only (files are not
  * there: uvm_mmap_anon answers -EINVAL for anything else). */
 static int32_t sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, uint32_t fd,
@@ -135,10 +158,10 @@ static int32_t sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t fl
 
 /* Indexed by Linux's i386 numbers (syscall_32.tbl). */
 static const syscall_fn syscall_table[] = {
-	[1] = sys_exit,     [2] = sys_fork,    [4] = sys_write,      [7] = sys_waitpid,
-	[11] = sys_execve,  [20] = sys_getpid, [37] = sys_kill,      [45] = sys_brk,
-	[64] = sys_getppid, [91] = sys_munmap, [125] = sys_mprotect, [158] = sys_sched_yield,
-	[192] = sys_mmap2,  [252] = sys_exit,
+	[1] = sys_exit,        [2] = sys_fork,    [4] = sys_write,      [7] = sys_waitpid,
+	[11] = sys_execve,     [20] = sys_getpid, [37] = sys_kill,      [45] = sys_brk,
+	[64] = sys_getppid,    [91] = sys_munmap, [125] = sys_mprotect, [158] = sys_sched_yield,
+	[162] = sys_nanosleep, [192] = sys_mmap2, [252] = sys_exit,
 };
 #define SYSCALL_TABLE_LEN (sizeof syscall_table / sizeof syscall_table[0])
 
