@@ -48,7 +48,8 @@ $(PROC_FUZZER): tests/fuzz/fuzz_syscall.c $(PROC_FUZZ_SRCS) $(PROC_SRCS) $(PROC_
 .PHONY: fuzz-syscall
 fuzz-syscall: $(PROC_FUZZER)
 	@mkdir -p $(BUILD)/fuzz/corpus-syscall
-	$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-syscall
+	$< -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-syscall \
+	    tests/fuzz/seeds-syscall
 
 TEST_PREREQS += $(PROC_HOST_TESTS) $(PROC_FUZZER)
 FUZZ_TARGETS += fuzz-syscall

@@ -6,6 +6,7 @@
  */
 #include "kernel/proc/syscall.h"
 #include "kernel/console/console.h"
+#include "kernel/console/console_input.h"
 #include "kernel/lib/printf.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/proc.h"
@@ -18,6 +19,7 @@
 #define NSEC_PER_SEC        1000000000
 #define SYSCALL_MAX         512 /* above the highest number syscall_32.tbl assigns */
 #define SYSCALL_WRITE_CHUNK 256
+#define SYSCALL_READ_CHUNK  256
 
 typedef int32_t (*syscall_fn)(uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5,
 			      uint32_t a6);
@@ -58,6 +60,40 @@ static int32_t sys_write(uint32_t fd, uint32_t buf, uint32_t count, uint32_t a4,
 		done += n;
 	}
 	return (int32_t)count;
+}
+
+/* read(fd, buf, count): fd 0 is the console's input (console_input.h), read as a terminal in
+ * non-canonical mode without echo, VMIN 1 and VTIME 0 (POSIX termios, "Non-Canonical Mode Input
+ * Processing"): the call waits until at least one byte is queued, then takes what is queued, up
+ * to count. Each chunk's pages are faulted in before its bytes leave the queue, so a bad buffer
+ * (EFAULT) or a frame that cannot be had (ENOMEM) loses no input. */
+static int32_t sys_read(uint32_t fd, uint32_t buf, uint32_t count, uint32_t a4, uint32_t a5,
+			uint32_t a6)
+{
+	struct uvm_space *as = &proc_current()->as;
+	char chunk[SYSCALL_READ_CHUNK];
+	uint32_t done = 0;
+
+	(void)a4, (void)a5, (void)a6;
+	if (fd != 0)
+		return -EBADF;
+	if ((int32_t)count < 0 || uaccess_check(as, buf, count, true))
+		return UVM_EFAULT;
+	if (!count)
+		return 0;
+	while (!console_input_ready())
+		proc_wait_input();
+	while (done < count && console_input_ready()) {
+		uint32_t n = count - done < sizeof chunk ? count - done : sizeof chunk;
+		int err = uaccess_fault_in(as, buf + done, n, true);
+		if (err)
+			return done ? (int32_t)done : err;
+		size_t got = console_input_read(chunk, n);
+		if (uaccess_copy_to(as, buf + done, chunk, (uint32_t)got))
+			break; /* cannot happen: the pages are in and nothing ran since */
+		done += (uint32_t)got;
+	}
+	return (int32_t)done;
 }
 
 static int32_t sys_execve(uint32_t path, uint32_t argv, uint32_t envp, uint32_t a4, uint32_t a5,
@@ -158,10 +194,10 @@ static int32_t sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t fl
 
 /* Indexed by Linux's i386 numbers (syscall_32.tbl). */
 static const syscall_fn syscall_table[] = {
-	[1] = sys_exit,        [2] = sys_fork,    [4] = sys_write,      [7] = sys_waitpid,
-	[11] = sys_execve,     [20] = sys_getpid, [37] = sys_kill,      [45] = sys_brk,
-	[64] = sys_getppid,    [91] = sys_munmap, [125] = sys_mprotect, [158] = sys_sched_yield,
-	[162] = sys_nanosleep, [192] = sys_mmap2, [252] = sys_exit,
+	[1] = sys_exit,          [2] = sys_fork,        [3] = sys_read,    [4] = sys_write,
+	[7] = sys_waitpid,       [11] = sys_execve,     [20] = sys_getpid, [37] = sys_kill,
+	[45] = sys_brk,          [64] = sys_getppid,    [91] = sys_munmap, [125] = sys_mprotect,
+	[158] = sys_sched_yield, [162] = sys_nanosleep, [192] = sys_mmap2, [252] = sys_exit,
 };
 #define SYSCALL_TABLE_LEN (sizeof syscall_table / sizeof syscall_table[0])
 

@@ -1,14 +1,15 @@
 /*
  * fuzz_syscall.c - libFuzzer harness for the system-call layer: the kernel's own
  * kernel/proc/syscall.c (number -> function, each function's use of its six argument registers,
- * the user-buffer checks of write) and kernel/proc/exec_args.c (execve's path, argv and envp),
+ * the user-buffer checks of read and write) and kernel/proc/exec_args.c (execve's path, argv and envp),
  * compiled for the host and fed random numbers and arguments from processes whose address spaces
  * are the real mm/ code (regions, page faults, copy-on-write, mm/uaccess.c) on the simulated
  * machine of tests/host/test_uvm_machine.c. Under ASan and UBSan no input may crash, and after
  * every call:
  *   - eax is a result or -errno in -4095..-1, never anything else; a write answers at most its
- *     count, and exactly the bytes it answered reached the console; a number no table can hold
- *     answers -ENOSYS;
+ *     count, and exactly the bytes it answered reached the console; a read answers at most its
+ *     count, took exactly that many bytes of the console's input (none on an error) and they
+ *     are in the buffer; a number no table can hold answers -ENOSYS;
  *   - the process's region list is sorted, aligned, without overlaps (uvm_region_check);
  *   - what execve copied in is within its limits, each string as long as it says;
  * and after every input, every frame's copy-on-write count equals the number of PTEs mapping it
@@ -19,8 +20,9 @@
  * (up to FPROCS processes; fork copies the space with uvm_space_fork), exit (a longjmp back to
  * the loop), waitpid (a child still running is ended first, as if it had run to its exit; the
  * status goes out through uaccess_copy_to as proc.c sends it), kill, sched_yield (the next live
- * process makes the following calls), the console, kprintf, and exec_module (no modules: after
- * the real argument copy, -ENOENT).
+ * process makes the following calls), the console and its input (console_input_read,
+ * proc_wait_input), nanosleep's tick conversion and sleep, kprintf, and exec_module (no
+ * modules: after the real argument copy, -ENOENT).
  *
  * Input: a stream of steps, each an opcode byte then its operands (missing bytes read as 0):
  *   0-215    a system call: a number (from NR_LIST, or raw), then six arguments, each a kind byte
@@ -41,10 +43,12 @@
 #include <string.h>
 
 #include "kernel/console/console.h"
+#include "kernel/console/console_input.h"
 #include "kernel/lib/printf.h"
 #include "kernel/proc/exec.h"
 #include "kernel/proc/exec_args.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/sched_tick.h"
 #include "kernel/proc/syscall.h"
 #include "mm/cow.h"
 #include "mm/pmm.h"
@@ -64,7 +68,10 @@
 #define EINVAL        22
 #define FAKE_ENOENT   2 /* ENOENT: no module of that name (the harness has none) */
 #define NR_EXECVE     11
+#define NR_READ       3
 #define NR_WRITE      4
+#define INPUT_BURST   7 /* the faked console input comes in bursts of this many bytes */
+#define NSEC_PER_SEC  1000000000u
 #define CONSOLE_KEEP  16384
 
 #define TEXT_BASE 0x08048000u
@@ -125,6 +132,8 @@ static const uint8_t *in_p;
 static size_t in_n;
 static uint32_t last_result;
 static uint64_t console_bytes;
+static uint64_t input_taken; /* bytes of the faked console input read so far */
+static bool input_there;     /* whether a byte of it is queued now */
 static char console_kept[CONSOLE_KEEP];
 
 /* --- the input -------------------------------------------------------------------------------- */
@@ -204,6 +213,46 @@ int kprintf(const char *fmt, ...)
 	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* The console's input: the bytes 'a'..'z' over and over, INPUT_BURST at a time; after a burst
+ * the queue is empty until the process waits (proc_wait_input), as if a key came meanwhile. */
+static char input_byte(uint64_t k)
+{
+	return (char)('a' + k % 26);
+}
+
+bool console_input_ready(void)
+{
+	return input_there;
+}
+
+size_t console_input_read(char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n && input_there) {
+		buf[got++] = input_byte(input_taken++);
+		input_there = input_taken % INPUT_BURST != 0;
+	}
+	return got;
+}
+
+void proc_wait_input(void)
+{
+	CHECK(!input_there); /* read waits only on an empty queue */
+	input_there = true;
+}
+
+/* nanosleep: the request reaches the conversion only when valid (Linux's timespec64_valid). */
+uint64_t sched_tick_from_time(uint32_t sec, uint32_t nsec)
+{
+	CHECK(sec <= 0x7FFFFFFFu && nsec < NSEC_PER_SEC);
+	return (uint64_t)sec * 100 + nsec / 10000000u + 1;
+}
+
+void proc_sleep(uint64_t ticks)
+{
+	(void)ticks; /* the sleep itself is the scheduler's */
 }
 
 struct proc *proc_current(void)
@@ -403,6 +452,25 @@ static void write_check(uint32_t buf, uint32_t count, uint32_t r)
 	}
 }
 
+/* A read's result: at most its count; an error takes no byte of the input, a success takes
+ * exactly its result's bytes, and they are in the process's buffer, in order (read again word by
+ * word through the simulated MMU). */
+static void read_check(uint32_t buf, uint32_t count, uint32_t r, uint64_t taken_before)
+{
+	if (r >= (uint32_t)-ERRNO_MAX) {
+		CHECK(input_taken == taken_before);
+		return;
+	}
+	CHECK(r <= count && input_taken - taken_before == r && (r > 0 || count == 0));
+	for (uint32_t i = 0; i < r; i++) {
+		uint32_t va = buf + i, word = 0;
+		struct uvm_fault f;
+		CHECK(machine_user_access(&procs[cur].as, va & ~3u, false, &word, &f) ==
+		      MACHINE_OK);
+		CHECK((char)(word >> (8 * (va & 3))) == input_byte(taken_before + i));
+	}
+}
+
 static void step_syscall(uint8_t op)
 {
 	struct trap_frame tf;
@@ -418,6 +486,7 @@ static void step_syscall(uint8_t op)
 	tf.edi = arg_value();
 	tf.ebp = arg_value();
 	console_bytes = 0;
+	uint64_t taken_before = input_taken;
 
 	syscall_dispatch(&tf);
 
@@ -427,6 +496,10 @@ static void step_syscall(uint8_t op)
 		CHECK(r == (uint32_t)-ENOSYS);
 	if (nr == NR_WRITE)
 		write_check(tf.ecx, tf.edx, r);
+	if (nr == NR_READ)
+		read_check(tf.ecx, tf.edx, r, taken_before);
+	else
+		CHECK(input_taken == taken_before);
 	if (nr == NR_EXECVE)
 		CHECK(r >= (uint32_t)-ERRNO_MAX);
 	if (fproc_live(&procs[cur]))

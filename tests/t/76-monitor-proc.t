@@ -6,6 +6,8 @@
 #     (user/tests/args.out), run args a b gets the typed arguments instead, run faults prints
 #     user/tests/faults.out with each child's `killed by signal` line; each ends with the
 #     `user: pid N (name) exited with status 0` line and returns to the prompt;
+#   - run input reads standard input: a line typed on COM1, then one on the PS/2 keyboard, and
+#     prints what the same file printed under Linux with user/tests/input.in as its input;
 #   - run family (user/monitor/family.c) leaves a parent waiting, a zombie and a stopped child:
 #     ps shows each with its parent and state, vm shows the regions of the live ones with their
 #     resident and shared (copy-on-write) pages adding up to the totals, a zombie has none;
@@ -25,7 +27,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from monitor_session import MonitorSession, Tap, build_dir, test_dir  # noqa: E402
+from monitor_session import (PROMPT, MonitorError, MonitorSession, Tap,  # noqa: E402
+                             build_dir, test_dir)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 t = Tap()
@@ -110,7 +113,7 @@ def check_vm(m, pid, rows_ps):
 
 def run():
     mods = ",".join(["%s/args one two three" % user, "%s/faults" % user, "%s/family" % user,
-                     "%s/forkbomb" % user])
+                     "%s/forkbomb" % user, "%s/input" % user])
     with MonitorSession(kernel, append="qemu-exit", mem=64, log=os.path.join(tdir, "serial.log"),
                         extra=("-initrd", mods)) as m:
         out = m.cmd("help")
@@ -138,6 +141,26 @@ def run():
              exit_line(out, "faults", "exited with status 0") and "run: no process left\n" in out,
              "run faults: output as under Linux, each child's signal, pid exits 0, back to the "
              "prompt", out)
+
+        # run input: read(2) of fd 0. The first line of user/tests/input.in typed on COM1 with
+        # CR for its end (the console turns it into LF), once the argument checks are printed;
+        # the second on the PS/2 keyboard once the first is printed back.
+        with open(os.path.join(ROOT, "user", "tests", "input.in")) as f:
+            first, second = f.read().splitlines(True)
+        try:
+            m.write("run input\r")
+            out = m.wait_for("ok - read of 0 bytes: 0\n", 30)
+            m.write(first.rstrip("\n") + "\r")
+            out += "ok - read of 0 bytes: 0\n" + m.wait_for("first line, ", 30)
+            m.sendkeys(second)
+            out += "first line, " + m.wait_for("\n" + PROMPT, 60) + "\n"
+            out = out.partition("\n")[2]  # the echo of the command line
+        except MonitorError as e:
+            out = str(e)
+        t.ok(program_output(out) == recorded("input") and
+             exit_line(out, "input", "exited with status 0") and "run: no process left\n" in out,
+             "run input: a line typed on COM1, then one on the keyboard, read as under Linux "
+             "from user/tests/input.in, exit status 0", out)
         t.ok(free_frames(m) == free0, "pmm: free frames after the runs = before (%s)" % free0)
 
         parent, zombie, stopped = family(m, "family 1")

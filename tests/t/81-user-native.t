@@ -7,7 +7,8 @@
 # kernel will find it among the modules), with Linux's default 8 MiB stack limit (`ulimit -s
 # 8192`: stack.c's endless recursion must stop there, whatever the caller's limit) and 128 MiB of
 # address space (`ulimit -v`: hog.c's endless allocation ends with ENOMEM, not by eating the
-# machine), and must exit with status 0 (its number of failed checks). A machine that cannot run i386 executables (no IA-32 emulation in
+# machine), with user/tests/<program>.in as its standard input if there is one (else /dev/null),
+# and must exit with status 0 (its number of failed checks). A machine that cannot run i386 executables (no IA-32 emulation in
 # its kernel) skips the whole script, saying so.
 # forkbomb.c forks until fork fails with EAGAIN, which Linux answers when the real user's process
 # count reaches RLIMIT_NPROC (kernel/fork.c copy_process) - but never for root. So it runs as
@@ -33,8 +34,9 @@ for p in "${progs[@]}"; do
 		tap_fail "$p: $bin not built or $want missing"
 		continue
 	fi
-	args=()
+	args=() in=/dev/null
 	[ -f "$ROOT/user/tests/$p.args" ] && read -r -a args <"$ROOT/user/tests/$p.args"
+	[ -f "$ROOT/user/tests/$p.in" ] && in="$ROOT/user/tests/$p.in"
 	rc=0
 	if [ "$p" = forkbomb ]; then
 		if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null ||
@@ -54,7 +56,7 @@ for p in "${progs[@]}"; do
 	else
 		(ulimit -s 8192 && ulimit -v 131072 && cd "$BUILD/user" &&
 			exec timeout -k 5 60 "$bin" "${args[@]}") \
-			>"$got" 2>"$T_DIR/$p.err" </dev/null || rc=$?
+			>"$got" 2>"$T_DIR/$p.err" <"$in" || rc=$?
 	fi
 	if [ "$rc" -eq 0 ] && diff -u "$want" "$got" >"$T_DIR/$p.diff"; then
 		tap_ok "$p: output as recorded, exit status 0"
