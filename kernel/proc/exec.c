@@ -116,8 +116,10 @@ static int exec_build_stack(struct uvm_space *as, const struct exec_args *a,
 }
 
 /* The new program's space, built aside so that a failure leaves the caller's intact (Linux
- * too returns an error from execve only before the point of no return). The kernel does not
- * switch processes inside a system call, so one is enough. */
+ * too returns an error from execve only before the point of no return). One is enough: execve
+ * never blocks, and the kernel is not preempted (every gate is an interrupt gate), so no second
+ * execve can start while one is building. The same holds for exec_syscall's copy of the
+ * arguments. */
 static struct uvm_space exec_space;
 
 int exec_module(struct proc *p, const char *name, const struct exec_args *a)
