@@ -38,7 +38,8 @@
  *                    the version 1 structure above, which such a kernel is not told about)
  *   0x30000-0x3FFFF  kernel head: the first 128 sectors of the kernel file (Multiboot header, ELF
  *                    header and program headers are read from here)
- *   0x40000-0x41FFF  CRC-32 lookup tables (8 x 256 entries, built by stage 2 at run time)
+ *   0x40000-0x4A3FF  CRC-32 lookup tables (41 KiB: six of 11- or 10-bit fields, one byte-wise;
+ *                    built by stage 2 at run time, layout in boot/crc32_update.inc)
  * Stack and variables live in pages that hold no code: a store into a 4 KiB page that holds code
  * costs a self-modifying-code check (Intel 64 and IA-32 Optimization Reference Manual, "Mixing
  * Code and Data": keep writable data off code pages), and under QEMU's TCG every such store takes
@@ -88,8 +89,9 @@
 #define LOADER_HEAD_ADDR      0x30000
 #define LOADER_HEAD_SEG       0x3000
 #define LOADER_HEAD_SECTORS   128
-#define LOADER_CRC_TABLE      0x40000 /* 8 KiB: slicing-by-8 tables of CRC-32 (boot/crc.inc) */
+#define LOADER_CRC_TABLE      0x40000 /* CRC-32 tables (boot/crc.inc builds them) */
 #define LOADER_CRC_SEG        0x4000
+#define LOADER_CRC_TABLE_MAX  0x10000  /* bytes: one real-mode segment, below LOADER_LOW_END */
 #define LOADER_LOW_END        0x100000 /* kernels must load at or above 1 MiB */
 #define LOADER_A20_PROBE      0x0510   /* word compared with its alias 1 MiB higher (A20 test) */
 #define LOADER_NAME           "ourboot 0.1" /* Multiboot boot_loader_name */

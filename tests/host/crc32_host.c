@@ -3,15 +3,17 @@
  * the host, for tests/t/19-boot-crc32-host.t, which compares every result with zlib.crc32.
  *
  *   crc32_host DATA-FILE < cases    one line per case: "offset length pad path split..." ->
- *                                    one line "crc" (8 hex digits) per case
+ *                                    one line "crc" (8 hex digits) per case, or "copy-differs"
  *   crc32_host --has-pclmul          exit 0 when this CPU has PCLMULQDQ and SSE2
  *
  * A case takes length bytes of the data file from offset, places them so that they end pad bytes
  * before an inaccessible page (pad 0: a read past the end faults), and feeds them to the loader's
  * update in pieces cut at the split offsets, as the loader feeds a kernel piece by piece; path 0
- * forces the tables, 1 the PCLMULQDQ folding. The tables are built here by their definition
- * (boot/crc.inc builds them in real mode, which a host program cannot run; every boot checks that
- * code).
+ * forces the tables, 1 the PCLMULQDQ folding, 2 the tables' copying loop (crc_copy32), whose
+ * destination also ends pad bytes before an inaccessible page and must equal the source after,
+ * with nothing written around it.
+ * The tables are built here by their definition, bit by bit (boot/crc.inc builds them in real
+ * mode by another way, which a host program cannot run; every boot checks that code).
  */
 #include <cpuid.h>
 #include <stdint.h>
@@ -25,21 +27,34 @@
 #include "include/x86.h"
 
 uint32_t crc_host_update(uint32_t reg, const void *p, uint32_t n, int pclmul);
-extern uint32_t crc_host_tables[8][256];
+uint32_t crc_host_copy_update(uint32_t reg, const void *src, void *dst, uint32_t n);
+extern unsigned char crc_host_tables[];
+extern const uint32_t crc_host_layout[8];
 
+/* S^n(v): n steps of the reflected bit-wise division with no input (boot/crc32_update.inc). */
+static uint32_t crc_host_steps(uint32_t v, int n)
+{
+	while (n-- > 0)
+		v = (v >> 1) ^ ((v & 1) ? CRC32_POLY_REFLECTED : 0);
+	return v;
+}
+
+/* Table k of the six (A0 A1 A2 B0 B1 B2): entry f = S^n(f << shift), n 64 for dword 0's
+ * fields, 32 for dword 1's; then the byte table, entry i = S^8(i). */
 static void crc_host_build_tables(void)
 {
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t r = i;
-		for (int b = 0; b < 8; b++)
-			r = (r >> 1) ^ ((r & 1) ? CRC32_POLY_REFLECTED : 0);
-		crc_host_tables[0][i] = r;
+	unsigned bits = crc_host_layout[7];
+	for (int k = 0; k < 6; k++) {
+		unsigned shift = (unsigned)(k % 3) * bits;
+		unsigned width = k % 3 == 2 ? 32 - 2 * bits : bits;
+		int n = k < 3 ? 64 : 32;
+		uint32_t *t = (uint32_t *)(crc_host_tables + crc_host_layout[k]);
+		for (uint32_t f = 0; f < (1u << width); f++)
+			t[f] = crc_host_steps(f << shift, n);
 	}
-	for (int k = 1; k < 8; k++)
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t prev = crc_host_tables[k - 1][i];
-			crc_host_tables[k][i] = (prev >> 8) ^ crc_host_tables[0][prev & 0xFF];
-		}
+	uint32_t *t = (uint32_t *)(crc_host_tables + crc_host_layout[6]);
+	for (uint32_t i = 0; i < 256; i++)
+		t[i] = crc_host_steps(i, 8);
 }
 
 static int crc_host_has_pclmul(void)
@@ -97,6 +112,16 @@ int main(int argc, char **argv)
 		}
 		unsigned char *p = map + room - pad - len;
 		memcpy(p, data + off, len);
+		unsigned char *dmap = NULL, *dst = NULL;
+		if (path == 2) {
+			dmap = mmap(NULL, room + page, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (dmap == MAP_FAILED || mprotect(dmap + room, page, PROT_NONE) != 0) {
+				perror("mmap");
+				return 2;
+			}
+			dst = dmap + room - pad - len;
+		}
 		uint32_t reg = CRC32_PRESET;
 		unsigned long done = 0;
 		for (s = end;; s = end) {
@@ -104,14 +129,30 @@ int main(int argc, char **argv)
 			if (end == s || cut > len)
 				cut = len;
 			if (cut > done) {
-				reg = crc_host_update(reg, p + done, (uint32_t)(cut - done),
-						      (int)path);
+				if (path == 2)
+					reg = crc_host_copy_update(reg, p + done, dst + done,
+								   (uint32_t)(cut - done));
+				else
+					reg = crc_host_update(reg, p + done, (uint32_t)(cut - done),
+							      (int)path);
 				done = cut;
 			}
 			if (done == len)
 				break;
 		}
-		printf("%08x\n", reg ^ CRC32_PRESET);
+		int copy_bad = 0;
+		if (path == 2) { /* the bytes copied, and nothing written around them */
+			copy_bad = memcmp(dst, p, len) != 0;
+			for (size_t i = 0; i < room; i++)
+				if ((dmap + i < dst || dmap + i >= dst + len) && dmap[i] != 0)
+					copy_bad = 1;
+		}
+		if (copy_bad)
+			printf("copy-differs\n");
+		else
+			printf("%08x\n", reg ^ CRC32_PRESET);
+		if (dmap)
+			munmap(dmap, room + page);
 		munmap(map, room + page);
 	}
 	return 0;

@@ -8,17 +8,20 @@
 # feeds a kernel through its buffers. The cases: every length 0-300 in one piece, then 400
 # random lengths up to 200 KiB with random pieces, and the loader's own pieces (an 8 KiB head,
 # then 127-sector reads).
-#   1-2. the slicing-by-8 tables, then the PCLMULQDQ folding (skipped when this CPU lacks it),
+#   1-2. the tables (11-bit fields), then the PCLMULQDQ folding (skipped when this CPU lacks it),
 #        over all the cases;
-#   3.   the same PCLMULQDQ run with one bit of one folding constant flipped (the glue and the
+#   3.   the tables' copying loop (crc_copy32, what the loader runs when it copies a piece up):
+#        the same values, and every byte copied to a destination that ends before an
+#        inaccessible page, nothing written around it;
+#   4.   the same PCLMULQDQ run with one bit of one folding constant flipped (the glue and the
 #        program built again in this script's directory) gives wrong values: the folding really
 #        ran, and this test sees a wrong constant;
-#   4.   tools/crc32_fold.py refuses to write constants for a polynomial that is not zlib's
+#   5.   tools/crc32_fold.py refuses to write constants for a polynomial that is not zlib's
 #        (CRC-32C's): its check against zlib can fail, and stops the build when it does.
 source "$(dirname "$0")/../lib.sh"
 
 HOST="$BUILD/host/crc32/crc32_host"
-tap_plan 4
+tap_plan 5
 data="$T_DIR/data.bin"
 cases="$T_DIR/cases.txt"
 head -c 1048576 /dev/urandom > "$data"
@@ -63,7 +66,7 @@ print('# %d cases, %d wrong' % (len(cases), bad))
 sys.exit(1 if bad else 0)
 PY
 }
-run_path() { # DESCRIPTION PATH(0 tables, 1 pclmul) [PROGRAM]
+run_path() { # DESCRIPTION PATH(0 tables, 1 pclmul, 2 tables while copying) [PROGRAM]
 	local desc=$1 path=$2 host=${3:-$HOST} out="$T_DIR/out.$2"
 	if [ ! -x "$host" ]; then tap_fail "$desc: $host not built (make test-prereqs)"; return; fi
 	awk -v p="$path" '{ $4 = p " " $4; print }' "$cases" | "$host" "$data" > "$out" 2> "$out.err"
@@ -71,7 +74,8 @@ run_path() { # DESCRIPTION PATH(0 tables, 1 pclmul) [PROGRAM]
 	if compare "$out" && [ "$rc" = 0 ]; then tap_ok "$desc: $(wc -l < "$cases") cases equal zlib.crc32"
 	else tap_fail "$desc (exit $rc)"; tap_diag < "$out.err"; fi
 }
-run_path "slicing-by-8 tables" 0
+run_path "tables of 11-bit fields" 0
+run_path "tables while copying (crc_copy32), copies equal" 2
 if "$HOST" --has-pclmul; then
 	run_path "PCLMULQDQ folding" 1
 	mkdir -p "$T_DIR/inc"
