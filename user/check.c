@@ -1,7 +1,7 @@
 /*
  * check.c - what every test program does: named checks, running a piece of code in a child and
  * printing how the child ended, in the words of Linux's waitpid status (include/uapi/linux/
- * wait.h: the low 7 bits the signal, the next byte the exit status).
+ * wait.h: the low 7 bits the signal, the next byte the exit status), growing the stack.
  */
 #include "ulib.h"
 
@@ -44,4 +44,13 @@ void utest_print_status(const char *what, int status)
 		printf("%s: killed by signal %d\n", what, WTERMSIG(status));
 	else
 		printf("%s: status 0x%x\n", what, status);
+}
+
+unsigned utest_deep_stack(unsigned n)
+{
+	volatile unsigned char frame[UTEST_FRAME_BYTES];
+	frame[0] = (unsigned char)n;
+	frame[sizeof frame - 1] = (unsigned char)(n >> 1);
+	unsigned below = n ? utest_deep_stack(n - 1) : 0;
+	return below + frame[0] + frame[sizeof frame - 1];
 }

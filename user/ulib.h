@@ -35,5 +35,9 @@ int utest_failures(void);
 int utest_run_child(void (*fn)(void));
 /* Prints "what: exited with status N" or "what: killed by signal S" (Linux's status word). */
 void utest_print_status(const char *what, int status);
+/* Recurses n deep with a frame of UTEST_FRAME_BYTES each, writing both ends of every frame (so
+ * every stack page is touched); returns the sum of the two bytes each frame wrote. */
+#define UTEST_FRAME_BYTES 4000
+unsigned utest_deep_stack(unsigned n);
 
 #endif

@@ -11,15 +11,6 @@
 
 static unsigned char counters[64]; /* .bss: part of the data region */
 
-static unsigned deep(unsigned n)
-{
-	volatile unsigned char frame[4000];
-	frame[0] = (unsigned char)n;
-	frame[sizeof frame - 1] = (unsigned char)(n >> 1);
-	unsigned below = n ? deep(n - 1) : 0;
-	return below + frame[0] + frame[sizeof frame - 1];
-}
-
 int main(void)
 {
 	unsigned long b0 = sys_brk(0);
@@ -38,7 +29,7 @@ int main(void)
 	for (unsigned n = 0; n <= 16; n++)
 		want += (n & 0xFF) + ((n >> 1) & 0xFF);
 	counters[0] = 1;
-	utest_check(deep(16) == want, "the stack grows by 17 frames of 4000 bytes");
+	utest_check(utest_deep_stack(16) == want, "the stack grows by 17 frames of 4000 bytes");
 	utest_check(counters[0] == 1, "the data region keeps what is written");
 	return utest_failures();
 }

@@ -5,15 +5,6 @@
  */
 #include "ulib.h"
 
-static unsigned deep(unsigned n)
-{
-	volatile unsigned char frame[4000];
-	frame[0] = (unsigned char)n;
-	frame[sizeof frame - 1] = (unsigned char)(n >> 1);
-	unsigned below = n ? deep(n - 1) : 0;
-	return below + frame[0] + frame[sizeof frame - 1];
-}
-
 static volatile unsigned never = ~0u; /* the compiler cannot see that n never gets there */
 
 static unsigned endless(unsigned n)
@@ -35,7 +26,7 @@ int main(void)
 	unsigned want = 0;
 	for (unsigned n = 0; n <= 512; n++)
 		want += (unsigned char)n + (unsigned char)(n >> 1);
-	utest_check(deep(512) == want, "512 frames of 4000 bytes (2 MiB of stack)");
+	utest_check(utest_deep_stack(512) == want, "512 frames of 4000 bytes (2 MiB of stack)");
 	utest_print_status("endless recursion", utest_run_child(run_endless));
 	return utest_failures();
 }
